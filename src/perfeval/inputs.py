@@ -1,0 +1,226 @@
+"""Raw input tables (as any adapter reads them) → a ``Department`` plus findings.
+
+Adapters hand over one ``RawTable`` per Excel table: the header texts found in the
+workbook and the data-body rows as plain Python values.  Conversion is driven by the
+column kinds declared in ``layout``; every cell that cannot be read becomes a finding
+(all of them, not only the first) and an ``Invalid`` value in the model.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import layout as L
+from .model import (ERROR, INFO, WARNING, Department, ExpenseItem, Finding, Indicator,
+                    Invalid, KeyValues, Loc, MonitoringIssue, MonthlyLine, Project,
+                    Violation)
+from .numbers import (fmt_num, is_blank, is_excel_error, parse_amount, parse_count,
+                      parse_number_text, parse_yes_no, to_halfwidth)
+
+
+@dataclass
+class RawTable:
+    name: str
+    headers: list[str]
+    rows: list[list[object]] = field(default_factory=list)
+
+
+def normalize_label(text: object) -> str:
+    """Header/row-label matching ignores spaces, full-width forms and bracket style."""
+    if text is None:
+        return ""
+    s = to_halfwidth(str(text))
+    s = s.replace("（", "(").replace("）", ")")
+    return re.sub(r"\s+", "", s)
+
+
+def find_table(tables: dict[str, RawTable], name: str) -> RawTable | None:
+    """Excel table names are case-insensitive."""
+    if name in tables:
+        return tables[name]
+    for key, table in tables.items():
+        if key.lower() == name.lower():
+            return table
+    return None
+
+
+def raw_table(table: L.Table, records: list[dict] | dict) -> RawTable:
+    """Build a RawTable from records keyed by contract header (or, for key-value tables,
+    a mapping label → value).  Used by samples, tests and scripts that fill workbooks."""
+    headers = [c.header for c in table.columns]
+    if table.is_keyvalue:
+        assert isinstance(records, dict)
+        rows = []
+        for row in table.rows:
+            value = records.get(row.label)
+            extra = [None] * (len(headers) - 2)
+            rows.append([row.label, value] + extra)
+        return RawTable(table.name, headers, rows)
+    return RawTable(table.name, headers, [[rec.get(h) for h in headers] for rec in records])
+
+
+class _Converter:
+    def __init__(self, tables: dict[str, RawTable]):
+        self.tables = tables
+        self.findings: list[Finding] = []
+
+    def add(self, severity: str, message: str, loc: Loc | None) -> None:
+        self.findings.append(Finding(severity, message, loc))
+
+    # ---- cells
+    def convert(self, kind: str, value: object, loc: Loc, what: str) -> object:
+        if kind in (L.AMOUNT, L.COUNT):
+            parsed = (parse_amount if kind == L.AMOUNT else parse_count)(value)
+        elif kind == L.YESNO:
+            parsed = parse_yes_no(value)
+        elif kind == L.ANSWER:
+            parsed = _parse_answer(value)
+        elif kind in (L.VALUE, L.PARAM):
+            if is_excel_error(value):
+                self.add(ERROR, f"{what}：单元格为错误值 {value}", loc)
+                return Invalid(loc, value, f"错误值 {value}")
+            return value
+        else:
+            return self.text(value, loc, what)
+        if not parsed.ok:
+            self.add(ERROR, f"{what}：{parsed.error}", loc)
+            return Invalid(loc, value, parsed.error)
+        for note in parsed.notes:
+            self.add(INFO, f"{what}：{note}（“{value}” → {fmt_num(parsed.value) if isinstance(parsed.value, (int, Decimal)) else parsed.value}）", loc)
+        return parsed.value
+
+    def text(self, value: object, loc: Loc, what: str) -> str:
+        if is_blank(value):
+            return ""
+        if is_excel_error(value):
+            self.add(WARNING, f"{what}：单元格为错误值 {value}", loc)
+            return ""
+        if isinstance(value, float) and value == int(value):
+            return str(int(value))
+        if isinstance(value, Decimal):
+            return fmt_num(value)
+        return str(value).strip()
+
+    # ---- tables
+    def column_map(self, table: L.Table, raw: RawTable) -> dict[str, int | None]:
+        index = {normalize_label(h): i for i, h in reversed(list(enumerate(raw.headers)))}
+        found = {}
+        for col in table.columns:
+            found[col.key] = index.get(normalize_label(col.header))
+            if found[col.key] is None:
+                self.add(ERROR, f"表格{table.name}（{table.sheet}）缺少列“{col.header}”，该列按空白处理",
+                         Loc(table.name, None, None, table.sheet))
+        return found
+
+    def get_table(self, table: L.Table) -> RawTable | None:
+        raw = find_table(self.tables, table.name)
+        if raw is None:
+            self.add(ERROR, f"找不到表格 {table.name}（应在工作表“{table.sheet}”），相关项目按空白处理",
+                     Loc(table.name, None, None, table.sheet))
+        return raw
+
+    def list_rows(self, table: L.Table):
+        """Yield (row index, {column key: converted value}) for every non-blank row."""
+        raw = self.get_table(table)
+        if raw is None:
+            return
+        cols = self.column_map(table, raw)
+        for i, cells in enumerate(raw.rows):
+            picked = {k: (cells[j] if j is not None and j < len(cells) else None) for k, j in cols.items()}
+            if all(is_blank(v) for v in picked.values()):
+                continue
+            out = {}
+            for col in table.columns:
+                loc = Loc(table.name, i, col.header)
+                out[col.key] = self.convert(col.kind, picked[col.key], loc, f"{table.sheet}第{i + 1}行“{col.header}”")
+            yield i, out
+
+    def key_values(self, table: L.Table, value_key: str, *, by_label: bool = False) -> KeyValues:
+        """Read a key-value table by row label.  ``by_label`` keeps every row keyed by its
+        label text (the parameter sheet), otherwise rows are the declared ones."""
+        kv = KeyValues()
+        raw = self.get_table(table)
+        if raw is None:
+            return kv
+        cols = self.column_map(table, raw)
+        label_i, value_i = cols[table.columns[0].key], cols[value_key]
+        if label_i is None:
+            return kv
+        wanted = {normalize_label(r.label): r for r in table.rows}
+        value_header = table.header(value_key)
+        for i, cells in enumerate(raw.rows):
+            label_raw = cells[label_i] if label_i < len(cells) else None
+            value = cells[value_i] if value_i is not None and value_i < len(cells) else None
+            label = normalize_label(label_raw)
+            if not label:
+                if not is_blank(value):
+                    self.add(WARNING, f"{table.sheet}第{i + 1}行没有“{table.columns[0].header}”，已忽略",
+                             Loc(table.name, i, table.columns[0].header))
+                continue
+            loc = Loc(table.name, i, value_header)
+            if by_label:
+                key, kind, what = str(label_raw).strip(), L.PARAM, f"{table.sheet}“{str(label_raw).strip()}”"
+            elif label in wanted:
+                row = wanted[label]
+                key, kind, what = row.key, row.kind, f"{table.sheet}“{row.label}”"
+            else:
+                self.add(INFO, f"{table.sheet}中的“{str(label_raw).strip()}”不是规定的行，未参与计算",
+                         Loc(table.name, i, table.columns[0].header))
+                continue
+            if key in kv.rows:
+                self.add(WARNING, f"{table.sheet}中“{str(label_raw).strip()}”重复出现，使用第一次出现的值",
+                         Loc(table.name, i, table.columns[0].header))
+                continue
+            kv.rows[key] = i
+            kv.values[key] = self.convert(kind, value, loc, what)
+        if not by_label:
+            for row in table.rows:
+                if row.key not in kv.rows:
+                    self.add(WARNING, f"{table.sheet}缺少“{row.label}”一行，按空白处理",
+                             Loc(table.name, None, None, table.sheet))
+        return kv
+
+
+def _parse_answer(value: object):
+    """定性评价 填报: a 是/否 word, or a number meaning a manual score (1/0 are scores here)."""
+    from .numbers import Parsed
+    if is_blank(value):
+        return Parsed(None)
+    if isinstance(value, bool):
+        return Parsed(value)
+    yn = parse_yes_no(value, numbers=False)
+    if yn.ok:
+        return yn
+    if isinstance(value, str):
+        parsed = parse_number_text(value)
+        if parsed.ok:
+            return parsed
+        return Parsed(error=f"“{value.strip()}”应填“是/否”或分数")
+    return parse_amount(value, allow_negative=True)
+
+
+def department_from_tables(tables: dict[str, RawTable], *, findings: list[Finding] | None = None) -> Department:
+    """Convert raw tables into a Department; conversion findings are kept on it."""
+    c = _Converter(tables)
+    dept = Department()
+    dept.info = c.key_values(L.INFO, "value")
+    dept.finance = c.key_values(L.FINANCE, "amount")
+    dept.qualitative = c.key_values(L.QUALITATIVE, "answer")
+    dept.parameters = c.key_values(L.PARAMETERS, "value", by_label=True)
+    for i, r in c.list_rows(L.PUBLIC_EXPENSE):
+        dept.public_expenses.append(ExpenseItem(r["subject"], r["budget"], r["actual"], i))
+    for i, r in c.list_rows(L.PROJECTS):
+        dept.projects.append(Project(r["name"], r["source"], r["budget"], r["spent"], r["managed"], r["note"], i))
+    for i, r in c.list_rows(L.MONTHLY):
+        months = tuple(r[f"m{m}"] for m in L.MONTHS)
+        dept.monthly.append(MonthlyLine(r["item"], r["annual_budget"], months, i))
+    for i, r in c.list_rows(L.INDICATORS):
+        dept.indicators.append(Indicator(row=i, **{k: r[k] for k in (
+            "target_object", "level1", "level2", "level3", "direction", "target", "unit", "actual", "reason")}))
+    for i, r in c.list_rows(L.MONITORING):
+        dept.monitoring.append(MonitoringIssue(r["project"], r["description"], r["handled"], i))
+    for i, r in c.list_rows(L.VIOLATIONS):
+        dept.violations.append(Violation(r["source"], r["description"], r["status"], i))
+    dept.findings = (findings or []) + c.findings
+    return dept

@@ -1,0 +1,307 @@
+"""The one declaration of the workbook layout.
+
+Every sheet name, Excel table name, column header and row label of the workbook
+contract (``shared/design/workbook.md``) is written here and nowhere else.  The
+input converter, the template generator, the file reader/writer and the live-Excel
+adapter all derive from these objects.  Pure data: standard library only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Column value kinds: how a cell is converted (see inputs.py) and validated (template.py).
+TEXT = "text"          # free text
+AMOUNT = "amount"      # money in 万元, Decimal >= 0
+COUNT = "count"        # whole number >= 0
+YESNO = "yesno"        # 是/否 and its spellings
+ANSWER = "answer"      # 是/否 or a manual score (定性评价 填报)
+VALUE = "value"        # indicator target/actual: number with optional sign and unit
+PARAM = "param"        # parameter value: number, percent or rubric id
+CHOICE = "choice"      # one of a list (validation list in the template)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str = TEXT
+    width: float = 14
+    help: str = ""
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row label of a key-value table."""
+    key: str
+    label: str
+    kind: str = TEXT
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """An Excel Table (ListObject) on an input sheet.
+
+    ``rows`` is set for key-value tables (read by row label); list tables have none.
+    ``origin`` is the top-left cell of the header row in the template (0-based row, col).
+    """
+    key: str
+    name: str
+    sheet: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...] = ()
+    origin: tuple[int, int] = (2, 0)
+    prefill: tuple[tuple[str, ...], ...] = ()   # list tables: pre-filled first-column values
+    blank_rows: int = 0                        # list tables: extra empty rows in the template
+    title: str = ""
+    help: str = ""
+
+    @property
+    def is_keyvalue(self) -> bool:
+        return bool(self.rows)
+
+    def col(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    def row(self, key: str) -> Row:
+        for r in self.rows:
+            if r.key == key:
+                return r
+        raise KeyError(key)
+
+    def header(self, key: str) -> str:
+        return self.col(key).header
+
+    def label(self, key: str) -> str:
+        return self.row(key).label
+
+
+YES_NO_CHOICES = ("是", "否")
+MONTHS = tuple(range(1, 13))
+MONTH_HEADERS = tuple(f"{m}月" for m in MONTHS)
+
+INFO = Table(
+    key="info", name="Info", sheet="基本信息", title="单位基本信息",
+    columns=(Column("label", "项目", width=22), Column("value", "内容", width=70)),
+    rows=(
+        Row("unit_name", "单位名称"), Row("year", "评价年度", COUNT), Row("region", "所属地区"),
+        Row("unit_type", "单位性质"), Row("staff_total", "编制总数", COUNT),
+        Row("staff_admin", "行政编制", COUNT), Row("staff_public", "事业编制", COUNT),
+        Row("staff_worker", "工勤编制", COUNT), Row("staff_active", "在职人数", COUNT),
+        Row("organization", "机构组成"), Row("functions", "机构职能"),
+        Row("tasks", "年度主要工作任务"), Row("goal", "部门整体支出绩效目标"),
+        Row("filler", "填报人"), Row("phone", "联系电话"), Row("fill_date", "填报日期"),
+    ),
+)
+
+FINANCE = Table(
+    key="finance", name="Finance", sheet="收支情况", title="部门财政资金收支情况（万元）",
+    columns=(Column("label", "项目", width=26), Column("amount", "金额（万元）", AMOUNT, width=18)),
+    rows=(
+        Row("income_total", "财政拨款收入合计", AMOUNT), Row("carryover", "上年结转", AMOUNT),
+        Row("general_budget", "一般公共预算拨款收入", AMOUNT),
+        Row("fund_budget", "政府性基金预算拨款收入", AMOUNT),
+        Row("soe_budget", "国有资本经营预算拨款收入", AMOUNT),
+        Row("expense_total", "财政拨款支出合计", AMOUNT), Row("basic_expense", "基本支出", AMOUNT),
+        Row("project_expense", "项目支出", AMOUNT), Row("balance", "结转结余", AMOUNT),
+    ),
+)
+
+PUBLIC_EXPENSE = Table(
+    key="public_expense", name="PublicExpense", sheet="公用经费", title="公用经费预决算（万元）",
+    columns=(
+        Column("subject", "科目", width=20),
+        Column("budget", "年初预算数（万元）", AMOUNT, width=20),
+        Column("actual", "决算数（万元）", AMOUNT, width=20),
+    ),
+    prefill=(("办公费",), ("印刷费",), ("水费",), ("电费",), ("物业管理费",)),
+    help="办公费、印刷费、水费、电费、物业管理费等科目的年初预算数与决算数；可在表格末尾添加其他科目。",
+)
+
+PROJECTS = Table(
+    key="projects", name="Projects", sheet="项目支出", title="部门预算项目（万元）",
+    columns=(
+        Column("name", "项目名称", width=44),
+        Column("source", "资金来源", width=14),
+        Column("budget", "预算数（万元）", AMOUNT, width=16),
+        Column("spent", "实际支出（万元）", AMOUNT, width=16),
+        Column("managed", "纳入绩效目标管理", YESNO, width=16, choices=YES_NO_CHOICES),
+        Column("note", "备注", width=30),
+    ),
+    blank_rows=5,
+)
+
+MONTHLY = Table(
+    key="monthly", name="MonthlySpending", sheet="月度支出", title="分月支出（万元，填当月支出数）",
+    columns=(
+        Column("item", "支出项目", width=20),
+        Column("annual_budget", "全年预算数（万元）", AMOUNT, width=18),
+    ) + tuple(Column(f"m{m}", f"{m}月", AMOUNT, width=11) for m in MONTHS),
+    prefill=(("基本支出",), ("项目支出",)),
+    help="每月填写当月实际支出数（不是累计数）；未到的月份留空。",
+)
+
+INDICATOR_DIRECTIONS = ("≥", "≤", "=", "定性")
+INDICATORS = Table(
+    key="indicators", name="Indicators", sheet="绩效指标", title="绩效指标目标值与实际完成值",
+    columns=(
+        Column("target_object", "指标对象", width=24, help="填“部门整体”或项目名称"),
+        Column("level1", "一级指标", width=12, choices=("产出指标", "效益指标", "满意度指标")),
+        Column("level2", "二级指标", width=12,
+               choices=("数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标",
+                        "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标")),
+        Column("level3", "三级指标", width=26),
+        Column("direction", "指标方向", CHOICE, width=10, choices=INDICATOR_DIRECTIONS),
+        Column("target", "目标值", VALUE, width=12),
+        Column("unit", "计量单位", width=10),
+        Column("actual", "实际完成值", VALUE, width=12),
+        Column("reason", "偏差原因", width=30),
+    ),
+    blank_rows=5,
+)
+
+QUALITATIVE = Table(
+    key="qualitative", name="Qualitative", sheet="定性评价", title="定性评价（自评填报）",
+    columns=(
+        Column("label", "评分项", width=24),
+        Column("answer", "填报", ANSWER, width=12),
+        Column("remark", "说明", width=60),
+    ),
+    rows=(
+        Row("review", "开展内部绩效目标审核", YESNO),
+        Row("scientific", "目标科学合理", ANSWER),
+        Row("complete", "目标规范完整", ANSWER),
+        Row("quantified", "目标细化量化", ANSWER),
+        Row("matched", "目标与预算匹配", ANSWER),
+        Row("collective", "目标纳入集体决策", YESNO),
+        Row("internal_assessment", "纳入内部考核体系", ANSWER),
+        Row("linkage_mechanism", "建立预算绩效挂钩机制", ANSWER),
+        Row("disclosed", "自评情况随决算公开", YESNO),
+        Row("rectified", "问题整改", ANSWER),
+        Row("feedback", "按时反馈结果应用", YESNO),
+        Row("non_cooperation", "不配合评价次数", COUNT),
+    ),
+    help="填“是”或“否”；可酌情扣分的项目也可直接填分数。",
+)
+
+MONITORING = Table(
+    key="monitoring", name="MonitoringIssues", sheet="问题清单", title="绩效运行监控发现的问题",
+    columns=(
+        Column("project", "项目名称", width=30),
+        Column("description", "问题描述", width=36),
+        Column("handled", "已整改处置", YESNO, width=12, choices=YES_NO_CHOICES),
+    ),
+    blank_rows=3,
+)
+
+VIOLATION_SOURCES = ("审计监督", "财会监督", "部门自查")
+VIOLATIONS = Table(
+    key="violations", name="Violations", sheet="问题清单", title="违规记录",
+    columns=(
+        Column("source", "来源", CHOICE, width=12, choices=VIOLATION_SOURCES),
+        Column("description", "问题描述", width=36),
+        Column("status", "整改情况", width=20),
+    ),
+    origin=(2, 4),
+    blank_rows=3,
+)
+
+PARAMETERS = Table(
+    key="parameters", name="Parameters", sheet="评分参数", title="评分参数（默认值来自评分标准，可按本县规定修改）",
+    columns=(
+        Column("label", "参数", width=34),
+        Column("value", "值", PARAM, width=14),
+        Column("description", "说明", width=60),
+    ),
+)
+RUBRIC_PARAMETER_LABEL = "评分标准"
+
+INPUT_TABLES: tuple[Table, ...] = (
+    INFO, FINANCE, PUBLIC_EXPENSE, PROJECTS, MONTHLY, INDICATORS, QUALITATIVE,
+    MONITORING, VIOLATIONS, PARAMETERS,
+)
+TABLES_BY_KEY = {t.key: t for t in INPUT_TABLES}
+TABLES_BY_NAME = {t.name: t for t in INPUT_TABLES}
+
+
+# ---------------------------------------------------------------- output sheets
+
+COVER_SHEET = "使用说明"
+SCORE_SHEET = "打分表"
+DETAILS_SHEET = "计算明细"
+FINDINGS_SHEET = "校验结果"
+OUTPUT_SHEETS = (SCORE_SHEET, DETAILS_SHEET, FINDINGS_SHEET)
+
+
+@dataclass(frozen=True)
+class StatusCell:
+    key: str
+    label: str
+    cell: tuple[int, int]   # (row, col) of the value; the label sits one column left
+
+
+COVER_STATUS = (
+    StatusCell("time", "最后计算时间", (3, 1)),
+    StatusCell("state", "计算状态", (4, 1)),
+    StatusCell("total", "总分", (5, 1)),
+    StatusCell("grade", "等级", (6, 1)),
+    StatusCell("stale", "输入检查", (7, 1)),
+    StatusCell("fingerprint", "上次计算时的输入指纹", (8, 1)),
+)
+COVER_STATUS_BY_KEY = {s.key: s for s in COVER_STATUS}
+STALE_MESSAGE = "输入已修改，请重新计算"
+
+
+@dataclass(frozen=True)
+class ScoreSheet:
+    """打分表: a two-row header like the official form, one row per line, a total row."""
+    title_row: int = 0
+    header_rows: tuple[int, int] = (2, 3)
+    first_line_row: int = 4
+    columns: tuple[str, ...] = (
+        "一级指标", "二级指标", "三级指标", "分值", "指标解释", "计分标准",
+        "整体评价", "样本评价", "定性评价", "定量评价", "自评得分", "扣分", "状态", "扣分原因",
+    )
+    group_headers: tuple[tuple[str, int, int], ...] = (("评价方式", 6, 7), ("评价属性", 8, 9))
+    widths: tuple[float, ...] = (10, 11, 12, 6, 24, 40, 6, 6, 6, 6, 8, 7, 8, 46)
+    total_label: str = "部门整体自评得分"
+    grade_label: str = "等级"
+    max_label: str = "满分合计"
+
+    def col(self, header: str) -> int:
+        return self.columns.index(header)
+
+
+SCORE = ScoreSheet()
+SCORE_LINE_COUNT = 14   # rows reserved for lines; rubrics have exactly the 14 lines of the form
+
+
+@dataclass(frozen=True)
+class DetailsSheet:
+    """计算明细: a fixed chart-data block (month × cumulative rate) then free blocks."""
+    chart_title_row: int = 0
+    chart_header_row: int = 1
+    chart_first_row: int = 2         # 12 month rows follow
+    chart_columns: tuple[str, ...] = ("月份", "当月支出（万元）", "累计支出（万元）", "累计执行进度", "序时目标")
+    blocks_first_row: int = 16
+    width: int = 8
+    widths: tuple[float, ...] = (26, 16, 16, 14, 14, 16, 16, 40)
+
+
+DETAILS = DetailsSheet()
+
+
+FINDINGS = Table(
+    key="findings", name="Findings", sheet=FINDINGS_SHEET, title="校验结果",
+    columns=(
+        Column("severity", "级别", width=8),
+        Column("sheet", "工作表", width=12),
+        Column("cell", "单元格", width=12),
+        Column("message", "说明", width=90),
+    ),
+)
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}

@@ -1,0 +1,141 @@
+"""Plain data of one department-year, findings and their locations.
+
+The engine scores a ``Department``; adapters and tests build one through
+``inputs.department_from_tables``.  A value that could not be read is kept as an
+``Invalid`` (never silently dropped), so the rule it feeds can report status ``error``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Union
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where an input lives: Excel table name, 0-based data-row index, column header.
+
+    ``row``/``column`` may be None for a whole table or a whole row; ``sheet`` is used for
+    problems that are not inside a table (a missing table, a rubric lint finding).
+    """
+    table: str | None = None
+    row: int | None = None
+    column: str | None = None
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    message: str
+    loc: Loc | None = None
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A cell that could not be converted; the finding was already reported."""
+    loc: Loc
+    raw: object
+    message: str
+
+    def __bool__(self) -> bool:  # an Invalid never counts as a truthy answer
+        return False
+
+
+Amount = Union[Decimal, None, Invalid]          # None = blank
+Answer = Union[bool, Decimal, None, Invalid]    # 是/否, manual score, blank
+
+
+@dataclass
+class ExpenseItem:
+    subject: str
+    budget: Amount
+    actual: Amount
+    row: int | None = None
+
+
+@dataclass
+class Project:
+    name: str
+    source: str = ""
+    budget: Amount = None
+    spent: Amount = None
+    managed: Union[bool, None, Invalid] = None
+    note: str = ""
+    row: int | None = None
+
+
+@dataclass
+class MonthlyLine:
+    item: str
+    annual_budget: Amount
+    months: tuple[Amount, ...]   # 12 entries, month 1 first
+    row: int | None = None
+
+
+@dataclass
+class Indicator:
+    target_object: str
+    level1: str = ""
+    level2: str = ""
+    level3: str = ""
+    direction: str = ""
+    target: object = None
+    unit: str = ""
+    actual: object = None
+    reason: str = ""
+    row: int | None = None
+
+
+@dataclass
+class MonitoringIssue:
+    project: str
+    description: str = ""
+    handled: Union[bool, None, Invalid] = None
+    row: int | None = None
+
+
+@dataclass
+class Violation:
+    source: str
+    description: str = ""
+    status: str = ""
+    row: int | None = None
+
+
+@dataclass
+class KeyValues:
+    """A key-value table after conversion: values by row key, and the row index of each key."""
+    values: dict[str, object] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def get(self, key: str, default: object = None) -> object:
+        return self.values.get(key, default)
+
+
+@dataclass
+class Department:
+    info: KeyValues = field(default_factory=KeyValues)
+    finance: KeyValues = field(default_factory=KeyValues)
+    public_expenses: list[ExpenseItem] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    monthly: list[MonthlyLine] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    qualitative: KeyValues = field(default_factory=KeyValues)
+    monitoring: list[MonitoringIssue] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+    parameters: KeyValues = field(default_factory=KeyValues)   # raw values by parameter label
+    findings: list[Finding] = field(default_factory=list)      # from reading and conversion
+
+    @property
+    def unit_name(self) -> str:
+        value = self.info.get("unit_name")
+        return value.strip() if isinstance(value, str) else ""
+
+    @property
+    def year(self) -> int | None:
+        value = self.info.get("year")
+        return value if isinstance(value, int) else None

@@ -1,0 +1,128 @@
+"""What scoring produces: line results with reasons and details, findings, the total.
+
+``Result.to_json`` gives the ``score --json`` shape of the workbook contract; a
+``resolve`` callback (from an adapter) turns locations into sheet and cell.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable
+
+from .model import SEVERITY_ORDER, Finding, Loc
+from .numbers import fmt_num
+
+FULL, DEDUCTED, ERROR_STATUS = "full", "deducted", "error"
+STATUS_LABELS = {FULL: "满分", DEDUCTED: "扣分", ERROR_STATUS: "错误"}
+
+Resolver = Callable[[Loc], "tuple[str, str] | None"]   # Loc → (sheet, cell)
+
+
+@dataclass(frozen=True)
+class Reason:
+    text: str
+    loc: Loc | None = None
+
+
+@dataclass
+class Detail:
+    """A small table of everything that fed a line (the 计算明细 block)."""
+    headers: tuple[str, ...]
+    rows: list[tuple] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LineResult:
+    id: str
+    name: str
+    max: Decimal
+    min: Decimal
+    score: Decimal
+    status: str
+    reasons: list[Reason]
+    detail: Detail
+
+    @property
+    def deduction(self) -> Decimal:
+        return self.max - self.score
+
+
+@dataclass
+class PlannerRow:
+    month: int
+    target: Decimal
+    target_amount: Decimal
+    spent_so_far: Decimal
+    needed: Decimal
+
+
+@dataclass
+class ProgressPoint:
+    month: int
+    spent: Decimal | None           # that month's spending (None: not yet filled)
+    cumulative: Decimal | None
+    rate: Decimal | None
+    target: Decimal | None          # the checkpoint target in checkpoint months
+
+
+@dataclass
+class Result:
+    unit: str
+    year: int | None
+    rubric_id: str
+    total: Decimal
+    max_total: Decimal
+    grade: str
+    lines: list[LineResult]
+    findings: list[Finding]
+    planner: list[PlannerRow] = field(default_factory=list)
+    progress: list[ProgressPoint] = field(default_factory=list)
+    last_month: int = 0
+
+    def line(self, line_id: str) -> LineResult:
+        return next(line for line in self.lines if line.id == line_id)
+
+    def counts(self) -> dict[str, int]:
+        out = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            out[f.severity] += 1
+        return out
+
+    def sorted_findings(self) -> list[Finding]:
+        return sorted(self.findings, key=lambda f: SEVERITY_ORDER[f.severity])
+
+    def to_json(self, resolve: Resolver | None = None) -> dict:
+        def where(loc: Loc | None) -> tuple[str, str]:
+            if loc is None:
+                return "", ""
+            found = resolve(loc) if resolve else None
+            return found or (loc.sheet or loc.table or "", "")
+
+        def reason_text(r: Reason) -> str:
+            sheet, cell = where(r.loc) if r.loc else ("", "")
+            return f"{r.text}（{sheet}!{cell}）" if cell else r.text
+
+        return {
+            "unit": self.unit,
+            "year": self.year,
+            "rubric": self.rubric_id,
+            "total": json_number(self.total),
+            "max_total": json_number(self.max_total),
+            "grade": self.grade,
+            "lines": [{
+                "id": line.id, "name": line.name, "max": json_number(line.max),
+                "score": json_number(line.score), "deduction": json_number(line.deduction),
+                "status": line.status, "reasons": [reason_text(r) for r in line.reasons],
+            } for line in self.lines],
+            "findings": [{
+                "severity": f.severity, "sheet": where(f.loc)[0], "cell": where(f.loc)[1],
+                "message": f.message,
+            } for f in self.sorted_findings()],
+        }
+
+
+def json_number(value: Decimal) -> int | float:
+    """97 → 97, 1.55 → 1.55 (scores are already rounded to cents, so float is exact enough)."""
+    text = fmt_num(value)
+    return int(text) if "." not in text else float(text)
