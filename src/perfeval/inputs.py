@@ -96,7 +96,7 @@ class _Converter:
         if is_excel_error(value):
             self.add(WARNING, f"{what}：单元格为错误值 {value}", loc)
             return ""
-        if isinstance(value, float) and value == int(value):
+        if isinstance(value, float) and value.is_integer():
             return str(int(value))
         if isinstance(value, Decimal):
             return fmt_num(value)

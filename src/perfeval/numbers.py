@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+MAX_EXPONENT = 12       # amounts beyond 10^12 万元 or below 10^-12 are typing errors, not money
+_WIDE = Context(prec=200)   # formatting never fails on long ratios
 
 # Full-width ASCII variants (FF01–FF5E) map to ASCII by a fixed offset; a few more by hand.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -113,6 +115,8 @@ def parse_amount(value: object, *, allow_negative: bool = False) -> Parsed:
             number, notes = decimal_from(value), ()
         except (TypeError, ValueError, InvalidOperation):
             return Parsed(error=f"“{value}”不是有效数字")
+    if not number.is_finite() or (number != 0 and abs(number.adjusted()) > MAX_EXPONENT):
+        return Parsed(error=f"“{value}”超出合理范围")
     if number < 0 and not allow_negative:
         return Parsed(error=f"金额不能为负数（{fmt_num(number)}）")
     return Parsed(number, notes=notes)
@@ -144,7 +148,7 @@ def parse_yes_no(value: object, *, numbers: bool = True) -> Parsed:
     if isinstance(value, (int, float, Decimal)):
         if numbers and value in (0, 1):
             return Parsed(bool(value))
-        return Parsed(error=f"“{fmt_num(decimal_from(value))}”不是“是/否”")
+        return Parsed(error=f"“{value}”不是“是/否”")
     s = to_halfwidth(str(value)).strip().lower()
     if not numbers and s in ("1", "0"):
         return Parsed(error=f"“{value}”不是“是/否”")
@@ -157,33 +161,33 @@ def parse_yes_no(value: object, *, numbers: bool = True) -> Parsed:
 
 def round_score(value: Decimal) -> Decimal:
     """The single rounding of a line score: half-up to 2 decimals."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def ceil_cent(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_CEILING)
+    return value.quantize(CENT, rounding=ROUND_CEILING, context=_WIDE)
 
 
 def fmt_num(value: Decimal | int) -> str:
     """97 not 97.00; 1.5 not 1.50; 49.482728 as is."""
     d = Decimal(value)
+    if not d.is_finite():
+        return str(d)
     if d == d.to_integral_value():
-        return str(d.quantize(Decimal(1)))
-    text = format(d.normalize(), "f")
-    return text
+        return format(d.to_integral_value(), "f")
+    return format(d.normalize(_WIDE), "f")
 
 
 def fmt_money(value: Decimal) -> str:
     """Amounts in messages: exact, at least 2 decimals (1216.75, 49.482728, 12.30)."""
     d = Decimal(value)
-    if d == d.quantize(CENT):
-        return format(d.quantize(CENT), "f")
-    return format(d.normalize(), "f")
+    cents = d.quantize(CENT, context=_WIDE)
+    return format(cents if d == cents else d.normalize(_WIDE), "f")
 
 
 def fmt_pct(ratio: Decimal) -> str:
     """A computed rate: 2 decimals, half-up (52.31%)."""
-    return f"{(ratio * 100).quantize(CENT, rounding=ROUND_HALF_UP)}%"
+    return f"{format(round_score(ratio * 100), 'f')}%"
 
 
 def fmt_pct_plain(ratio: Decimal) -> str:

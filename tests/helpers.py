@@ -1,0 +1,48 @@
+"""Test helpers: build departments from the sample tables with targeted changes."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from perfeval import layout as L
+from perfeval.engine import score
+from perfeval.inputs import RawTable, department_from_tables, raw_table
+from perfeval.samples import hongqi
+
+D = Decimal
+
+
+def set_value(tables: dict[str, RawTable], table: str, label: str, value) -> None:
+    """Set the value cell of a key-value table row by its label."""
+    raw = tables[table]
+    for row in raw.rows:
+        if row[0] == label:
+            row[1] = value
+            return
+    raise KeyError(label)
+
+
+def set_rows(tables: dict[str, RawTable], table: str, records: list[dict]) -> None:
+    tables[table] = raw_table(L.TABLES_BY_NAME[table], records)
+
+
+def monthly(budget, months) -> list[dict]:
+    rec = {"支出项目": "合计", "全年预算数（万元）": budget}
+    rec.update(dict(zip(L.MONTH_HEADERS, months)))
+    return [rec]
+
+
+def indicator(obj="部门整体", level2="数量指标", name="指标", direction="≥", target="10", actual="10", unit="") -> dict:
+    return {"指标对象": obj, "一级指标": "产出指标", "二级指标": level2, "三级指标": name,
+            "指标方向": direction, "目标值": target, "计量单位": unit, "实际完成值": actual}
+
+
+def run(tables):
+    return score(department_from_tables(tables))
+
+
+def base():
+    """红旗镇 with every line full (its two deductions removed)."""
+    t = hongqi()
+    set_value(t, "Qualitative", "建立预算绩效挂钩机制", "是")
+    set_rows(t, "MonthlySpending", monthly(D(100), [D(10)] * 10))
+    return t

@@ -1,0 +1,19 @@
+"""The engine runs on the Excel click path: it must import nothing beyond the standard library."""
+import json
+import subprocess
+import sys
+
+THIRD_PARTY = {"openpyxl", "xlsxwriter", "xlwings", "click", "pandas", "numpy", "lxml", "hypothesis"}
+
+
+def test_engine_imports_only_the_standard_library():
+    baseline = set(json.loads(subprocess.run(
+        [sys.executable, "-c", "import sys, json; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"],
+        capture_output=True, text=True, check=True).stdout))
+    code = ("import sys; import perfeval.engine, perfeval.inputs, perfeval.samples;"
+            "import json; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = set(json.loads(out)) - baseline
+    assert not loaded & THIRD_PARTY
+    stdlib = set(sys.stdlib_module_names) | {"perfeval", "builtins", "sys"}
+    assert loaded <= stdlib | {m for m in loaded if m.startswith("_")}, loaded - stdlib
