@@ -15,7 +15,7 @@ from . import layout as L
 from .model import (ERROR, INFO, WARNING, Department, ExpenseItem, Finding, Indicator,
                     Invalid, KeyValues, Loc, MonitoringIssue, MonthlyLine, Project,
                     Violation)
-from .numbers import (fmt_num, is_blank, is_excel_error, parse_amount, parse_count,
+from .numbers import (SerialDate, fmt_num, is_blank, is_excel_error, parse_amount, parse_count,
                       parse_number_text, parse_yes_no, to_halfwidth)
 
 
@@ -96,6 +96,8 @@ class _Converter:
         if is_excel_error(value):
             self.add(WARNING, f"{what}：单元格为错误值 {value}", loc)
             return ""
+        if isinstance(value, SerialDate):
+            return value.text()
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         if isinstance(value, Decimal):

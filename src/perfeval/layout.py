@@ -250,7 +250,8 @@ COVER_STATUS = (
     StatusCell("total", "总分", (5, 1)),
     StatusCell("grade", "等级", (6, 1)),
     StatusCell("stale", "输入检查", (7, 1)),
-    StatusCell("fingerprint", "上次计算时的输入指纹", (8, 1)),
+    StatusCell("current", "当前输入指纹", (8, 1)),
+    StatusCell("fingerprint", "上次计算时的输入指纹", (9, 1)),
 )
 COVER_STATUS_BY_KEY = {s.key: s for s in COVER_STATUS}
 STALE_MESSAGE = "输入已修改，请重新计算"

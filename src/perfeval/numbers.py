@@ -193,3 +193,15 @@ def fmt_pct(ratio: Decimal) -> str:
 def fmt_pct_plain(ratio: Decimal) -> str:
     """A parameter rate without trailing zeros (67.5%, 40%)."""
     return f"{fmt_num(ratio * 100)}%"
+
+
+class SerialDate(float):
+    """A number shown by Excel as a date (its cell has a date format)."""
+
+    def text(self) -> str:
+        from datetime import datetime, timedelta
+        try:
+            moment = datetime(1899, 12, 30) + timedelta(days=float(self))
+        except (OverflowError, ValueError):
+            return repr(float(self))
+        return moment.strftime("%Y-%m-%d") if float(self).is_integer() else moment.strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,238 @@
+"""A ``Result`` → rectangular blocks of output cells, for any writer.
+
+The file writer (xlsx_parts) and the live-Excel adapter both write exactly these
+blocks, so the headless and the button path give the same workbook values.  Values
+are str, int/Decimal, None (empty) or ``Formula``; ``Styled`` carries a style role
+that the file writer maps to a cell format of the template (the live adapter writes
+values only and relies on the template's formats).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from . import layout as L
+from .model import Loc
+from .numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain
+from .results import STATUS_LABELS, Resolver, Result
+from .rubric import Params, line_bounds
+
+
+@dataclass(frozen=True)
+class Formula:
+    text: str          # without the leading "="
+    cached: object     # the value a reader sees before Excel recalculates
+
+
+@dataclass(frozen=True)
+class Styled:
+    value: object
+    role: str          # one of PALETTE_ROLES
+
+
+PALETTE_ROLES = ("title", "header", "text", "number", "note", "good", "bad")
+PALETTE_COLUMN = 25     # hidden column Z of the 计算明细 sheet holds one styled cell per role
+
+
+@dataclass
+class Block:
+    sheet: str
+    top: int
+    left: int
+    rows: list[list[object]]
+    clear_to_end: bool = False   # empty every cell below ``top`` in this block's columns first
+    width: int | None = None     # columns to clear (defaults to the widest row)
+
+    @property
+    def columns(self) -> int:
+        return self.width or max((len(r) for r in self.rows), default=0)
+
+
+def cell_name(row: int, col: int) -> str:
+    name, c = "", col + 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        name = chr(65 + rem) + name
+    return f"{name}{row + 1}"
+
+
+def quote_sheet(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+# ------------------------------------------------------------------ 打分表
+
+def score_rows(params: Params) -> list[list[object]]:
+    """The static columns of the 14 lines (texts, 分值, marks) under the given rubric."""
+    points = {g.name: g.points for g in params.rubric.groups}
+
+    def label(name: str) -> str:
+        return f"{name}（{fmt_num(points[name])}分）" if name in points else name
+
+    rows = []
+    for spec in params.rubric.lines:
+        lo, hi = line_bounds(spec, params)
+        shown_max = hi if spec.kind != "deduction" else lo
+        marks = ["√" if m in spec.methods else "" for m in ("整体评价", "样本评价")]
+        marks += ["√" if a in spec.attributes else "" for a in ("定性评价", "定量评价")]
+        rows.append([label(spec.level1), label(spec.level2), spec.level3, shown_max, spec.explanation, spec.criteria] + marks)
+    return rows
+
+
+def summary(result: Result) -> str:
+    counts = result.counts()
+    deducted = sum(1 for l in result.lines if l.status == "deducted")
+    errors = sum(1 for l in result.lines if l.status == "error")
+    parts = [f"计算完成：总分{fmt_num(result.total)}分（{result.grade}），扣分{deducted}项"]
+    if errors:
+        parts.append(f"{errors}项因输入错误记0分")
+    found = [f"{counts['error']}个错误"] * bool(counts["error"]) + [f"{counts['warning']}个警告"] * bool(counts["warning"])
+    parts.append("校验发现" + "、".join(found) if found else "校验未发现错误或警告")
+    return "，".join(parts)
+
+
+def score_block(result: Result, params: Params, resolve: Resolver | None) -> Block:
+    s = L.SCORE
+    rows = []
+    for static, line in zip(score_rows(params), result.lines):
+        reasons = []
+        for r in line.reasons:
+            where = resolve(r.loc) if (resolve and r.loc) else None
+            reasons.append(f"{r.text}（{where[0]}!{where[1]}）" if where and where[1] else r.text)
+        rows.append(static + [line.score, line.deduction, STATUS_LABELS[line.status], "\n".join(reasons)])
+    total_row = [s.total_label, None, None, result.max_total] + [None] * 6 + [
+        result.total, result.max_total - result.total, None, summary(result)]
+    grade_row = [s.grade_label, None, None, None] + [None] * 6 + [result.grade, None, None, None]
+    head = f"单位：{result.unit or '（未填写）'}　　年度：{result.year or '（未填写）'}　　" \
+           f"评分标准：{result.rubric_id}（满分{fmt_num(result.max_total)}分）"
+    return Block(L.SCORE_SHEET, s.title_row + 1, 0, [[head]] + [[]] * (s.first_line_row - s.title_row - 2)
+                 + rows + [total_row, grade_row], width=len(s.columns))
+
+
+# ------------------------------------------------------------------ 计算明细
+
+def _display(value: object, header: str) -> object:
+    if isinstance(value, Decimal) and ("率" in header or "进度" in header):
+        return fmt_pct(value)
+    return value
+
+
+def details_blocks(result: Result, params: Params) -> list[Block]:
+    d = L.DETAILS
+    chart = []
+    for p in result.progress:
+        chart.append([f"{p.month}月", p.spent, p.cumulative, p.rate, p.target])
+    rows: list[list[object]] = []
+    for i, line in enumerate(result.lines, 1):
+        title = f"{i}. {line.name}：得分{fmt_num(line.score)}（满分{fmt_num(line.max)}）{STATUS_LABELS[line.status]}"
+        rows.append([Styled(title, "title")])
+        detail = line.detail
+        if detail.headers:
+            rows.append([Styled(h, "header") for h in detail.headers])
+            for r in detail.rows:
+                rows.append([_display(v, h) for v, h in zip(r, detail.headers)])
+        for note in detail.notes:
+            rows.append([Styled(note, "note")])
+        rows.append([])
+    rows.append([Styled("执行进度测算（按已填报月份）", "title")])
+    if result.planner:
+        rows.append([Styled(h, "header") for h in ("检查点", "目标进度", "目标支出（万元）", "已支出（万元）", "还需支出（万元）", "提示")])
+        for p in result.planner:
+            rows.append([f"{p.month}月", fmt_pct_plain(p.target), p.target_amount, p.spent_so_far, p.needed,
+                         f"距{p.month}月目标{fmt_pct_plain(p.target)}还需支出{fmt_money(p.needed)}万元"])
+    else:
+        rows.append([Styled("全年各检查点均已过去，无需测算" if result.last_month else "月度支出尚未填报", "note")])
+    return [
+        Block(L.DETAILS_SHEET, d.chart_first_row, 0, chart, width=len(d.chart_columns)),
+        Block(L.DETAILS_SHEET, d.blocks_first_row, 0, rows, clear_to_end=True, width=d.width),
+    ]
+
+
+# ------------------------------------------------------------------ 校验结果
+
+def findings_rows(result: Result, resolve: Resolver | None) -> list[list[object]]:
+    rows = []
+    for f in result.sorted_findings():
+        sheet, cell = _where(f.loc, resolve)
+        link: object = cell
+        if sheet and cell:
+            link = Formula(f'HYPERLINK("#{quote_sheet(sheet)}!{cell}","{cell}")', cell)
+        rows.append([L.SEVERITY_LABELS[f.severity], sheet, link, f.message])
+    if not rows:
+        rows.append(["提示", "", "", "未发现问题"])
+    return rows
+
+
+def _where(loc: Loc | None, resolve: Resolver | None) -> tuple[str, str]:
+    if loc is None:
+        return "", ""
+    found = resolve(loc) if resolve else None
+    if found:
+        return found
+    return loc.sheet or "", ""
+
+
+def findings_block(result: Result, resolve: Resolver | None) -> Block:
+    top = L.FINDINGS.origin[0] + 1
+    return Block(L.FINDINGS_SHEET, top, L.FINDINGS.origin[1], findings_rows(result, resolve),
+                 clear_to_end=True, width=len(L.FINDINGS.columns))
+
+
+# ------------------------------------------------------------------ 使用说明 status
+
+def fingerprint_formula() -> str:
+    """Excel's view of the inputs: numbers summed, text lengths added (see fingerprint())."""
+    parts = []
+    for t in L.INPUT_TABLES:
+        ref = f"{t.name}[#Data]"
+        parts.append(f"SUM({ref})+SUMPRODUCT(ISTEXT({ref})*LEN({ref}))")
+    return "+".join(parts)
+
+
+def stale_formula() -> str:
+    cur = cell_name(*L.COVER_STATUS_BY_KEY["current"].cell)
+    last = cell_name(*L.COVER_STATUS_BY_KEY["fingerprint"].cell)
+    return (f'IF({last}="","尚未计算",IF(ABS({cur}-{last})<=0.000001*MAX(1,ABS({last})),"",'
+            f'"{L.STALE_MESSAGE}"))')
+
+
+def fingerprint(tables) -> float:
+    """The same number Excel's fingerprint formula gives over the raw input tables."""
+    from .inputs import find_table
+    total = 0.0
+    for t in L.INPUT_TABLES:
+        raw = find_table(tables, t.name)
+        if raw is None:
+            continue
+        for row in raw.rows:
+            for v in row:
+                if isinstance(v, bool) or v is None:
+                    continue
+                if isinstance(v, (int, float, Decimal)):
+                    total += float(v)
+                elif isinstance(v, str):
+                    total += len(v)
+    return total
+
+
+def status_values(result: Result, tables, now: datetime) -> dict[str, object]:
+    fp = fingerprint(tables)
+    return {
+        "time": now.strftime("%Y-%m-%d %H:%M:%S"),
+        "state": summary(result),
+        "total": result.total,
+        "grade": result.grade,
+        "stale": Formula(stale_formula(), ""),
+        "current": Formula(fingerprint_formula(), fp),
+        "fingerprint": fp,
+    }
+
+
+def cover_blocks(values: dict[str, object]) -> list[Block]:
+    return [Block(L.COVER_SHEET, s.cell[0], s.cell[1], [[values[s.key]]]) for s in L.COVER_STATUS]
+
+
+def all_blocks(result: Result, params: Params, tables, resolve: Resolver | None, now: datetime) -> list[Block]:
+    return ([score_block(result, params, resolve)] + details_blocks(result, params)
+            + [findings_block(result, resolve)] + cover_blocks(status_values(result, tables, now)))

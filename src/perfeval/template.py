@@ -1,0 +1,412 @@
+"""Generate the workbook template (XlsxWriter), optionally pre-filled with input tables.
+
+Everything positional comes from ``layout``; texts of the 打分表 come from the rubric
+through ``render`` — the same functions the recalculation uses.  Output is
+deterministic (fixed document dates) so that bundled samples can be checked in CI.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import xlsxwriter
+
+from . import layout as L
+from . import render as R
+from .inputs import RawTable, normalize_label
+from .rubric import default_params, load_rubric
+
+FIXED_DATE = datetime(2024, 1, 1)
+LIST_VALIDATION_ROWS = 2000     # validation reaches this far below a list table's header
+INPUT_FILL = "#FFF2CC"
+MONEY_FORMAT = "#,##0.00####"
+
+COVER_TEXT = (
+    "使用步骤：",
+    "1. 在各输入工作表（基本信息、收支情况、公用经费、项目支出、月度支出、绩效指标、定性评价、问题清单）的黄色单元格中填写数据；表格可在末尾直接添加行。",
+    "2. 点击“重新计算”按钮（或在命令行运行 perfeval recalc 本文件），结果写入“打分表”“计算明细”“校验结果”。",
+    "3. 扣分项在打分表中以橙色突出显示，输入错误以红色显示；“校验结果”列出每个问题及其所在单元格（可点击跳转）。",
+    "4. 评分参数默认取自县级部门整体绩效自评打分表，可按本县规定修改；输出工作表由程序写入，请勿手工修改。",
+)
+
+
+class _Formats:
+    def __init__(self, wb: xlsxwriter.Workbook):
+        base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
+        border = dict(base, border=1, border_color="#A6A6A6")
+        self.title = wb.add_format(dict(base, bold=True, font_size=16))
+        self.subtitle = wb.add_format(dict(base, bold=True, font_size=12))
+        self.help = wb.add_format(dict(base, italic=True, font_color="#595959", text_wrap=True, valign="top"))
+        self.label = wb.add_format(dict(border, bg_color="#F2F2F2"))
+        self.input = wb.add_format(dict(border, bg_color=INPUT_FILL, text_wrap=True))
+        self.input_money = wb.add_format(dict(border, bg_color=INPUT_FILL, num_format=MONEY_FORMAT))
+        self.input_pct = wb.add_format(dict(border, bg_color=INPUT_FILL, num_format="0.0##%"))
+        self.input_num = wb.add_format(dict(border, bg_color=INPUT_FILL, num_format="0.####"))
+        self.text = wb.add_format(dict(border, text_wrap=True, valign="top"))
+        self.plain = wb.add_format(base)
+        self.small = wb.add_format(dict(base, font_color="#808080", font_size=8))
+        self.status_value = wb.add_format(dict(border, bold=True, bg_color="#E2EFDA"))
+        self.stale = wb.add_format(dict(base, bold=True, font_color="#C00000"))
+        self.head = wb.add_format(dict(border, bold=True, align="center", text_wrap=True, bg_color="#D9E1F2"))
+        self.center = wb.add_format(dict(border, align="center", text_wrap=True))
+        self.score = wb.add_format(dict(border, align="center", num_format="0.##", bold=True))
+        self.wrap_top = wb.add_format(dict(border, text_wrap=True, valign="top", font_size=9))
+        self.total = wb.add_format(dict(border, bold=True, align="center", bg_color="#D9E1F2", num_format="0.##"))
+        self.total_text = wb.add_format(dict(border, bold=True, bg_color="#D9E1F2", text_wrap=True))
+        self.deducted = wb.add_format({"bg_color": "#F8CBAD", "font_color": "#833C0B"})
+        self.error = wb.add_format({"bg_color": "#FF9999", "font_color": "#9C0006", "bold": True})
+        self.money = wb.add_format(dict(border, num_format=MONEY_FORMAT))
+        self.pct = wb.add_format(dict(border, num_format="0.00%"))
+        self.palette = {
+            "title": wb.add_format(dict(base, bold=True, font_size=11, font_color="#1F3864")),
+            "header": self.head, "text": self.text, "number": wb.add_format(dict(border, num_format="0.######")),
+            "note": wb.add_format(dict(base, italic=True, font_color="#595959")),
+            "good": wb.add_format(dict(border, font_color="#375623")),
+            "bad": wb.add_format(dict(border, font_color="#C00000", bold=True)),
+        }
+
+
+def _num(value: object) -> object:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _write(ws, row: int, col: int, value: object, fmt) -> None:
+    """Typed writes only: a text such as "=" or "=1次" must never become a formula."""
+    value = _num(value)
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def _validation(ws, kind: str, choices: tuple[str, ...], first: int, col: int, last: int, help_text: str) -> None:
+    opts: dict = {}
+    if kind in (L.AMOUNT,):
+        opts = {"validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
+                "error_message": "请输入不小于0的金额（万元）"}
+        help_text = help_text or "金额，单位万元，可保留6位小数"
+    elif kind == L.COUNT:
+        opts = {"validate": "integer", "criteria": ">=", "value": 0, "error_type": "warning",
+                "error_message": "请输入不小于0的整数"}
+    elif kind == L.YESNO:
+        opts = {"validate": "list", "source": list(L.YES_NO_CHOICES), "error_type": "warning",
+                "error_message": "请填写“是”或“否”"}
+    elif kind == L.ANSWER:
+        opts = {"validate": "list", "source": list(L.YES_NO_CHOICES), "error_type": "information",
+                "error_message": "可填“是/否”，或直接填写酌情评定的分数"}
+        help_text = help_text or "填“是/否”；酌情扣分的项目可直接填分数"
+    elif choices:
+        opts = {"validate": "list", "source": list(choices), "error_type": "warning",
+                "error_message": "请从下拉列表中选择"}
+    if not opts and not help_text:
+        return
+    if not opts:
+        opts = {"validate": "any"}
+    if help_text:
+        opts.update({"input_title": "填写说明", "input_message": help_text[:250]})
+    ws.data_validation(first, col, last, col, opts)
+
+
+def _cell_format(fm: _Formats, kind: str):
+    return {L.AMOUNT: fm.input_money, L.COUNT: fm.input_num}.get(kind, fm.input)
+
+
+def _list_table(ws, fm: _Formats, table: L.Table, raw: RawTable | None) -> None:
+    r0, c0 = table.origin
+    records = _records(table, raw)
+    if not records:
+        records = [list(p) + [None] * (len(table.columns) - len(p)) for p in table.prefill]
+        records += [[None] * len(table.columns)] * (table.blank_rows if not table.prefill else 0)
+    if not records:
+        records = [[None] * len(table.columns)]
+    for i, rec in enumerate(records):
+        for j, col in enumerate(table.columns):
+            _write(ws, r0 + 1 + i, c0 + j, rec[j], _cell_format(fm, col.kind))
+    ws.add_table(r0, c0, r0 + len(records), c0 + len(table.columns) - 1, {
+        "name": table.name, "style": "Table Style Light 1",
+        "columns": [{"header": c.header, "header_format": fm.head} for c in table.columns]})
+    for j, col in enumerate(table.columns):
+        ws.set_column(c0 + j, c0 + j, col.width)
+        _validation(ws, col.kind, col.choices, r0 + 1, c0 + j, r0 + LIST_VALIDATION_ROWS, col.help)
+
+
+def _records(table: L.Table, raw: RawTable | None) -> list[list[object]]:
+    if raw is None:
+        return []
+    index = {normalize_label(h): i for i, h in enumerate(raw.headers)}
+    cols = [index.get(normalize_label(c.header)) for c in table.columns]
+    return [[row[i] if i is not None and i < len(row) else None for i in cols] for row in raw.rows]
+
+
+def _kv_table(ws, fm: _Formats, table: L.Table, raw: RawTable | None, rows: list[tuple[str, object, str]]) -> None:
+    """rows: (label, value, remark) — value and remark columns are inputs."""
+    r0, c0 = table.origin
+    for i, (label, value, remark) in enumerate(rows):
+        _write(ws, r0 + 1 + i, c0, label, fm.label)
+        _write(ws, r0 + 1 + i, c0 + 1, value, fm.input if not isinstance(_num(value), (int, float)) else fm.input_num)
+        if len(table.columns) > 2:
+            _write(ws, r0 + 1 + i, c0 + 2, remark, fm.input)
+    ws.add_table(r0, c0, r0 + len(rows), c0 + len(table.columns) - 1, {
+        "name": table.name, "style": "Table Style Light 1",
+        "columns": [{"header": c.header, "header_format": fm.head} for c in table.columns]})
+    for j, col in enumerate(table.columns):
+        ws.set_column(c0 + j, c0 + j, col.width)
+
+
+def _kv_values(table: L.Table, raw: RawTable | None) -> dict[str, list]:
+    if raw is None:
+        return {}
+    index = {normalize_label(h): i for i, h in enumerate(raw.headers)}
+    out = {}
+    for row in raw.rows:
+        if row:
+            out[normalize_label(row[0])] = [row[index[normalize_label(c.header)]] if normalize_label(c.header) in index
+                                            and index[normalize_label(c.header)] < len(row) else None
+                                            for c in table.columns]
+    return out
+
+
+def _sheet_header(ws, fm: _Formats, table: L.Table) -> None:
+    ws.write_string(0, table.origin[1], table.title, fm.title)
+    if table.help:
+        ws.write_string(1, table.origin[1], table.help, fm.help)
+    ws.freeze_panes(table.origin[0] + 1, 0)
+
+
+def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None) -> None:
+    tables = tables or {}
+    sheets: dict[str, object] = {}
+    for table in L.INPUT_TABLES:
+        ws = sheets.get(table.sheet)
+        if ws is None:
+            ws = sheets[table.sheet] = wb.add_worksheet(table.sheet)
+            ws.set_tab_color("#FFC000")
+        raw = tables.get(table.name)
+        if table.sheet == L.MONITORING.sheet and table is L.VIOLATIONS:
+            ws.write_string(1, table.origin[1], table.title, fm.subtitle)
+        elif table.sheet == L.MONITORING.sheet:
+            ws.write_string(0, 0, "问题清单", fm.title)
+            ws.write_string(1, 0, table.title, fm.subtitle)
+        else:
+            _sheet_header(ws, fm, table)
+        if table is L.PARAMETERS:
+            _parameters_table(ws, fm, raw)
+        elif table.is_keyvalue:
+            given = _kv_values(table, raw)
+            rows = []
+            for row in table.rows:
+                vals = given.get(normalize_label(row.label), [row.label, None, None])
+                rows.append((row.label, vals[1], vals[2] if len(vals) > 2 else None))
+            _kv_table(ws, fm, table, raw, rows)
+            for i, row in enumerate(table.rows):
+                value_col = table.origin[1] + 1
+                _validation(ws, row.kind, (), table.origin[0] + 1 + i, value_col, table.origin[0] + 1 + i, row.help)
+                if row.kind == L.AMOUNT:
+                    _write(ws, table.origin[0] + 1 + i, value_col, rows[i][1], fm.input_money)
+        else:
+            _list_table(ws, fm, table, raw)
+
+
+def _parameters_table(ws, fm: _Formats, raw: RawTable | None) -> None:
+    from .samples import parameter_records
+    defaults = parameter_records()
+    given = _kv_values(L.PARAMETERS, raw)
+    rubric = load_rubric()
+    kinds = {p.label: p.kind for p in rubric.parameters}
+    rows = []
+    for rec in defaults:
+        vals = given.get(normalize_label(rec["参数"]))
+        rows.append((rec["参数"], vals[1] if vals else rec["值"], rec["说明"]))
+    _kv_table(ws, fm, L.PARAMETERS, raw, rows)
+    r0, c0 = L.PARAMETERS.origin
+    for i, (label, value, _) in enumerate(rows):
+        kind = kinds.get(label)
+        fmt = fm.input_pct if kind == "ratio" else (fm.input_num if kind else fm.input)
+        _write(ws, r0 + 1 + i, c0 + 1, value, fmt)
+    _validation(ws, L.CHOICE, ("ebian-2023", "ebian-2023-100"), r0 + 1, c0 + 1, r0 + 1,
+                "ebian-2023：按表列分值（满分105）；ebian-2023-100：百分制读法（满分100）")
+
+
+def _cover(wb, fm: _Formats):
+    ws = wb.add_worksheet(L.COVER_SHEET)
+    ws.set_tab_color("#70AD47")
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 60)
+    ws.set_column(2, 3, 14)
+    ws.write_string(0, 0, "部门整体支出绩效自评工作簿", fm.title)
+    ws.write_string(1, 0, "perfeval 生成；请在黄色单元格中填写，点击“重新计算”得到打分表。", fm.help)
+    ws.write_string(2, 0, "计算状态", fm.subtitle)
+    for s in L.COVER_STATUS:
+        r, c = s.cell
+        small = s.key in ("current", "fingerprint")
+        ws.write_string(r, c - 1, s.label, fm.small if small else fm.label)
+        if s.key == "stale":
+            ws.write_formula(r, c, "=" + R.stale_formula(), fm.stale, "尚未计算")
+        elif s.key == "current":
+            ws.write_formula(r, c, "=" + R.fingerprint_formula(), fm.small, 0)
+        elif s.key == "state":
+            ws.write_string(r, c, "尚未计算", fm.status_value)
+        else:
+            ws.write_blank(r, c, None, fm.small if small else fm.status_value)
+    first = max(s.cell[0] for s in L.COVER_STATUS) + 2
+    for i, text in enumerate(COVER_TEXT):
+        ws.write_string(first + i, 0, text, fm.subtitle if i == 0 else fm.plain)
+    ws.write_string(first + len(COVER_TEXT) + 1, 0,
+                    "收到本工作簿只为查看结果的人无需安装任何软件：结果均为普通数值。", fm.help)
+    return ws
+
+
+def _score_sheet(wb, fm: _Formats):
+    s = L.SCORE
+    ws = wb.add_worksheet(L.SCORE_SHEET)
+    ws.set_tab_color("#4472C4")
+    last_col = len(s.columns) - 1
+    ws.merge_range(s.title_row, 0, s.title_row, last_col, "县级部门整体绩效自评打分表", fm.title)
+    ws.merge_range(s.title_row + 1, 0, s.title_row + 1, last_col, "（尚未计算）", fm.plain)
+    h1, h2 = s.header_rows
+    grouped = {c for _, a, b in s.group_headers for c in range(a, b + 1)}
+    for name, a, b in s.group_headers:
+        ws.merge_range(h1, a, h1, b, name, fm.head)
+        for c in range(a, b + 1):
+            ws.write_string(h2, c, s.columns[c], fm.head)
+    for c, name in enumerate(s.columns):
+        if c not in grouped:
+            ws.merge_range(h1, c, h2, c, name, fm.head)
+    for c, width in enumerate(s.widths):
+        ws.set_column(c, c, width)
+    params = default_params(load_rubric())
+    static = R.score_rows(params)
+    first = s.first_line_row
+    col_fmt = [fm.center] * 3 + [fm.score, fm.wrap_top, fm.wrap_top] + [fm.center] * 4 + [fm.score, fm.score, fm.center, fm.wrap_top]
+    for i, row in enumerate(static):
+        ws.set_row(first + i, 72)
+        for c, value in enumerate(row + [None] * (len(s.columns) - len(row))):
+            _write(ws, first + i, c, value, col_fmt[c])
+    _merge_runs(ws, static, first, col_fmt)
+    total, grade = first + len(static), first + len(static) + 1
+    ws.merge_range(total, 0, total, 2, s.total_label, fm.total)
+    ws.merge_range(grade, 0, grade, 2, s.grade_label, fm.total)
+    for r in (total, grade):
+        for c in range(3, len(s.columns)):
+            ws.write_blank(r, c, None, fm.total_text if c == last_col else fm.total)
+    ws.set_row(total, 30)
+    last_line = first + len(static) - 1
+    status = R.cell_name(first, s.col("状态")).rstrip("0123456789")
+    whole = f"{R.cell_name(first, 0)}:{R.cell_name(last_line, last_col)}"
+    scores = f"{R.cell_name(first, s.col('自评得分'))}:{R.cell_name(last_line, last_col)}"
+    ws.conditional_format(whole, {"type": "formula", "criteria": f'=${status}{first + 1}="错误"', "format": fm.error})
+    ws.conditional_format(scores, {"type": "formula", "criteria": f'=${status}{first + 1}="扣分"', "format": fm.deducted})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(h1, h2)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.print_area(0, 0, grade, last_col)
+    ws.protect()
+    return ws
+
+
+def _merge_runs(ws, static: list[list], first: int, col_fmt) -> None:
+    """Merge equal consecutive 一级/二级/三级 cells like the official form."""
+    for col in (0, 1, 2):
+        start = 0
+        for i in range(1, len(static) + 1):
+            same = i < len(static) and static[i][col] == static[start][col] and \
+                all(static[i][k] == static[start][k] for k in range(col))
+            if not same:
+                if i - 1 > start and static[start][col]:
+                    ws.merge_range(first + start, col, first + i - 1, col, static[start][col], col_fmt[col])
+                start = i
+    for i, row in enumerate(static):     # 扣分项 spans the three level columns
+        if row[0] and not row[1] and not row[2]:
+            ws.merge_range(first + i, 0, first + i, 2, row[0], col_fmt[0])
+
+
+def _details_sheet(wb, fm: _Formats):
+    d = L.DETAILS
+    ws = wb.add_worksheet(L.DETAILS_SHEET)
+    ws.set_tab_color("#4472C4")
+    for c, width in enumerate(d.widths):
+        ws.set_column(c, c, width)
+    ws.write_string(d.chart_title_row, 0, "执行进度（累计，按月）", fm.palette["title"])
+    for c, h in enumerate(d.chart_columns):
+        ws.write_string(d.chart_header_row, c, h, fm.head)
+    col_fmt = [fm.center, fm.money, fm.money, fm.pct, fm.pct]
+    for i in range(12):
+        for c, f in enumerate(col_fmt):
+            _write(ws, d.chart_first_row + i, c, f"{i + 1}月" if c == 0 else None, f)
+    ws.write_string(d.blocks_first_row, 0, "（尚未计算）", fm.palette["note"])
+    for i, role in enumerate(R.PALETTE_ROLES):
+        ws.write_string(i, R.PALETTE_COLUMN, role, fm.palette[role])
+    ws.set_column(R.PALETTE_COLUMN, R.PALETTE_COLUMN, None, None, {"hidden": True})
+    chart = wb.add_chart({"type": "line"})
+    first, last = d.chart_first_row, d.chart_first_row + 11
+    sheet = R.quote_sheet(L.DETAILS_SHEET)
+    chart.add_series({"name": "累计执行进度", "categories": f"={sheet}!$A${first + 1}:$A${last + 1}",
+                      "values": f"={sheet}!$D${first + 1}:$D${last + 1}", "marker": {"type": "circle"},
+                      "line": {"color": "#4472C4", "width": 2.25}})
+    chart.add_series({"name": "序时目标（40%/67.5%/82.5%）", "categories": f"={sheet}!$A${first + 1}:$A${last + 1}",
+                      "values": f"={sheet}!$E${first + 1}:$E${last + 1}",
+                      "line": {"none": True}, "marker": {"type": "diamond", "size": 9, "fill": {"color": "#C00000"},
+                                                          "border": {"color": "#C00000"}}})
+    chart.set_title({"name": "累计执行进度与序时目标", "name_font": {"size": 11}})
+    chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1, "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "bottom"})
+    chart.show_blanks_as("gap")
+    ws.insert_chart(0, 6, chart, {"x_scale": 1.3, "y_scale": 0.95})
+    ws.protect()
+    return ws
+
+
+def _findings_sheet(wb, fm: _Formats):
+    t = L.FINDINGS
+    ws = wb.add_worksheet(t.sheet)
+    ws.set_tab_color("#C00000")
+    ws.write_string(0, 0, t.title, fm.title)
+    ws.write_string(1, 0, "每次重新计算时更新；点击“单元格”可跳转到问题所在位置。", fm.help)
+    r0, c0 = t.origin
+    for j, value in enumerate(["提示", "", "", "尚未计算"]):
+        ws.write_string(r0 + 1, c0 + j, value, fm.text)
+    ws.add_table(r0, c0, r0 + 1, c0 + len(t.columns) - 1, {
+        "name": t.name, "style": "Table Style Light 1",
+        "columns": [{"header": c.header, "header_format": fm.head} for c in t.columns]})
+    for j, col in enumerate(t.columns):
+        ws.set_column(c0 + j, c0 + j, col.width)
+    rng = f"A{r0 + 2}:D{r0 + 1 + LIST_VALIDATION_ROWS}"
+    ws.conditional_format(rng, {"type": "formula", "criteria": f'=$A{r0 + 2}="错误"', "format": fm.error})
+    ws.conditional_format(rng, {"type": "formula", "criteria": f'=$A{r0 + 2}="警告"', "format": fm.deducted})
+    ws.freeze_panes(r0 + 1, 0)
+    ws.protect()
+    return ws
+
+
+def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_project: bytes | None = None,
+          button_macro: str | None = None) -> Path:
+    """Write a template (blank, or pre-filled with ``tables``) to ``path``."""
+    path = Path(path)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                         "strings_to_urls": False})
+    wb.set_properties({"title": "部门整体支出绩效自评", "author": "perfeval", "company": "",
+                       "created": FIXED_DATE, "comments": "perfeval template"})
+    wb.set_size(1600, 1000)
+    fm = _Formats(wb)
+    cover = _cover(wb, fm)
+    _input_sheets(wb, fm, tables)
+    _score_sheet(wb, fm)
+    _details_sheet(wb, fm)
+    _findings_sheet(wb, fm)
+    if vba_project is not None:
+        from io import BytesIO
+        wb.add_vba_project(BytesIO(vba_project), is_stream=True)
+        wb.set_vba_name("ThisWorkbook")
+    if button_macro:
+        cover.insert_button(2, 3, {"macro": button_macro, "caption": "重新计算", "width": 140, "height": 40})
+    cover.activate()
+    wb.close()
+    return path

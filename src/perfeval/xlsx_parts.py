@@ -1,0 +1,230 @@
+"""Write cell values into a package without round-tripping it through a library.
+
+Only the ``<sheetData>`` of the sheets being written is edited, as text: rows and
+cells outside the written ranges keep their exact bytes, cell styles (``s``) are kept,
+strings are written inline (``sharedStrings.xml`` is never touched).  Every other part
+of the package is copied byte for byte.  The new file is written next to the original
+and moved over it atomically; on any failure the original stays as it was.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from .render import Formula, Styled, cell_name
+from .xlsx_package import WorkbookError, parse_ref
+
+_SHEETDATA_RE = re.compile(r"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", re.S)
+_ROW_RE = re.compile(r"<row\b[^>]*?/>|<row\b[^>]*?>.*?</row>", re.S)
+_CELL_RE = re.compile(r"<c\b[^>]*?/>|<c\b[^>]*?>.*?</c>", re.S)
+_ATTR_RE = re.compile(r'([\w:]+)="([^"]*)"')
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MAX_CELL_TEXT = 32767
+
+
+class FileLocked(WorkbookError):
+    pass
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    head = tag[: tag.index(">") + 1]
+    return dict(_ATTR_RE.findall(head))
+
+
+class SheetEditor:
+    """Cells of one worksheet part, editable by (row, col); serialises back to the part."""
+
+    def __init__(self, xml: bytes):
+        self.text = xml.decode("utf-8")
+        m = _SHEETDATA_RE.search(self.text)
+        if m is None:
+            raise WorkbookError("工作表缺少 sheetData，文件可能已损坏")
+        self.span = m.span()
+        self.rows: dict[int, list] = {}   # row number (1-based) → [row attrs, {col: cell xml}]
+        self.removed_formula = False
+        for row_xml in _ROW_RE.findall(m.group(1) or ""):
+            attrs = _attrs(row_xml)
+            number = int(attrs.get("r", len(self.rows) + 1))
+            cells = {}
+            for cell_xml in _CELL_RE.findall(row_xml):
+                ref = _attrs(cell_xml).get("r")
+                if ref:
+                    cells[parse_ref(ref)[1]] = cell_xml
+            self.rows[number] = [row_xml, attrs, cells, False]
+
+    def style(self, row: int, col: int) -> str | None:
+        entry = self.rows.get(row + 1)
+        cell = entry[2].get(col) if entry else None
+        return _attrs(cell).get("s") if cell else None
+
+    def value_text(self, row: int, col: int) -> str | None:
+        entry = self.rows.get(row + 1)
+        cell = entry[2].get(col) if entry else None
+        if not cell:
+            return None
+        m = re.search(r"<t[^>]*>(.*?)</t>|<v>(.*?)</v>", cell, re.S)
+        return (m.group(1) or m.group(2)) if m else None
+
+    def _entry(self, row: int) -> list:
+        entry = self.rows.get(row + 1)
+        if entry is None:
+            entry = self.rows[row + 1] = ["", {"r": str(row + 1)}, {}, True]
+        entry[3] = True
+        return entry
+
+    def set(self, row: int, col: int, value: object, style: str | None = None) -> None:
+        entry = self._entry(row)
+        old = entry[2].get(col)
+        if old and "<f" in old and not isinstance(value, Formula):
+            self.removed_formula = True
+        s = style if style is not None else (_attrs(old).get("s") if old else None)
+        entry[2][col] = _cell_xml(cell_name(row, col), value, s)
+
+    def clear(self, first_row: int, last_row: int | None, first_col: int, last_col: int) -> None:
+        """Empty the cells in the range (keeping their style)."""
+        for number, entry in self.rows.items():
+            r = number - 1
+            if r < first_row or (last_row is not None and r > last_row):
+                continue
+            for c in [c for c in entry[2] if first_col <= c <= last_col]:
+                old = entry[2][c]
+                if "<f" in old:
+                    self.removed_formula = True
+                s = _attrs(old).get("s")
+                entry[2][c] = _cell_xml(cell_name(r, c), None, s)
+                entry[3] = True
+
+    def serialize(self) -> bytes:
+        parts = []
+        for number in sorted(self.rows):
+            xml, attrs, cells, dirty = self.rows[number]
+            if not dirty:
+                parts.append(xml)
+                continue
+            attrs = {k: v for k, v in attrs.items() if k != "spans"}
+            attrs["r"] = str(number)
+            head = "<row " + " ".join(f'{k}="{v}"' for k, v in attrs.items())
+            body = "".join(cells[c] for c in sorted(cells))
+            parts.append(head + (">" + body + "</row>" if body else "/>"))
+        start, end = self.span
+        return (self.text[:start] + "<sheetData>" + "".join(parts) + "</sheetData>" + self.text[end:]).encode("utf-8")
+
+
+def clean_text(text: str) -> str:
+    return _INVALID_XML.sub("", text)[:MAX_CELL_TEXT]
+
+
+def _number_text(value) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value != 0 else "0"
+    if isinstance(value, float):
+        return repr(value)
+    return str(int(value))
+
+
+def _cell_xml(ref: str, value: object, style: str | None) -> str:
+    s = f' s="{style}"' if style is not None else ""
+    if isinstance(value, Styled):
+        value = value.value
+    if value is None or value == "":
+        return f'<c r="{ref}"{s}/>'
+    if isinstance(value, Formula):
+        f = f"<f>{escape(clean_text(value.text))}</f>"
+        if isinstance(value.cached, (int, float, Decimal)) and not isinstance(value.cached, bool):
+            return f'<c r="{ref}"{s}>{f}<v>{_number_text(value.cached)}</v></c>'
+        return f'<c r="{ref}"{s} t="str">{f}<v>{escape(clean_text(str(value.cached)))}</v></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float, Decimal)):
+        return f'<c r="{ref}"{s}><v>{_number_text(value)}</v></c>'
+    text = escape(clean_text(str(value)))
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def set_table_ref(xml: bytes, ref: str) -> bytes:
+    """A table part with a new range (its autoFilter follows)."""
+    text = xml.decode("utf-8")
+    text = re.sub(r'(<table\b[^>]*?\sref=")[^"]*(")', rf"\g<1>{ref}\g<2>", text, count=1)
+    text = re.sub(r'(<autoFilter\b[^>]*?\sref=")[^"]*(")', rf"\g<1>{ref}\g<2>", text, count=1)
+    return text.encode("utf-8")
+
+
+_CALC_AFTER = ("<oleSize", "<customWorkbookViews", "<pivotCaches", "<smartTagPr", "<smartTagTypes",
+               "<webPublishing", "<fileRecoveryPr", "<webPublishObjects", "<extLst", "</workbook>")
+
+
+def force_full_calc(xml: bytes) -> bytes:
+    """Make Excel recalculate every formula when the workbook is next opened."""
+    text = xml.decode("utf-8")
+    m = re.search(r"<calcPr\b[^>]*?/?>", text)
+    if m:
+        tag = m.group(0)
+        if re.search(r'\bfullCalcOnLoad="[^"]*"', tag):
+            new = re.sub(r'\bfullCalcOnLoad="[^"]*"', 'fullCalcOnLoad="1"', tag)
+        else:
+            new = tag[:-2] + ' fullCalcOnLoad="1"/>' if tag.endswith("/>") else tag[:-1] + ' fullCalcOnLoad="1">'
+        text = text[:m.start()] + new + text[m.end():]
+    else:
+        at = min((i for i in (text.find(t) for t in _CALC_AFTER) if i >= 0), default=len(text))
+        text = text[:at] + '<calcPr fullCalcOnLoad="1"/>' + text[at:]
+    return text.encode("utf-8")
+
+
+def drop_part(parts: dict[str, bytes | None], pkg, part: str) -> None:
+    """Remove a part and the references to it (content types, workbook relationships)."""
+    parts[part] = None
+    name = "/" + part
+    ct = parts.get("[Content_Types].xml") or pkg.read("[Content_Types].xml")
+    parts["[Content_Types].xml"] = re.sub(rf'<Override\b[^>]*PartName="{re.escape(name)}"[^>]*/>', "",
+                                          ct.decode("utf-8")).encode("utf-8")
+    rel_part = "xl/_rels/workbook.xml.rels"
+    if pkg.has(rel_part):
+        rels = parts.get(rel_part) or pkg.read(rel_part)
+        target = part.split("/", 1)[1] if part.startswith("xl/") else part
+        parts[rel_part] = re.sub(rf'<Relationship\b[^>]*Target="/?(xl/)?{re.escape(target)}"[^>]*/>', "",
+                                 rels.decode("utf-8")).encode("utf-8")
+
+
+# ------------------------------------------------------------------ writing files
+
+def excel_lock_file(path: Path) -> Path:
+    return path.with_name("~$" + path.name)
+
+
+def check_not_open(path: Path) -> None:
+    if excel_lock_file(path).exists():
+        raise FileLocked(f"文件“{path.name}”正在被 Excel 打开，请先关闭该文件再运行（或在 Excel 中点击“重新计算”按钮）")
+
+
+def write_package(src_zip: zipfile.ZipFile, target: Path, parts: dict[str, bytes | None]) -> None:
+    """Copy ``src_zip`` to ``target`` with ``parts`` replaced (None: removed), atomically."""
+    check_not_open(target)
+    fd, tmp = tempfile.mkstemp(prefix=".~perfeval-", suffix=".tmp", dir=str(target.parent))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            with zipfile.ZipFile(fh, "w") as out:
+                for info in src_zip.infolist():
+                    if info.filename in parts:
+                        data = parts[info.filename]
+                        if data is None:
+                            continue
+                    else:
+                        data = src_zip.read(info.filename)
+                    out.writestr(info, data, compress_type=info.compress_type)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.exists():
+            os.chmod(tmp, os.stat(target).st_mode & 0o777)
+        try:
+            os.replace(tmp, target)
+        except PermissionError:
+            raise FileLocked(f"无法写入“{target.name}”：文件可能正在被 Excel 或其他程序打开，请关闭后重试") from None
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
