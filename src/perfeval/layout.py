@@ -235,6 +235,7 @@ SCORE_SHEET = "打分表"
 DETAILS_SHEET = "计算明细"
 FINDINGS_SHEET = "校验结果"
 OUTPUT_SHEETS = (SCORE_SHEET, DETAILS_SHEET, FINDINGS_SHEET)
+ALL_SHEETS = (COVER_SHEET,) + tuple(dict.fromkeys(t.sheet for t in INPUT_TABLES)) + OUTPUT_SHEETS
 
 
 @dataclass(frozen=True)

@@ -398,15 +398,19 @@ def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_pr
     fm = _Formats(wb)
     cover = _cover(wb, fm)
     _input_sheets(wb, fm, tables)
-    _score_sheet(wb, fm)
+    score = _score_sheet(wb, fm)
     _details_sheet(wb, fm)
     _findings_sheet(wb, fm)
     if vba_project is not None:
         from io import BytesIO
         wb.add_vba_project(BytesIO(vba_project), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
+        for i, ws in enumerate(wb.worksheets(), 1):
+            ws.set_vba_name(f"Sheet{i}")
     if button_macro:
-        cover.insert_button(2, 3, {"macro": button_macro, "caption": "重新计算", "width": 140, "height": 40})
+        button = {"macro": button_macro, "caption": "重新计算", "width": 140, "height": 40}
+        cover.insert_button(2, 3, button)
+        score.insert_button(0, L.SCORE.col("扣分原因"), dict(button, x_offset=200, height=30))
     cover.activate()
     wb.close()
     return path

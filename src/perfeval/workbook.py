@@ -136,5 +136,26 @@ def recalc(path: str | Path, *, now: datetime | None = None, out: str | Path | N
 
 
 def new_template(path: str | Path, tables: dict[str, RawTable] | None = None) -> Path:
+    """A macro-enabled template (.xlsm) with the 重新计算 button, optionally pre-filled."""
     from .template import build
-    return build(path, tables)
+    from .vba import BUTTON_MACRO, build_vba_project
+    path = Path(path)
+    if path.suffix.lower() != ".xlsm":
+        raise WorkbookError(f"模板必须保存为 .xlsm（含“重新计算”按钮的宏）：{path.name}")
+    return build(path, tables, vba_project=build_vba_project(len(L.ALL_SHEETS)), button_macro=BUTTON_MACRO)
+
+
+SAMPLE_FILES = {"红旗镇2023": "红旗镇2023自评.xlsm", "五渡镇2023": "五渡镇2023自评.xlsm"}
+BLANK_FILE = "部门整体绩效自评模板.xlsm"
+
+
+def write_samples(directory: Path, *, blank: bool = False) -> list[Path]:
+    """Write the bundled sample workbooks (filled, not yet calculated) into ``directory``."""
+    from .samples import SAMPLES
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    if blank:
+        paths.append(new_template(directory / BLANK_FILE))
+    for key, make in SAMPLES.items():
+        paths.append(new_template(directory / SAMPLE_FILES[key], make()))
+    return paths
