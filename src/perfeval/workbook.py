@@ -159,3 +159,57 @@ def write_samples(directory: Path, *, blank: bool = False) -> list[Path]:
     for key, make in SAMPLES.items():
         paths.append(new_template(directory / SAMPLE_FILES[key], make()))
     return paths
+
+
+def write_values(path: str | Path, sheet: str, cells: dict[tuple[int, int], object], out: str | Path | None = None) -> None:
+    """Write plain values into one sheet of any workbook; every other part is copied as is."""
+    pkg = Package.open(str(path))
+    if sheet not in pkg.sheets:
+        raise WorkbookError(f"工作簿中没有工作表“{sheet}”")
+    ed = SheetEditor(pkg.read(pkg.sheets[sheet]))
+    for (r, c), value in cells.items():
+        ed.set(r, c, value)
+    write_package(pkg.zf, Path(out) if out else Path(path), {pkg.sheets[sheet]: ed.serialize()})
+
+
+def fill_workbook(path: str | Path, tables: dict[str, RawTable], out: str | Path | None = None) -> None:
+    """Fill input tables of a perfeval workbook by table name, header and row label.
+
+    Key-value tables: the value of each given label is written into its row.  List
+    tables: the given rows replace the table body (the table grows or shrinks).  Only
+    the sheets holding those tables and their table parts change.
+    """
+    pkg = Package.open(str(path))
+    editors: dict[str, SheetEditor] = {}
+    parts: dict[str, bytes | None] = {}
+    for name, raw in tables.items():
+        spec = L.TABLES_BY_NAME.get(name)
+        table = pkg.tables.get(name.lower())
+        if spec is None or table is None:
+            raise WorkbookError(f"工作簿中没有表格 {name}")
+        ed = editors.setdefault(table.sheet, SheetEditor(pkg.read(pkg.sheets[table.sheet])))
+        r1, c1, r2, c2 = table.bounds
+        b1, b2 = table.body
+        columns = {normalize_label(h): c1 + i for i, h in enumerate(table.headers)}
+        targets = [columns.get(normalize_label(h)) for h in raw.headers]
+        if spec.is_keyvalue:
+            current = pkg.cells(table.sheet, (b1, b2))
+            labels = {normalize_label(current.get((r, c1))): r for r in range(b1, b2 + 1)}
+            for row in raw.rows:
+                r = labels.get(normalize_label(row[0]))
+                if r is None:
+                    raise WorkbookError(f"表格 {name} 中没有“{row[0]}”一行")
+                for value, c in list(zip(row, targets))[1:]:
+                    if c is not None:
+                        ed.set(r, c, value)
+            continue
+        ed.clear(b1, b2, c1, c2)
+        rows = raw.rows or [[None] * len(raw.headers)]
+        for i, row in enumerate(rows):
+            for value, c in zip(row, targets):
+                if c is not None:
+                    ed.set(b1 + i, c, value, ed.style(b1, c))
+        parts[table.part] = set_table_ref(pkg.read(table.part), f"{R.cell_name(r1, c1)}:{R.cell_name(b1 + len(rows) - 1, c2)}")
+    for sheet, ed in editors.items():
+        parts[pkg.sheets[sheet]] = ed.serialize()
+    write_package(pkg.zf, Path(out) if out else Path(path), parts)

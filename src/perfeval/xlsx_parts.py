@@ -62,14 +62,6 @@ class SheetEditor:
         cell = entry[2].get(col) if entry else None
         return _attrs(cell).get("s") if cell else None
 
-    def value_text(self, row: int, col: int) -> str | None:
-        entry = self.rows.get(row + 1)
-        cell = entry[2].get(col) if entry else None
-        if not cell:
-            return None
-        m = re.search(r"<t[^>]*>(.*?)</t>|<v>(.*?)</v>", cell, re.S)
-        return (m.group(1) or m.group(2)) if m else None
-
     def _entry(self, row: int) -> list:
         entry = self.rows.get(row + 1)
         if entry is None:
