@@ -86,8 +86,9 @@ class _Converter:
         if not parsed.ok:
             self.add(ERROR, f"{what}：{parsed.error}", loc)
             return Invalid(loc, value, parsed.error)
-        for note in parsed.notes:
-            self.add(INFO, f"{what}：{note}（“{value}” → {fmt_num(parsed.value) if isinstance(parsed.value, (int, Decimal)) else parsed.value}）", loc)
+        if parsed.notes:
+            shown = fmt_num(parsed.value) if isinstance(parsed.value, (int, Decimal)) else parsed.value
+            self.add(INFO, f"{what}：{'，'.join(parsed.notes)}（“{value}” → {shown}）", loc)
         return parsed.value
 
     def text(self, value: object, loc: Loc, what: str) -> str:

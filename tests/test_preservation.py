@@ -1,0 +1,76 @@
+"""Recalculation and the part writer leave everything perfeval does not own byte-identical."""
+from datetime import datetime
+
+import openpyxl
+import pytest
+
+from perfeval import layout as L
+from perfeval.workbook import recalc, write_samples, write_values
+from perfeval.xlsx_package import Package
+from wbtools import FIXTURES, convert, needs_libreoffice, parts
+
+FIXTURE_FILES = sorted(p.name for p in FIXTURES.glob("*.xls*"))
+
+
+def owned_parts(path) -> set[str]:
+    pkg = Package.open(str(path))
+    owned = {pkg.sheets[s] for s in (L.COVER_SHEET,) + L.OUTPUT_SHEETS} | {pkg.workbook}
+    if "findings" in pkg.tables:
+        owned.add(pkg.tables["findings"].part)
+    return owned
+
+
+def assert_only_owned_changed(before: dict, after: dict, owned: set[str]) -> None:
+    assert set(after) - set(before) == set()
+    changed = sorted(n for n in before if n not in owned and before[n] != after.get(n))
+    assert changed == []
+
+
+def test_template_recalc_preserves_every_other_part(tmp_path):
+    path = write_samples(tmp_path, blank=True)[0]
+    before = parts(path)
+    recalc(path, now=datetime(2026, 1, 1))
+    assert_only_owned_changed(before, parts(path), owned_parts(path))
+    assert "xl/vbaProject.bin" in before and parts(path)["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+
+
+@needs_libreoffice
+def test_libreoffice_resaved_sample_recalc_preserves_parts_and_inputs(tmp_path):
+    sample = write_samples(tmp_path / "src")[0]
+    resaved = convert(sample, "xlsm:Calc MS Excel 2007 VBA XML", tmp_path / "lo")
+    before = parts(resaved)
+    inputs_before = _input_values(resaved)
+    result = recalc(resaved, now=datetime(2026, 1, 1))
+    assert result.total == 97
+    assert_only_owned_changed(before, parts(resaved), owned_parts(resaved))
+    assert _input_values(resaved) == inputs_before
+    assert openpyxl.load_workbook(resaved)[L.SCORE_SHEET]["K19"].value == 97
+
+
+def _input_values(path):
+    wb = openpyxl.load_workbook(path)
+    return {s: [[c.value for c in row] for row in wb[s].iter_rows()] for s in {t.sheet for t in L.INPUT_TABLES}}
+
+
+@pytest.mark.parametrize("name", FIXTURE_FILES)
+def test_part_writer_on_excel_made_files(name, tmp_path):
+    src = FIXTURES / name
+    pkg = Package.open(str(src))
+    sheet = next(iter(pkg.sheets))
+    out = tmp_path / name
+    write_values(src, sheet, {(30, 0): "perfeval", (30, 1): 97, (31, 0): "=不是公式", (0, 0): None}, out=out)
+    before, after = parts(src), parts(out)
+    assert_only_owned_changed(before, after, {pkg.sheets[sheet]})
+    wb = openpyxl.load_workbook(out)
+    ws = wb[sheet]
+    assert (ws["A31"].value, ws["B31"].value, ws["A32"].value) == ("perfeval", 97, "=不是公式")
+    assert ws["A32"].data_type == "s"
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("name", FIXTURE_FILES)
+def test_excel_made_files_open_in_libreoffice_after_writing(name, tmp_path):
+    out = tmp_path / name
+    write_values(FIXTURES / name, next(iter(Package.open(str(FIXTURES / name)).sheets)), {(30, 0): "perfeval"}, out=out)
+    csv = convert(out, "csv", tmp_path / "lo")
+    assert "perfeval" in csv.read_text(encoding="utf-8", errors="replace")
