@@ -17,3 +17,12 @@ def test_engine_imports_only_the_standard_library():
     assert not loaded & THIRD_PARTY
     stdlib = set(sys.stdlib_module_names) | {"perfeval", "builtins", "sys"}
     assert loaded <= stdlib | {m for m in loaded if m.startswith("_")}, loaded - stdlib
+
+
+def test_button_entry_module_loads_no_writer_or_cli_libraries():
+    code = "import sys, perfeval.excel, json; print(json.dumps(sorted(sys.modules)))"
+    loaded = set(json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                           check=True).stdout))
+    assert not {m for m in loaded if m.split(".")[0] in {"openpyxl", "xlsxwriter", "click", "perfeval.template"}}
+    assert not {"perfeval.template", "perfeval.workbook", "perfeval.xlsx_parts", "perfeval.cli"} & loaded
+    assert "xlwings" not in loaded          # imported only when main() runs

@@ -93,6 +93,19 @@ def score(book, as_json):
     click.echo(f"校验：错误{counts['error']}个，警告{counts['warning']}个，提示{counts['info']}个")
 
 
+@main.command("setup-excel")
+def setup_excel():
+    """在本机设置 Excel 按钮使用的 Python（Windows）。"""
+    from .setup_excel import NotSupported, configure
+    try:
+        path, key, value = configure()
+    except NotSupported as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_UNREADABLE)
+    click.echo(f"已设置：{path} 中 {key} = {value}")
+    click.echo("现在可以打开工作簿，启用宏，点击“重新计算”。")
+
+
 @main.command("templates")
 @click.argument("directory", default="workbook_templates", type=click.Path(file_okay=False))
 @click.option("--check", is_flag=True, help="只检查 DIRECTORY 中的文件是否与当前代码生成的一致")

@@ -18,6 +18,15 @@ from .validate import validate
 INTERNAL_ERROR = "内部错误"
 
 
+def score_tables(tables: dict, findings: list[Finding] | None = None) -> tuple[Result, Params]:
+    """Raw input tables (from any adapter) → result and the parameters it was scored with."""
+    from .inputs import department_from_tables
+    dept = department_from_tables(tables, findings=list(findings or []))
+    params, param_findings = resolve(dept.parameters)
+    dept.findings += param_findings
+    return score(dept, params), params
+
+
 def score(dept: Department, params: Params | None = None) -> Result:
     findings: list[Finding] = list(dept.findings)
     if params is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from .model import Indicator
 from .numbers import decimal_from, fmt_num, is_blank, is_excel_error, to_halfwidth
@@ -23,8 +24,7 @@ _VALUE_RE = re.compile(
     r"(?P<num>[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|[+-]?\.\d+)\s*(?P<unit>\S*)$")
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     direction: str | None
     number: Decimal
     unit: str
@@ -57,7 +57,7 @@ def normalize_direction(text: str) -> str | None:
     return _DIRECTION_WORDS.get(to_halfwidth(str(text)).strip())
 
 
-@dataclass
+@dataclass(eq=False)
 class Judgement:
     """One indicator row after judging; ``counted`` rows enter the line's ratio."""
     indicator: Indicator

@@ -19,7 +19,7 @@ from .numbers import (SerialDate, fmt_num, is_blank, is_excel_error, parse_amoun
                       parse_number_text, parse_yes_no, to_halfwidth)
 
 
-@dataclass
+@dataclass(eq=False)
 class RawTable:
     name: str
     headers: list[str]

@@ -7,7 +7,8 @@ adapter all derive from these objects.  Pure data: standard library only.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
+
 
 # Column value kinds: how a cell is converted (see inputs.py) and validated (template.py).
 TEXT = "text"          # free text
@@ -20,8 +21,7 @@ PARAM = "param"        # parameter value: number, percent or rubric id
 CHOICE = "choice"      # one of a list (validation list in the template)
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     key: str
     header: str
     kind: str = TEXT
@@ -30,8 +30,7 @@ class Column:
     choices: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """A row label of a key-value table."""
     key: str
     label: str
@@ -39,8 +38,7 @@ class Row:
     help: str = ""
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """An Excel Table (ListObject) on an input sheet.
 
     ``rows`` is set for key-value tables (read by row label); list tables have none.
@@ -238,8 +236,7 @@ OUTPUT_SHEETS = (SCORE_SHEET, DETAILS_SHEET, FINDINGS_SHEET)
 ALL_SHEETS = (COVER_SHEET,) + tuple(dict.fromkeys(t.sheet for t in INPUT_TABLES)) + OUTPUT_SHEETS
 
 
-@dataclass(frozen=True)
-class StatusCell:
+class StatusCell(NamedTuple):
     key: str
     label: str
     cell: tuple[int, int]   # (row, col) of the value; the label sits one column left
@@ -258,8 +255,7 @@ COVER_STATUS_BY_KEY = {s.key: s for s in COVER_STATUS}
 STALE_MESSAGE = "输入已修改，请重新计算"
 
 
-@dataclass(frozen=True)
-class ScoreSheet:
+class ScoreSheet(NamedTuple):
     """打分表: a two-row header like the official form, one row per line, a total row."""
     title_row: int = 0
     header_rows: tuple[int, int] = (2, 3)
@@ -282,8 +278,7 @@ SCORE = ScoreSheet()
 SCORE_LINE_COUNT = 14   # rows reserved for lines; rubrics have exactly the 14 lines of the form
 
 
-@dataclass(frozen=True)
-class DetailsSheet:
+class DetailsSheet(NamedTuple):
     """计算明细: a fixed chart-data block (month × cumulative rate) then free blocks."""
     chart_title_row: int = 0
     chart_header_row: int = 1

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Union
+from typing import NamedTuple, Union
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 
 
-@dataclass(frozen=True)
-class Loc:
+class Loc(NamedTuple):
     """Where an input lives: Excel table name, 0-based data-row index, column header.
 
     ``row``/``column`` may be None for a whole table or a whole row; ``sheet`` is used for
@@ -27,15 +26,13 @@ class Loc:
     sheet: str | None = None
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     severity: str
     message: str
     loc: Loc | None = None
 
 
-@dataclass(frozen=True)
-class Invalid:
+class Invalid(NamedTuple):
     """A cell that could not be converted; the finding was already reported."""
     loc: Loc
     raw: object
@@ -49,7 +46,7 @@ Amount = Union[Decimal, None, Invalid]          # None = blank
 Answer = Union[bool, Decimal, None, Invalid]    # 是/否, manual score, blank
 
 
-@dataclass
+@dataclass(eq=False)
 class ExpenseItem:
     subject: str
     budget: Amount
@@ -57,7 +54,7 @@ class ExpenseItem:
     row: int | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Project:
     name: str
     source: str = ""
@@ -68,7 +65,7 @@ class Project:
     row: int | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class MonthlyLine:
     item: str
     annual_budget: Amount
@@ -76,7 +73,7 @@ class MonthlyLine:
     row: int | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Indicator:
     target_object: str
     level1: str = ""
@@ -90,7 +87,7 @@ class Indicator:
     row: int | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class MonitoringIssue:
     project: str
     description: str = ""
@@ -98,7 +95,7 @@ class MonitoringIssue:
     row: int | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Violation:
     source: str
     description: str = ""
@@ -106,7 +103,7 @@ class Violation:
     row: int | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class KeyValues:
     """A key-value table after conversion: values by row key, and the row index of each key."""
     values: dict[str, object] = field(default_factory=dict)
@@ -116,7 +113,7 @@ class KeyValues:
         return self.values.get(key, default)
 
 
-@dataclass
+@dataclass(eq=False)
 class Department:
     info: KeyValues = field(default_factory=KeyValues)
     finance: KeyValues = field(default_factory=KeyValues)

@@ -6,8 +6,9 @@ and happens only where the rubric says (see ``round_score``).
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import re
-from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
@@ -22,8 +23,7 @@ _EXTRA_SIGNS = {ord("＞"): ord(">"), ord("＜"): ord("<"), ord("＝"): ord("=")
                 ord("≧"): ord("≥"), ord("≦"): ord("≤")}
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """The outcome of parsing one cell: a value or an error, plus notes for 提示 findings."""
     value: object = None
     error: str | None = None

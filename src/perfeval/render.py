@@ -11,22 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from . import layout as L
+from .locate import cell_name
 from .model import Loc
 from .numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain
 from .results import STATUS_LABELS, Resolver, Result
 from .rubric import Params, line_bounds
 
 
-@dataclass(frozen=True)
-class Formula:
+class Formula(NamedTuple):
     text: str          # without the leading "="
     cached: object     # the value a reader sees before Excel recalculates
 
 
-@dataclass(frozen=True)
-class Styled:
+class Styled(NamedTuple):
     value: object
     role: str          # one of PALETTE_ROLES
 
@@ -35,7 +35,7 @@ PALETTE_ROLES = ("title", "header", "text", "number", "note", "good", "bad")
 PALETTE_COLUMN = 25     # hidden column Z of the 计算明细 sheet holds one styled cell per role
 
 
-@dataclass
+@dataclass(eq=False)
 class Block:
     sheet: str
     top: int
@@ -47,14 +47,6 @@ class Block:
     @property
     def columns(self) -> int:
         return self.width or max((len(r) for r in self.rows), default=0)
-
-
-def cell_name(row: int, col: int) -> str:
-    name, c = "", col + 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        name = chr(65 + rem) + name
-    return f"{name}{row + 1}"
 
 
 def quote_sheet(sheet: str) -> str:
@@ -92,7 +84,7 @@ def summary(result: Result) -> str:
     return "，".join(parts)
 
 
-def score_block(result: Result, params: Params, resolve: Resolver | None) -> Block:
+def score_blocks(result: Result, params: Params, resolve: Resolver | None) -> list[Block]:
     s = L.SCORE
     rows = []
     for static, line in zip(score_rows(params), result.lines):
@@ -106,8 +98,9 @@ def score_block(result: Result, params: Params, resolve: Resolver | None) -> Blo
     grade_row = [s.grade_label, None, None, None] + [None] * 6 + [result.grade, None, None, None]
     head = f"单位：{result.unit or '（未填写）'}　　年度：{result.year or '（未填写）'}　　" \
            f"评分标准：{result.rubric_id}（满分{fmt_num(result.max_total)}分）"
-    return Block(L.SCORE_SHEET, s.title_row + 1, 0, [[head]] + [[]] * (s.first_line_row - s.title_row - 2)
-                 + rows + [total_row, grade_row], width=len(s.columns))
+    width = len(s.columns)
+    return [Block(L.SCORE_SHEET, s.title_row + 1, 0, [[head] + [None] * (width - 1)], width=width),
+            Block(L.SCORE_SHEET, s.first_line_row, 0, rows + [total_row, grade_row], width=width)]
 
 
 # ------------------------------------------------------------------ 计算明细
@@ -230,9 +223,13 @@ def status_values(result: Result, tables, now: datetime) -> dict[str, object]:
 
 
 def cover_blocks(values: dict[str, object]) -> list[Block]:
-    return [Block(L.COVER_SHEET, s.cell[0], s.cell[1], [[values[s.key]]]) for s in L.COVER_STATUS]
+    """The status cells are one column of consecutive rows (layout): one block."""
+    cells = sorted(L.COVER_STATUS, key=lambda s: s.cell)
+    top, col = cells[0].cell
+    assert [s.cell for s in cells] == [(top + i, col) for i in range(len(cells))]
+    return [Block(L.COVER_SHEET, top, col, [[values[s.key]] for s in cells])]
 
 
 def all_blocks(result: Result, params: Params, tables, resolve: Resolver | None, now: datetime) -> list[Block]:
-    return ([score_block(result, params, resolve)] + details_blocks(result, params)
+    return (score_blocks(result, params, resolve) + details_blocks(result, params)
             + [findings_block(result, resolve)] + cover_blocks(status_values(result, tables, now)))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .model import SEVERITY_ORDER, Finding, Loc
 from .numbers import fmt_num
@@ -18,13 +18,12 @@ STATUS_LABELS = {FULL: "满分", DEDUCTED: "扣分", ERROR_STATUS: "错误"}
 Resolver = Callable[[Loc], "tuple[str, str] | None"]   # Loc → (sheet, cell)
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     text: str
     loc: Loc | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Detail:
     """A small table of everything that fed a line (the 计算明细 block)."""
     headers: tuple[str, ...]
@@ -32,7 +31,7 @@ class Detail:
     notes: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class LineResult:
     id: str
     name: str
@@ -48,7 +47,7 @@ class LineResult:
         return self.max - self.score
 
 
-@dataclass
+@dataclass(eq=False)
 class PlannerRow:
     month: int
     target: Decimal
@@ -57,7 +56,7 @@ class PlannerRow:
     needed: Decimal
 
 
-@dataclass
+@dataclass(eq=False)
 class ProgressPoint:
     month: int
     spent: Decimal | None           # that month's spending (None: not yet filled)
@@ -66,7 +65,7 @@ class ProgressPoint:
     target: Decimal | None          # the checkpoint target in checkpoint months
 
 
-@dataclass
+@dataclass(eq=False)
 class Result:
     unit: str
     year: int | None

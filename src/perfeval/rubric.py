@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from . import layout as L
 from .model import ERROR, INFO, WARNING, Finding, KeyValues, Loc
@@ -22,8 +23,7 @@ RUBRIC_IDS = ("ebian-2023", "ebian-2023-100")
 DEDUCTION = "deduction"
 
 
-@dataclass(frozen=True)
-class Parameter:
+class Parameter(NamedTuple):
     key: str
     label: str
     kind: str          # points | ratio | month | score | amount
@@ -31,8 +31,7 @@ class Parameter:
     description: str = ""
 
 
-@dataclass(frozen=True)
-class LineSpec:
+class LineSpec(NamedTuple):
     id: str
     level1: str
     level2: str
@@ -50,16 +49,14 @@ class LineSpec:
         return self.level3 or self.level2 or self.level1
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     level: int
     name: str
     points: Decimal
     parent: str = ""
 
 
-@dataclass(frozen=True)
-class Rubric:
+class Rubric(NamedTuple):
     id: str
     title: str
     nominal_total: Decimal
@@ -71,7 +68,7 @@ class Rubric:
         return next(line for line in self.lines if line.id == line_id)
 
 
-@dataclass
+@dataclass(eq=False)
 class Params:
     """Resolved parameter values by key, with the parameter definitions for labels."""
     rubric: Rubric

@@ -13,12 +13,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import layout as L
+from . import locate
 from . import render as R
-from .engine import score
-from .inputs import RawTable, department_from_tables, normalize_label
+from .engine import score_tables
+from .inputs import RawTable, normalize_label
 from .model import ERROR, Finding, Loc
 from .results import Result
-from .rubric import resolve
 from .xlsx_package import Package, TablePart, WorkbookError
 from .xlsx_parts import SheetEditor, drop_part, force_full_calc, set_table_ref, write_package
 
@@ -31,19 +31,7 @@ class WorkbookInputs:
 
     def resolve(self, loc: Loc) -> tuple[str, str] | None:
         """Engine location → (sheet name as in the file, cell address)."""
-        table = self.package.tables.get((loc.table or "").lower())
-        if table is None:
-            return (loc.sheet, "") if loc.sheet else None
-        r1, c1, _, _ = table.bounds
-        col = c1
-        if loc.column:
-            want = normalize_label(loc.column)
-            for i, h in enumerate(table.headers):
-                if normalize_label(h) == want:
-                    col = c1 + i
-                    break
-        row = r1 if loc.row is None else table.body[0] + loc.row
-        return table.sheet, R.cell_name(row, col)
+        return locate.resolve(self.package.tables, loc)
 
 
 def read_inputs(path: str | Path) -> WorkbookInputs:
@@ -72,10 +60,7 @@ def read_inputs(path: str | Path) -> WorkbookInputs:
 
 
 def score_inputs(data: WorkbookInputs) -> tuple[Result, object]:
-    dept = department_from_tables(data.tables, findings=list(data.findings))
-    params, param_findings = resolve(dept.parameters)
-    dept.findings += param_findings
-    return score(dept, params), params
+    return score_tables(data.tables, data.findings)
 
 
 def score_file(path: str | Path) -> tuple[Result, WorkbookInputs]:

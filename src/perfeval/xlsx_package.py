@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from .locate import BadAddress, TableLoc, parse_ref
 from .numbers import SerialDate
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -27,26 +28,7 @@ class WorkbookError(Exception):
     """The file cannot be used as a perfeval workbook (message in Chinese, one line)."""
 
 
-@dataclass
-class TablePart:
-    name: str
-    part: str
-    sheet: str
-    ref: str
-    headers: list[str]
-    header_rows: int = 1
-    totals_rows: int = 0
-
-    @property
-    def bounds(self) -> tuple[int, int, int, int]:
-        (r1, c1), (r2, c2) = (parse_ref(x) for x in self.ref.split(":"))
-        return r1, c1, r2, c2
-
-    @property
-    def body(self) -> tuple[int, int]:
-        """(first, last) 0-based rows of the data body."""
-        r1, _, r2, _ = self.bounds
-        return r1 + self.header_rows, r2 - self.totals_rows
+TablePart = TableLoc
 
 
 @dataclass
@@ -142,8 +124,8 @@ class Package:
                     continue
                 t = self._xml(target)
                 headers = [c.get("name", "") for c in t.iter(f"{_M}tableColumn")]
-                table = TablePart(t.get("displayName") or t.get("name") or "", target, name, t.get("ref", "A1:A1"),
-                                  headers, int(t.get("headerRowCount", "1")), int(t.get("totalsRowCount", "0")))
+                table = TableLoc(t.get("displayName") or t.get("name") or "", name, t.get("ref", "A1:A1"), headers,
+                                 int(t.get("headerRowCount", "1")), int(t.get("totalsRowCount", "0")), target)
                 self.tables[table.name.lower()] = table
 
     # ---------------------------------------------------------------- values
@@ -187,7 +169,10 @@ class Package:
                 ref = el.get("r")
                 if ref is None:
                     continue
-                r, c = parse_ref(ref)
+                try:
+                    r, c = parse_ref(ref)
+                except BadAddress:
+                    raise WorkbookError(f"工作表“{sheet}”中有无法识别的单元格地址 {ref}") from None
                 if rows and not (rows[0] <= r <= rows[1]):
                     continue
                 out[(r, c)] = _cell_value(el, shared, dates)
@@ -233,16 +218,3 @@ def _cell_value(el: ET.Element, shared: list[str], dates: set[int]) -> object:
     if int(el.get("s", "0")) in dates:
         return SerialDate(number)
     return number
-
-
-_REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-
-
-def parse_ref(ref: str) -> tuple[int, int]:
-    m = _REF_RE.match(ref.strip())
-    if not m:
-        raise WorkbookError(f"无法识别的单元格地址 {ref}")
-    col = 0
-    for ch in m.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)) - 1, col - 1

@@ -16,8 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .render import Formula, Styled, cell_name
-from .xlsx_package import WorkbookError, parse_ref
+from .locate import cell_name, parse_ref
+from .render import Formula, Styled
+from .xlsx_package import WorkbookError
 
 _SHEETDATA_RE = re.compile(r"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", re.S)
 _ROW_RE = re.compile(r"<row\b[^>]*?/>|<row\b[^>]*?>.*?</row>", re.S)

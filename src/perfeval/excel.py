@@ -1,0 +1,144 @@
+"""The live-Excel adapter: what the 重新计算 button runs (through xlwings' RunPython).
+
+Same layout declaration, same scoring and the same render blocks as the headless path;
+only the I/O differs.  Round trips are constant whatever the row count: one read per
+input table, one write per output block.  Every failure becomes a Chinese message box,
+never a Python traceback in front of the clerk.
+
+This module is the click path: it imports the engine (standard library only) and
+xlwings, nothing else.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from . import layout as L
+from . import render as R
+from .engine import score_tables
+from .inputs import RawTable
+from .locate import TableLoc, resolve
+from .numbers import SerialDate
+
+TITLE = "perfeval 重新计算"
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def main() -> None:
+    """Entry point of the button: ``RunPython "import perfeval.excel; perfeval.excel.main()"``."""
+    import xlwings as xw
+    run(xw.Book.caller())
+
+
+class NotPerfevalWorkbook(Exception):
+    pass
+
+
+def run(book, now: datetime | None = None):
+    """Recalculate a live workbook and tell the user the outcome in a message box."""
+    try:
+        tables, locs = read_tables(book)
+        result, params = score_tables(tables)
+        blocks = R.all_blocks(result, params, tables, lambda loc: resolve(locs, loc), now or datetime.now())
+        write_blocks(book, blocks, locs)
+    except NotPerfevalWorkbook as exc:
+        _alert(book, str(exc))
+        return None
+    except Exception as exc:  # noqa: BLE001 - the clerk gets a message, not a traceback
+        _alert(book, f"计算失败：{type(exc).__name__}: {exc}\n\n输入数据未被修改。请将工作簿和此信息发给技术支持。")
+        return None
+    _alert(book, R.summary(result))
+    return result
+
+
+def _alert(book, message: str) -> None:
+    try:
+        book.app.alert(message, title=TITLE)
+    except Exception:  # noqa: BLE001 - no UI (e.g. Excel busy): nothing more we can do
+        pass
+
+
+# ------------------------------------------------------------------ reading
+
+def _cell(value: object) -> object:
+    """xlwings values → the values the file reader produces (dates as Excel serials)."""
+    if isinstance(value, datetime):
+        delta = value - datetime(1899, 12, 30)
+        return SerialDate(delta.days + delta.seconds / 86400)
+    if isinstance(value, date):
+        return SerialDate((value - date(1899, 12, 30)).days)
+    return value
+
+
+def read_tables(book) -> tuple[dict[str, RawTable], dict[str, TableLoc]]:
+    """Every input table, one ``range.value`` call each (plus one address call)."""
+    wanted = {t.name.lower() for t in L.INPUT_TABLES} | {L.FINDINGS.name.lower()}
+    tables: dict[str, RawTable] = {}
+    locs: dict[str, TableLoc] = {}
+    for sheet in book.sheets:
+        sheet_name = sheet.name
+        for table in sheet.tables:
+            name = table.name
+            if name.lower() not in wanted:
+                continue
+            rng = table.range
+            address = rng.address
+            if name.lower() == L.FINDINGS.name.lower():
+                locs[name.lower()] = TableLoc(name, sheet_name, address, [c.header for c in L.FINDINGS.columns])
+                continue
+            values = rng.options(ndim=2).value
+            headers = ["" if h is None else str(h) for h in values[0]]
+            locs[name.lower()] = TableLoc(name, sheet_name, address, headers)
+            tables[name] = RawTable(name, headers, [[_cell(v) for v in row] for row in values[1:]])
+    if not tables:
+        raise NotPerfevalWorkbook("这不是 perfeval 工作簿：找不到任何输入表格（如 Projects、Finance）。\n"
+                                  "请用 perfeval new 生成模板后填写。")
+    return tables, locs
+
+
+# ------------------------------------------------------------------ writing
+
+def excel_value(value: object) -> object:
+    """A render value → what to assign through xlwings.  Text that Excel would parse
+    (a leading = + - @) is prefixed with an apostrophe, which Excel keeps as text."""
+    if isinstance(value, R.Styled):
+        value = value.value
+    if isinstance(value, R.Formula):
+        return "=" + value.text
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _matrix(block: R.Block) -> list[list[object]]:
+    width = block.columns
+    return [[excel_value(v) for v in row] + [None] * (width - len(row)) for row in block.rows]
+
+
+def write_blocks(book, blocks: list[R.Block], locs: dict[str, TableLoc]) -> None:
+    sheets = {s: book.sheets[s] for s in dict.fromkeys(b.sheet for b in blocks)}
+    protected = [sheets[s] for s in L.OUTPUT_SHEETS if s in sheets]
+    for sheet in protected:
+        sheet.api.Unprotect()
+    try:
+        for block in blocks:
+            sheet = sheets[block.sheet]
+            top, left, width = block.top + 1, block.left + 1, block.columns
+            if block.clear_to_end:
+                last = max(sheet.used_range.last_cell.row, top + len(block.rows))
+                area = sheet.range((top, left), (last, left + width - 1))
+                # free 计算明细 blocks lose their old formats too (values only on this path)
+                area.clear() if block.sheet == L.DETAILS_SHEET else area.clear_contents()
+            if block.rows:
+                sheet.range((top, left)).resize(len(block.rows), width).value = _matrix(block)
+        findings = locs.get(L.FINDINGS.name.lower())
+        if findings is not None:
+            block = next(b for b in blocks if b.sheet == L.FINDINGS_SHEET)
+            r1, c1, _, c2 = findings.bounds
+            sheet = book.sheets[findings.sheet]
+            sheet.tables[findings.name].resize(sheet.range((r1 + 1, c1 + 1), (r1 + 1 + len(block.rows), c2 + 1)))
+    finally:
+        for sheet in protected:
+            sheet.api.Protect()

@@ -1,0 +1,75 @@
+"""Where tables and cells are: table geometry shared by the file and live adapters.
+
+A ``TableLoc`` is an Excel table as found in a workbook (its sheet, range and header
+texts); ``resolve`` turns an engine location (table, data row, column header) into
+the sheet name and cell address the user sees.  Pure, standard library only.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .inputs import normalize_label
+from .model import Loc
+
+_REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+class BadAddress(ValueError):
+    pass
+
+
+def parse_ref(ref: str) -> tuple[int, int]:
+    """"B7" → (6, 1), 0-based (row, col)."""
+    m = _REF_RE.match(ref.strip())
+    if not m:
+        raise BadAddress(f"无法识别的单元格地址 {ref}")
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
+
+
+def cell_name(row: int, col: int) -> str:
+    name, c = "", col + 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        name = chr(65 + rem) + name
+    return f"{name}{row + 1}"
+
+
+@dataclass(eq=False)
+class TableLoc:
+    name: str
+    sheet: str
+    ref: str
+    headers: list[str]
+    header_rows: int = 1
+    totals_rows: int = 0
+    part: str = ""          # the package part (file adapter only)
+
+    @property
+    def bounds(self) -> tuple[int, int, int, int]:
+        first, _, last = self.ref.replace("$", "").partition(":")
+        (r1, c1), (r2, c2) = parse_ref(first), parse_ref(last or first)
+        return r1, c1, r2, c2
+
+    @property
+    def body(self) -> tuple[int, int]:
+        """(first, last) 0-based rows of the data body."""
+        r1, _, r2, _ = self.bounds
+        return r1 + self.header_rows, r2 - self.totals_rows
+
+
+def resolve(tables: dict[str, TableLoc], loc: Loc) -> tuple[str, str] | None:
+    """Engine location → (sheet name as in the workbook, cell address)."""
+    table = tables.get((loc.table or "").lower())
+    if table is None:
+        return (loc.sheet, "") if loc.sheet else None
+    r1, c1, _, _ = table.bounds
+    col = c1
+    if loc.column:
+        want = normalize_label(loc.column)
+        col = next((c1 + i for i, h in enumerate(table.headers) if normalize_label(h) == want), c1)
+    row = r1 if loc.row is None else table.body[0] + loc.row
+    return table.sheet, cell_name(row, col)

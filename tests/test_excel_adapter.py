@@ -1,0 +1,114 @@
+"""The live-Excel adapter against a recording fake of xlwings (see fake_xlwings.py: no Excel here)."""
+from datetime import datetime
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from fake_xlwings import FakeBook
+from perfeval import excel
+from perfeval import layout as L
+from perfeval.inputs import raw_table
+from perfeval.samples import hongqi
+from perfeval.workbook import fill_workbook, new_template, recalc
+
+NOW = datetime(2026, 11, 22, 9, 30)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    return new_template(tmp_path_factory.mktemp("x") / "t.xlsm")
+
+
+def filled(template, tmp_path, tables, name="b.xlsm"):
+    out = tmp_path / name
+    fill_workbook(template, tables, out=out)
+    return out
+
+
+def sheet_values(path, sheet):
+    ws = openpyxl.load_workbook(path)[sheet]
+    return {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+def test_same_outputs_as_headless_on_hongqi(template, tmp_path):
+    book_path = filled(template, tmp_path, hongqi())
+    fake = FakeBook.from_file(book_path)
+    live = excel.run(fake, now=NOW)
+    headless = recalc(book_path, now=NOW)
+    assert live.total == headless.total == 97
+    for sheet in L.OUTPUT_SHEETS + (L.COVER_SHEET,):
+        assert fake.sheets[sheet].cells == sheet_values(book_path, sheet), sheet
+    table = fake.sheets[L.FINDINGS_SHEET].tables["Findings"]
+    assert table.bounds == (3, 1, 3 + len(headless.findings), 4)
+    assert fake.app.alerts == [(excel.TITLE, "计算完成：总分97分（优），扣分2项，校验未发现错误或警告")]
+    assert all(fake.sheets[s].protected for s in L.OUTPUT_SHEETS)
+
+
+def test_inputs_are_not_written(template, tmp_path):
+    fake = FakeBook.from_file(filled(template, tmp_path, hongqi()))
+    before = {s._name: dict(s.cells) for s in fake._sheets}
+    excel.run(fake, now=NOW)
+    for sheet in {t.sheet for t in L.INPUT_TABLES}:
+        assert fake.sheets[sheet].cells == before[sheet]
+
+
+def _with_rows(n):
+    t = hongqi()
+    t["Indicators"] = raw_table(L.INDICATORS, [
+        {"指标对象": "部门整体", "二级指标": "数量指标", "三级指标": f"指标{i}", "指标方向": "≥", "目标值": "10",
+         "实际完成值": "11"} for i in range(n)])
+    t["Projects"] = raw_table(L.PROJECTS, [
+        {"项目名称": f"项目{i}", "预算数（万元）": Decimal(10), "实际支出（万元）": Decimal(10), "纳入绩效目标管理": "是"}
+        for i in range(n)])
+    return t
+
+
+def test_excel_calls_do_not_grow_with_rows(template, tmp_path):
+    small = FakeBook.from_file(filled(template, tmp_path, _with_rows(10), "s.xlsm"))
+    large = FakeBook.from_file(filled(template, tmp_path, _with_rows(10_000), "l.xlsm"))
+    excel.run(small, now=NOW)
+    excel.run(large, now=NOW)
+    assert len(small.calls) == len(large.calls) < 200
+    assert small.calls == large.calls
+    assert small.calls.count("range.value.get") == len(L.INPUT_TABLES)
+
+
+def test_text_that_looks_like_a_formula_stays_text(template, tmp_path):
+    t = hongqi()
+    t["Violations"] = raw_table(L.VIOLATIONS, [{"来源": "审计监督", "问题描述": "=1+1", "整改情况": "-已整改"}])
+    fake = FakeBook.from_file(filled(template, tmp_path, t))
+    excel.run(fake, now=NOW)
+    assert excel.excel_value("=1+1") == "'=1+1" and excel.excel_value("@x") == "'@x"
+    reasons = [v for v in fake.sheets[L.SCORE_SHEET].cells.values() if isinstance(v, str) and "=1+1" in v]
+    assert reasons and not any(v.startswith("=") for v in reasons)
+
+
+def test_not_a_perfeval_workbook_gets_a_message(tmp_path):
+    path = tmp_path / "other.xlsx"
+    openpyxl.Workbook().save(path)
+    fake = FakeBook.from_file(path)
+    assert excel.run(fake) is None
+    assert "不是 perfeval 工作簿" in fake.app.alerts[0][1]
+
+
+def test_python_errors_become_a_message_and_sheets_stay_protected(template, tmp_path, monkeypatch):
+    fake = FakeBook.from_file(filled(template, tmp_path, hongqi()))
+    for s in L.OUTPUT_SHEETS:
+        fake.sheets[s].protected = True
+    monkeypatch.setattr(excel.R, "all_blocks", lambda *a: 1 / 0)
+    assert excel.run(fake) is None
+    assert fake.app.alerts[-1][1].startswith("计算失败：ZeroDivisionError")
+    assert all(fake.sheets[s].protected for s in L.OUTPUT_SHEETS)
+
+
+def test_dates_read_like_the_file_reader():
+    assert excel._cell(datetime(2024, 3, 15)).text() == "2024-03-15"
+
+
+def test_main_uses_the_caller(monkeypatch, template, tmp_path):
+    import xlwings
+    fake = FakeBook.from_file(filled(template, tmp_path, hongqi()))
+    monkeypatch.setattr(xlwings.Book, "caller", classmethod(lambda cls: fake))
+    excel.main()
+    assert fake.app.alerts and fake.app.alerts[0][1].startswith("计算完成：总分97分")
