@@ -208,3 +208,14 @@ def test_bundled_templates_are_up_to_date():
     folder = Path(__file__).resolve().parents[1] / "workbook_templates"
     r = run("templates", "--check", folder)
     assert r.exit_code == 0, r.output
+
+
+def test_missing_input_sheet_gives_findings_and_still_scores(book):
+    _edit_part(book, "xl/workbook.xml", lambda b: re.sub('<sheet name="项目支出"[^>]*/>'.encode(), b"", b))
+    r = run("recalc", book)
+    assert r.exit_code == 0
+    data = json.loads(run("score", book, "--json").output)
+    missing = [f for f in data["findings"] if "找不到表格 Projects" in f["message"]]
+    assert missing and missing[0]["severity"] == "error" and missing[0]["sheet"] == "项目支出"
+    assert data["lines"][7]["status"] == "full"          # no projects → 无部门预算项目
+    assert data["lines"][3]["score"] == 0                # project indicators cannot be matched
