@@ -15,7 +15,7 @@ from . import layout as L
 from .model import (ERROR, INFO, WARNING, Department, ExpenseItem, Finding, Indicator,
                     Invalid, KeyValues, Loc, MonitoringIssue, MonthlyLine, Project,
                     Violation)
-from .numbers import (SerialDate, fmt_num, is_blank, is_excel_error, parse_amount, parse_count,
+from .numbers import (Parsed, SerialDate, fmt_num, is_blank, is_excel_error, parse_amount, parse_count,
                       parse_number_text, parse_yes_no, to_halfwidth)
 
 
@@ -187,7 +187,6 @@ class _Converter:
 
 def _parse_answer(value: object):
     """定性评价 填报: a 是/否 word, or a number meaning a manual score (1/0 are scores here)."""
-    from .numbers import Parsed
     if is_blank(value):
         return Parsed(None)
     if isinstance(value, bool):

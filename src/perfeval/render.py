@@ -15,9 +15,8 @@ from typing import NamedTuple
 
 from . import layout as L
 from .locate import cell_name
-from .model import Loc
 from .numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain
-from .results import STATUS_LABELS, Resolver, Result
+from .results import STATUS_LABELS, Resolver, Result, reason_text, where
 from .rubric import Params, line_bounds
 
 
@@ -88,11 +87,8 @@ def score_blocks(result: Result, params: Params, resolve: Resolver | None) -> li
     s = L.SCORE
     rows = []
     for static, line in zip(score_rows(params), result.lines):
-        reasons = []
-        for r in line.reasons:
-            where = resolve(r.loc) if (resolve and r.loc) else None
-            reasons.append(f"{r.text}（{where[0]}!{where[1]}）" if where and where[1] else r.text)
-        rows.append(static + [line.score, line.deduction, STATUS_LABELS[line.status], "\n".join(reasons)])
+        reasons = "\n".join(reason_text(r, resolve) for r in line.reasons)
+        rows.append(static + [line.score, line.deduction, STATUS_LABELS[line.status], reasons])
     total_row = [s.total_label, None, None, result.max_total] + [None] * 6 + [
         result.total, result.max_total - result.total, None, summary(result)]
     grade_row = [s.grade_label, None, None, None] + [None] * 6 + [result.grade, None, None, None]
@@ -147,7 +143,7 @@ def details_blocks(result: Result, params: Params) -> list[Block]:
 def findings_rows(result: Result, resolve: Resolver | None) -> list[list[object]]:
     rows = []
     for f in result.sorted_findings():
-        sheet, cell = _where(f.loc, resolve)
+        sheet, cell = where(f.loc, resolve)
         link: object = cell
         if sheet and cell:
             link = Formula(f'HYPERLINK("#{quote_sheet(sheet)}!{cell}","{cell}")', cell)
@@ -155,15 +151,6 @@ def findings_rows(result: Result, resolve: Resolver | None) -> list[list[object]
     if not rows:
         rows.append(["提示", "", "", "未发现问题"])
     return rows
-
-
-def _where(loc: Loc | None, resolve: Resolver | None) -> tuple[str, str]:
-    if loc is None:
-        return "", ""
-    found = resolve(loc) if resolve else None
-    if found:
-        return found
-    return loc.sheet or "", ""
 
 
 def findings_block(result: Result, resolve: Resolver | None) -> Block:

@@ -92,16 +92,6 @@ class Result:
         return sorted(self.findings, key=lambda f: SEVERITY_ORDER[f.severity])
 
     def to_json(self, resolve: Resolver | None = None) -> dict:
-        def where(loc: Loc | None) -> tuple[str, str]:
-            if loc is None:
-                return "", ""
-            found = resolve(loc) if resolve else None
-            return found or (loc.sheet or loc.table or "", "")
-
-        def reason_text(r: Reason) -> str:
-            sheet, cell = where(r.loc) if r.loc else ("", "")
-            return f"{r.text}（{sheet}!{cell}）" if cell else r.text
-
         return {
             "unit": self.unit,
             "year": self.year,
@@ -112,13 +102,27 @@ class Result:
             "lines": [{
                 "id": line.id, "name": line.name, "max": json_number(line.max),
                 "score": json_number(line.score), "deduction": json_number(line.deduction),
-                "status": line.status, "reasons": [reason_text(r) for r in line.reasons],
+                "status": line.status, "reasons": [reason_text(r, resolve) for r in line.reasons],
             } for line in self.lines],
             "findings": [{
-                "severity": f.severity, "sheet": where(f.loc)[0], "cell": where(f.loc)[1],
+                "severity": f.severity, "sheet": where(f.loc, resolve)[0], "cell": where(f.loc, resolve)[1],
                 "message": f.message,
             } for f in self.sorted_findings()],
         }
+
+
+def where(loc: Loc | None, resolve: Resolver | None) -> tuple[str, str]:
+    """A location as (sheet, cell) for the user; cell is "" when only the sheet is known."""
+    if loc is None:
+        return "", ""
+    found = resolve(loc) if resolve else None
+    return found if found else (loc.sheet or loc.table or "", "")
+
+
+def reason_text(reason: Reason, resolve: Resolver | None) -> str:
+    """A reason, ending with its cell when it points at one: "…（项目支出!C4）"."""
+    sheet, cell = where(reason.loc, resolve)
+    return f"{reason.text}（{sheet}!{cell}）" if cell else reason.text
 
 
 def json_number(value: Decimal) -> int | float:

@@ -19,7 +19,8 @@ from .engine import score_tables
 from .inputs import RawTable, normalize_label
 from .model import ERROR, Finding, Loc
 from .results import Result
-from .xlsx_package import Package, TablePart, WorkbookError
+from .locate import TableLoc
+from .xlsx_package import Package, WorkbookError
 from .xlsx_parts import SheetEditor, drop_part, force_full_calc, set_table_ref, write_package
 
 
@@ -43,7 +44,7 @@ def read_inputs(path: str | Path) -> WorkbookInputs:
     if not any(known):
         raise WorkbookError(f"不是 perfeval 工作簿：找不到任何输入表格（如 {L.PROJECTS.name}、{L.FINANCE.name}）。"
                             f"请用 perfeval new 生成模板后填写")
-    by_sheet: dict[str, list[TablePart]] = {}
+    by_sheet: dict[str, list[TableLoc]] = {}
     for t in known:
         if t is not None:
             by_sheet.setdefault(t.sheet, []).append(t)
@@ -69,7 +70,7 @@ def score_file(path: str | Path) -> tuple[Result, WorkbookInputs]:
     return result, data
 
 
-def _palette(pkg: Package, editors: dict[str, SheetEditor]) -> dict[str, str | None]:
+def _palette(editors: dict[str, SheetEditor]) -> dict[str, str | None]:
     ed = editors.get(L.DETAILS_SHEET)
     if ed is None:
         return {}
@@ -98,7 +99,7 @@ def recalc(path: str | Path, *, now: datetime | None = None, out: str | Path | N
     result, params = score_inputs(data)
     blocks = R.all_blocks(result, params, data.tables, data.resolve, now or datetime.now())
     editors = {s: SheetEditor(pkg.read(pkg.sheets[s])) for s in (L.COVER_SHEET,) + L.OUTPUT_SHEETS}
-    palette = _palette(pkg, editors)
+    palette = _palette(editors)
     for block in blocks:
         ed = editors[block.sheet]
         if block.clear_to_end:

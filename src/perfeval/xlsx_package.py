@@ -28,15 +28,12 @@ class WorkbookError(Exception):
     """The file cannot be used as a perfeval workbook (message in Chinese, one line)."""
 
 
-TablePart = TableLoc
-
-
 @dataclass
 class Package:
     path: str
     zf: zipfile.ZipFile
     sheets: dict[str, str] = field(default_factory=dict)          # sheet name → part
-    tables: dict[str, TablePart] = field(default_factory=dict)    # lower-case table name → table
+    tables: dict[str, TableLoc] = field(default_factory=dict)    # lower-case table name → table
     _shared: list[str] | None = None
     _date_styles: set[int] | None = None
 

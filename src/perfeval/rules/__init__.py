@@ -92,8 +92,7 @@ class Line:
 
 
 def _where(loc: Loc) -> str:
-    from ..layout import TABLES_BY_NAME
-    table = TABLES_BY_NAME.get(loc.table or "")
+    table = L.TABLES_BY_NAME.get(loc.table or "")
     if table is None:
         return ""
     row = f"第{loc.row + 1}行" if loc.row is not None else ""
