@@ -17,3 +17,30 @@ def test_template_and_sample_render_to_pdf(tmp_path, index, title):
     assert pdf.read_bytes().startswith(b"%PDF")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert title in text and "县级部门整体绩效自评打分表" in text
+
+
+@needs_libreoffice
+def test_stale_flag_computed_by_a_real_spreadsheet_engine(tmp_path):
+    """LibreOffice recalculates the cover's formulas on load: after recalc the flag is blank (its
+    fingerprint formula agrees with the one perfeval computed); after an input edit it shows the message."""
+    import csv
+    from perfeval import layout as L
+    from perfeval.samples import hongqi
+    from perfeval.workbook import fill_workbook
+
+    book = write_samples(tmp_path)[0]
+    recalc(book)
+
+    def cover_values(path, tag):
+        out = convert(path, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false", tmp_path / tag,
+                      recalc=True)
+        rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
+        return {r[0]: r[1] for r in rows if len(r) > 1}
+
+    status = cover_values(book, "a")
+    assert status["输入检查"] == ""
+    assert float(status["当前输入指纹"]) == float(status["上次计算时的输入指纹"])
+    t = hongqi()
+    t["Projects"].rows[0][3] = 30           # an input changes after the last recalculation
+    fill_workbook(book, {"Projects": t["Projects"]})
+    assert cover_values(book, "b")["输入检查"] == L.STALE_MESSAGE

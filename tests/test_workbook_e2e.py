@@ -148,5 +148,5 @@ def test_stale_flag_formula_and_fingerprint(filled):
     cover = openpyxl.load_workbook(filled)[L.COVER_SHEET]
     stale, current, last = (cover[f"B{L.COVER_STATUS_BY_KEY[k].cell[0] + 1}"].value for k in ("stale", "current", "fingerprint"))
     assert stale.startswith("=IF(") and L.STALE_MESSAGE in stale
-    assert current.startswith("=SUM(Info[#Data])")
+    assert current.startswith("=SUM(Info[[#Data]])")
     assert isinstance(last, float) and last > 1216.75

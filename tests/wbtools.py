@@ -18,10 +18,24 @@ def parts(path) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist()}
 
 
-def convert(path: Path, fmt: str, outdir: Path) -> Path:
-    """Run LibreOffice headless with a private profile; return the converted file."""
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def convert(path: Path, fmt: str, outdir: Path, *, recalc: bool = False) -> Path:
+    """Run LibreOffice headless with a private profile; return the converted file.
+
+    ``recalc=True`` makes LibreOffice recalculate every formula on load (by default it keeps
+    the cached values of .xlsx/.xlsm files)."""
     profile = outdir / "lo-profile"
     outdir.mkdir(parents=True, exist_ok=True)
+    if recalc:
+        (profile / "user").mkdir(parents=True, exist_ok=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
     proc = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
                            "--outdir", str(outdir), str(path)], capture_output=True, text=True, timeout=180)
     ext = fmt.split(":")[0]

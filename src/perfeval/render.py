@@ -165,7 +165,7 @@ def fingerprint_formula() -> str:
     """Excel's view of the inputs: numbers summed, text lengths added (see fingerprint())."""
     parts = []
     for t in L.INPUT_TABLES:
-        ref = f"{t.name}[#Data]"
+        ref = f"{t.name}[[#Data]]"
         parts.append(f"SUM({ref})+SUMPRODUCT(ISTEXT({ref})*LEN({ref}))")
     return "+".join(parts)
 

@@ -239,8 +239,11 @@ def _cover(wb, fm: _Formats):
     ws.set_column(1, 1, 60)
     ws.set_column(2, 3, 14)
     ws.write_string(0, 0, "部门整体支出绩效自评工作簿", fm.title)
-    ws.write_string(1, 0, "perfeval 生成；请在黄色单元格中填写，点击“重新计算”得到打分表。", fm.help)
+    ws.write_string(1, 0, "perfeval 生成；请在黄色单元格中填写，点击“重新计算”得到打分表。", fm.plain)
     ws.write_string(2, 0, "计算状态", fm.subtitle)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
     for s in L.COVER_STATUS:
         r, c = s.cell
         small = s.key in ("current", "fingerprint")
@@ -360,6 +363,9 @@ def _details_sheet(wb, fm: _Formats):
     chart.set_legend({"position": "bottom"})
     chart.show_blanks_as("gap")
     ws.insert_chart(0, 6, chart, {"x_scale": 1.3, "y_scale": 0.95})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
     ws.protect()
     return ws
 
