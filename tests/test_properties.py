@@ -1,6 +1,7 @@
 """Invariants over arbitrary inputs (hypothesis)."""
 from decimal import Decimal as D
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,3 +83,30 @@ def test_more_spending_never_lowers_execution_progress(months, month, extra, bud
 def test_scoring_is_deterministic(data):
     t = build(data)
     assert score(department_from_tables(t)).to_json() == score(department_from_tables(t)).to_json()
+
+
+@pytest.fixture(scope="module")
+def blank_template(tmp_path_factory):
+    from perfeval.workbook import new_template
+    return new_template(tmp_path_factory.mktemp("prop") / "t.xlsm")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(tables_strategy)
+def test_workbook_recalc_is_idempotent_and_matches_the_engine(blank_template, tmp_path, data):
+    import zipfile
+    from datetime import datetime
+    from perfeval.workbook import fill_workbook, read_inputs, recalc, score_inputs
+    book = tmp_path / "p.xlsm"
+    tables = build(data)
+    fill_workbook(blank_template, tables, out=book)
+    now = datetime(2026, 1, 1)
+    first = recalc(book, now=now)
+    with zipfile.ZipFile(book) as z:
+        once = {n: z.read(n) for n in z.namelist()}
+    second = recalc(book, now=now)
+    with zipfile.ZipFile(book) as z:
+        assert {n: z.read(n) for n in z.namelist()} == once
+    assert first.to_json() == second.to_json()
+    reread, _ = score_inputs(read_inputs(book))
+    assert reread.total == first.total

@@ -133,6 +133,8 @@ def _cell_xml(ref: str, value: object, style: str | None) -> str:
         return f'<c r="{ref}"{s} t="str">{f}<v>{escape(clean_text(str(value.cached)))}</v></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (float, Decimal)) and not (value == value and abs(value) != float("inf")):
+        return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'     # a cell cannot hold NaN or infinity
     if isinstance(value, (int, float, Decimal)):
         return f'<c r="{ref}"{s}><v>{_number_text(value)}</v></c>'
     text = escape(clean_text(str(value)))
