@@ -219,3 +219,13 @@ def test_missing_input_sheet_gives_findings_and_still_scores(book):
     assert missing and missing[0]["severity"] == "error" and missing[0]["sheet"] == "项目支出"
     assert data["lines"][7]["status"] == "full"          # no projects → 无部门预算项目
     assert data["lines"][3]["score"] == 0                # project indicators cannot be matched
+
+
+def test_new_refuses_to_overwrite_a_file_open_in_excel(tmp_path):
+    target = tmp_path / "模板.xlsm"
+    target.write_bytes(b"the clerk's work")
+    (tmp_path / "~$模板.xlsm").write_bytes(b"owner")
+    r = run("new", target)
+    assert r.exit_code == 2 and "正在被 Excel 打开" in r.output
+    assert target.read_bytes() == b"the clerk's work"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~perfeval")] == []

@@ -21,7 +21,8 @@ from .model import ERROR, Finding, Loc
 from .results import Result
 from .locate import TableLoc
 from .xlsx_package import Package, WorkbookError
-from .xlsx_parts import SheetEditor, drop_part, force_full_calc, set_table_ref, write_package
+from .xlsx_parts import (FileLocked, SheetEditor, check_not_open, drop_part, force_full_calc, set_table_ref,
+                         write_package)
 
 
 @dataclass
@@ -122,13 +123,29 @@ def recalc(path: str | Path, *, now: datetime | None = None, out: str | Path | N
 
 
 def new_template(path: str | Path, tables: dict[str, RawTable] | None = None) -> Path:
-    """A macro-enabled template (.xlsm) with the 重新计算 button, optionally pre-filled."""
+    """A macro-enabled template (.xlsm) with the 重新计算 button, optionally pre-filled.
+    Written next to the target and moved over it, like every other write."""
+    import os
+    import tempfile
     from .template import build
     from .vba import BUTTON_MACRO, build_vba_project
     path = Path(path)
     if path.suffix.lower() != ".xlsm":
         raise WorkbookError(f"模板必须保存为 .xlsm（含“重新计算”按钮的宏）：{path.name}")
-    return build(path, tables, vba_project=build_vba_project(len(L.ALL_SHEETS)), button_macro=BUTTON_MACRO)
+    check_not_open(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~perfeval-", suffix=".xlsm", dir=str(path.parent))
+    os.close(fd)
+    try:
+        build(tmp, tables, vba_project=build_vba_project(len(L.ALL_SHEETS)), button_macro=BUTTON_MACRO)
+        try:
+            os.replace(tmp, path)
+        except PermissionError:
+            raise FileLocked(f"无法写入“{path.name}”：文件可能正在被 Excel 或其他程序打开，请关闭后重试") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
 
 
 SAMPLE_FILES = {"红旗镇2023": "红旗镇2023自评.xlsm", "五渡镇2023": "五渡镇2023自评.xlsm"}
