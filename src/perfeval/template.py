@@ -42,7 +42,7 @@ class _Formats:
         self.input = wb.add_format(dict(border, bg_color=INPUT_FILL, text_wrap=True))
         self.input_money = wb.add_format(dict(border, bg_color=INPUT_FILL, num_format=MONEY_FORMAT))
         self.input_pct = wb.add_format(dict(border, bg_color=INPUT_FILL, num_format="0.0##%"))
-        self.input_num = wb.add_format(dict(border, bg_color=INPUT_FILL, num_format="0.####"))
+        self.input_num = wb.add_format(dict(border, bg_color=INPUT_FILL))
         self.text = wb.add_format(dict(border, text_wrap=True, valign="top"))
         self.plain = wb.add_format(base)
         self.small = wb.add_format(dict(base, font_color="#808080", font_size=8))
@@ -50,9 +50,9 @@ class _Formats:
         self.stale = wb.add_format(dict(base, bold=True, font_color="#C00000"))
         self.head = wb.add_format(dict(border, bold=True, align="center", text_wrap=True, bg_color="#D9E1F2"))
         self.center = wb.add_format(dict(border, align="center", text_wrap=True))
-        self.score = wb.add_format(dict(border, align="center", num_format="0.##", bold=True))
+        self.score = wb.add_format(dict(border, align="center", bold=True))
         self.wrap_top = wb.add_format(dict(border, text_wrap=True, valign="top", font_size=9))
-        self.total = wb.add_format(dict(border, bold=True, align="center", bg_color="#D9E1F2", num_format="0.##"))
+        self.total = wb.add_format(dict(border, bold=True, align="center", bg_color="#D9E1F2"))
         self.total_text = wb.add_format(dict(border, bold=True, bg_color="#D9E1F2", text_wrap=True))
         self.deducted = wb.add_format({"bg_color": "#F8CBAD", "font_color": "#833C0B"})
         self.error = wb.add_format({"bg_color": "#FF9999", "font_color": "#9C0006", "bold": True})
@@ -60,7 +60,7 @@ class _Formats:
         self.pct = wb.add_format(dict(border, num_format="0.00%"))
         self.palette = {
             "title": wb.add_format(dict(base, bold=True, font_size=11, font_color="#1F3864")),
-            "header": self.head, "text": self.text, "number": wb.add_format(dict(border, num_format="0.######")),
+            "header": self.head, "text": self.text, "number": wb.add_format(dict(border)),
             "note": wb.add_format(dict(base, italic=True, font_color="#595959")),
             "good": wb.add_format(dict(border, font_color="#375623")),
             "bad": wb.add_format(dict(border, font_color="#C00000", bold=True)),
