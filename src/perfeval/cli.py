@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -28,6 +29,9 @@ def _guarded(fn):
             sys.exit(EXIT_UNREADABLE)
         except click.exceptions.Exit:
             raise
+        except BrokenPipeError:          # output piped into e.g. `head`, which stopped reading
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
             click.echo(f"内部错误：{type(exc).__name__}: {exc}（请将工作簿和此信息发给技术支持）", err=True)
             sys.exit(EXIT_INTERNAL)

@@ -43,10 +43,11 @@ class LineSpec(NamedTuple):
     criteria_points: Decimal | None = None
     note: str = ""
     kind: str = "line"
+    label: str = ""          # a distinguishing name where two lines share a 三级指标
 
     @property
     def name(self) -> str:
-        return self.level3 or self.level2 or self.level1
+        return self.label or self.level3 or self.level2 or self.level1
 
 
 class Group(NamedTuple):
@@ -115,7 +116,7 @@ def load_rubric(rubric_id: str = DEFAULT_RUBRIC) -> Rubric:
         explanation=d["explanation"], criteria=d["criteria"], methods=tuple(d["methods"]),
         attributes=tuple(d["attributes"]),
         criteria_points=Decimal(str(d["criteria_points"])) if "criteria_points" in d else None,
-        note=d.get("note", ""), kind=d.get("kind", "line")) for d in data["lines"])
+        note=d.get("note", ""), kind=d.get("kind", "line"), label=d.get("label", "")) for d in data["lines"])
     groups = tuple(Group(g["level"], g["name"], Decimal(str(g["points"])), g.get("parent", ""))
                    for g in data["groups"])
     params = tuple(Parameter(p["key"], p["label"], p["kind"], Decimal(p["value"]), p.get("description", ""))
