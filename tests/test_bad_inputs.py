@@ -1,5 +1,4 @@
 """Bad input never raises: every problem is a located finding, other lines still scored."""
-from decimal import Decimal as D
 
 from helpers import base, run, set_rows, set_value
 from perfeval.engine import score

@@ -1,4 +1,3 @@
-from decimal import Decimal as D
 
 from helpers import base, run, set_value
 from perfeval.model import KeyValues

@@ -2,7 +2,6 @@
 import json
 import re
 from datetime import datetime
-from decimal import Decimal
 
 import openpyxl
 import pytest

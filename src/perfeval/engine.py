@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .inputs import department_from_tables
 from .model import ERROR, Department, Finding
 from .results import ERROR_STATUS, Detail, LineResult, Reason, Result
 from .rubric import Params, grade, line_bounds, lint, max_total, resolve
@@ -18,10 +19,9 @@ from .validate import validate
 INTERNAL_ERROR = "内部错误"
 
 
-def score_tables(tables: dict, findings: list[Finding] | None = None) -> tuple[Result, Params]:
+def score_tables(tables: dict) -> tuple[Result, Params]:
     """Raw input tables (from any adapter) → result and the parameters it was scored with."""
-    from .inputs import department_from_tables
-    dept = department_from_tables(tables, findings=list(findings or []))
+    dept = department_from_tables(tables)
     params, param_findings = resolve(dept.parameters)
     dept.findings += param_findings
     return score(dept, params), params

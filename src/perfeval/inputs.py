@@ -202,7 +202,7 @@ def _parse_answer(value: object):
     return parse_amount(value, allow_negative=True)
 
 
-def department_from_tables(tables: dict[str, RawTable], *, findings: list[Finding] | None = None) -> Department:
+def department_from_tables(tables: dict[str, RawTable]) -> Department:
     """Convert raw tables into a Department; conversion findings are kept on it."""
     c = _Converter(tables)
     dept = Department()
@@ -224,5 +224,5 @@ def department_from_tables(tables: dict[str, RawTable], *, findings: list[Findin
         dept.monitoring.append(MonitoringIssue(r["project"], r["description"], r["handled"], i))
     for i, r in c.list_rows(L.VIOLATIONS):
         dept.violations.append(Violation(r["source"], r["description"], r["status"], i))
-    dept.findings = (findings or []) + c.findings
+    dept.findings = c.findings
     return dept

@@ -73,8 +73,8 @@ def score_rows(params: Params) -> list[list[object]]:
 
 def summary(result: Result) -> str:
     counts = result.counts()
-    deducted = sum(1 for l in result.lines if l.status == "deducted")
-    errors = sum(1 for l in result.lines if l.status == "error")
+    deducted = sum(1 for line in result.lines if line.status == "deducted")
+    errors = sum(1 for line in result.lines if line.status == "error")
     parts = [f"计算完成：总分{fmt_num(result.total)}分（{result.grade}），扣分{deducted}项"]
     if errors:
         parts.append(f"{errors}项因输入错误记0分")

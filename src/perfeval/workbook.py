@@ -7,6 +7,8 @@ xlsx_parts); ``score_file`` writes nothing.
 """
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -17,9 +19,10 @@ from . import locate
 from . import render as R
 from .engine import score_tables
 from .inputs import RawTable, normalize_label
-from .model import ERROR, Finding, Loc
-from .results import Result
 from .locate import TableLoc
+from .model import Loc
+from .results import Result
+from .rubric import Params
 from .xlsx_package import Package, WorkbookError
 from .xlsx_parts import (FileLocked, SheetEditor, check_not_open, drop_part, force_full_calc, set_table_ref,
                          write_package)
@@ -29,7 +32,6 @@ from .xlsx_parts import (FileLocked, SheetEditor, check_not_open, drop_part, for
 class WorkbookInputs:
     package: Package
     tables: dict[str, RawTable] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
 
     def resolve(self, loc: Loc) -> tuple[str, str] | None:
         """Engine location → (sheet name as in the file, cell address)."""
@@ -61,8 +63,8 @@ def read_inputs(path: str | Path) -> WorkbookInputs:
     return data
 
 
-def score_inputs(data: WorkbookInputs) -> tuple[Result, object]:
-    return score_tables(data.tables, data.findings)
+def score_inputs(data: WorkbookInputs) -> tuple[Result, Params]:
+    return score_tables(data.tables)
 
 
 def score_file(path: str | Path) -> tuple[Result, WorkbookInputs]:
@@ -125,8 +127,6 @@ def recalc(path: str | Path, *, now: datetime | None = None, out: str | Path | N
 def new_template(path: str | Path, tables: dict[str, RawTable] | None = None) -> Path:
     """A macro-enabled template (.xlsm) with the 重新计算 button, optionally pre-filled.
     Written next to the target and moved over it, like every other write."""
-    import os
-    import tempfile
     from .template import build
     from .vba import BUTTON_MACRO, build_vba_project
     path = Path(path)

@@ -116,7 +116,7 @@ class Package:
             if target and self.has(target):
                 self.sheets[sheet.get("name")] = target
         for name, part in self.sheets.items():
-            for rid, target in self.rels(part).items():
+            for target in self.rels(part).values():
                 if "/tables/" not in target or not self.has(target):
                     continue
                 t = self._xml(target)
