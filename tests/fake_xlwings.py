@@ -104,7 +104,7 @@ class FakeSheet:
         cols = [c for _, c in self.cells] or [1]
         return FakeRange(self, 1, 1, max(rows), max(cols))
 
-    def value(self, r, c):
+    def _get(self, r, c):
         return self.cells.get((r, c))
 
     def _store(self, r, c, value):
@@ -149,7 +149,7 @@ class FakeRange:
     @property
     def value(self):
         self._rec("range.value.get")
-        rows = [[self.sheet.value(r, c) for c in range(self.c1, self.c2 + 1)] for r in range(self.r1, self.r2 + 1)]
+        rows = [[self.sheet._get(r, c) for c in range(self.c1, self.c2 + 1)] for r in range(self.r1, self.r2 + 1)]
         if self.ndim == 2:
             return rows
         if len(rows) == 1 and len(rows[0]) == 1:

@@ -112,3 +112,18 @@ def test_main_uses_the_caller(monkeypatch, template, tmp_path):
     monkeypatch.setattr(xlwings.Book, "caller", classmethod(lambda cls: fake))
     excel.main()
     assert fake.app.alerts and fake.app.alerts[0][1].startswith("计算完成：总分97分")
+
+
+def test_the_fake_only_offers_what_xlwings_has():
+    """Every attribute of the fake (hence every one the adapter can use) exists on the real
+    xlwings class it stands for, so a typo in the adapter cannot pass against the fake alone."""
+    import xlwings
+    import fake_xlwings as fake
+    pairs = {fake.FakeBook: xlwings.Book, fake.FakeSheet: xlwings.Sheet, fake.FakeRange: xlwings.Range,
+             fake.FakeTable: xlwings.main.Table, fake.FakeApp: xlwings.App}
+    for ours, theirs in pairs.items():
+        public = {n for n in vars(ours) if not n.startswith("_") and n not in ("from_file", "record")}
+        instance_attrs = {"api"} if ours is fake.FakeSheet else set()
+        missing = {n for n in public | instance_attrs if not hasattr(theirs, n)}
+        assert not missing, (ours.__name__, missing)
+    assert hasattr(xlwings.Book, "caller") and hasattr(xlwings.Range, "options")
