@@ -7,8 +7,6 @@ xlsx_parts); ``score_file`` writes nothing.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -24,8 +22,7 @@ from .model import Loc
 from .results import Result
 from .rubric import Params
 from .xlsx_package import Package, WorkbookError
-from .xlsx_parts import (FileLocked, SheetEditor, check_not_open, drop_part, force_full_calc, set_table_ref,
-                         write_package)
+from .xlsx_parts import SheetEditor, drop_part, force_full_calc, set_table_ref, write_atomically, write_package
 
 
 @dataclass
@@ -132,19 +129,8 @@ def new_template(path: str | Path, tables: dict[str, RawTable] | None = None) ->
     path = Path(path)
     if path.suffix.lower() != ".xlsm":
         raise WorkbookError(f"模板必须保存为 .xlsm（含“重新计算”按钮的宏）：{path.name}")
-    check_not_open(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~perfeval-", suffix=".xlsm", dir=str(path.parent))
-    os.close(fd)
-    try:
-        build(tmp, tables, vba_project=build_vba_project(len(L.ALL_SHEETS)), button_macro=BUTTON_MACRO)
-        try:
-            os.replace(tmp, path)
-        except PermissionError:
-            raise FileLocked(f"无法写入“{path.name}”：文件可能正在被 Excel 或其他程序打开，请关闭后重试") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_atomically(path, lambda tmp: build(tmp, tables, vba_project=build_vba_project(len(L.ALL_SHEETS)),
+                                             button_macro=BUTTON_MACRO))
     return path
 
 

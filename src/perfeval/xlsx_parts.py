@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Callable
 from xml.sax.saxutils import escape
 
 from .locate import cell_name, parse_ref
@@ -196,22 +197,18 @@ def check_not_open(path: Path) -> None:
         raise FileLocked(f"文件“{path.name}”正在被 Excel 打开，请先关闭该文件再运行（或在 Excel 中点击“重新计算”按钮）")
 
 
-def write_package(src_zip: zipfile.ZipFile, target: Path, parts: dict[str, bytes | None]) -> None:
-    """Copy ``src_zip`` to ``target`` with ``parts`` replaced (None: removed), atomically."""
+def write_atomically(target: Path, write: Callable[[str], None]) -> None:
+    """Call ``write(tmp)`` for a temporary file beside ``target``, then move it over ``target``.
+
+    Refuses a file open in Excel; on any failure the target stays as it was and no
+    temporary file is left behind."""
     check_not_open(target)
-    fd, tmp = tempfile.mkstemp(prefix=".~perfeval-", suffix=".tmp", dir=str(target.parent))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~perfeval-", suffix=target.suffix, dir=str(target.parent))
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w") as out:
-                for info in src_zip.infolist():
-                    if info.filename in parts:
-                        data = parts[info.filename]
-                        if data is None:
-                            continue
-                    else:
-                        data = src_zip.read(info.filename)
-                    out.writestr(info, data, compress_type=info.compress_type)
-            fh.flush()
+        write(tmp)
+        with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         if target.exists():
             os.chmod(tmp, os.stat(target).st_mode & 0o777)
@@ -219,7 +216,17 @@ def write_package(src_zip: zipfile.ZipFile, target: Path, parts: dict[str, bytes
             os.replace(tmp, target)
         except PermissionError:
             raise FileLocked(f"无法写入“{target.name}”：文件可能正在被 Excel 或其他程序打开，请关闭后重试") from None
-    except BaseException:
+    finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise
+
+
+def write_package(src_zip: zipfile.ZipFile, target: Path, parts: dict[str, bytes | None]) -> None:
+    """Copy ``src_zip`` to ``target`` with ``parts`` replaced (None: removed), atomically."""
+    def write(tmp: str) -> None:
+        with zipfile.ZipFile(tmp, "w") as out:
+            for info in src_zip.infolist():
+                data = parts[info.filename] if info.filename in parts else src_zip.read(info.filename)
+                if data is not None:
+                    out.writestr(info, data, compress_type=info.compress_type)
+    write_atomically(target, write)
