@@ -143,12 +143,12 @@ def _records(table: L.Table, raw: RawTable | None) -> list[list[object]]:
     return [[row[i] if i is not None and i < len(row) else None for i in cols] for row in raw.rows]
 
 
-def _kv_table(ws, fm: _Formats, table: L.Table, raw: RawTable | None, rows: list[tuple[str, object, str]]) -> None:
-    """rows: (label, value, remark) — value and remark columns are inputs."""
+def _kv_table(ws, fm: _Formats, table: L.Table, rows: list[tuple[str, object, object, object]]) -> None:
+    """rows: (label, value, value format, remark) — value and remark columns are inputs."""
     r0, c0 = table.origin
-    for i, (label, value, remark) in enumerate(rows):
+    for i, (label, value, value_format, remark) in enumerate(rows):
         _write(ws, r0 + 1 + i, c0, label, fm.label)
-        _write(ws, r0 + 1 + i, c0 + 1, value, fm.input if not isinstance(_num(value), (int, float)) else fm.input_num)
+        _write(ws, r0 + 1 + i, c0 + 1, value, value_format)
         if len(table.columns) > 2:
             _write(ws, r0 + 1 + i, c0 + 2, remark, fm.input)
     ws.add_table(r0, c0, r0 + len(rows), c0 + len(table.columns) - 1, {
@@ -159,16 +159,15 @@ def _kv_table(ws, fm: _Formats, table: L.Table, raw: RawTable | None, rows: list
 
 
 def _kv_values(table: L.Table, raw: RawTable | None) -> dict[str, list]:
-    if raw is None:
-        return {}
-    index = {normalize_label(h): i for i, h in enumerate(raw.headers)}
-    out = {}
-    for row in raw.rows:
-        if row:
-            out[normalize_label(row[0])] = [row[index[normalize_label(c.header)]] if normalize_label(c.header) in index
-                                            and index[normalize_label(c.header)] < len(row) else None
-                                            for c in table.columns]
-    return out
+    """Given rows of a key-value table by normalised label, in contract column order."""
+    return {normalize_label(rec[0]): rec for rec in _records(table, raw) if rec[0] is not None}
+
+
+def _value_format(fm: _Formats, kind: str, value: object):
+    """The value cell of a key-value row: money for amounts, plain number or text otherwise."""
+    if kind == L.AMOUNT:
+        return fm.input_money
+    return fm.input_num if isinstance(_num(value), (int, float)) else fm.input
 
 
 def _sheet_header(ws, fm: _Formats, table: L.Table) -> None:
@@ -201,13 +200,12 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None) -> None:
             rows = []
             for row in table.rows:
                 vals = given.get(normalize_label(row.label), [row.label, None, None])
-                rows.append((row.label, vals[1], vals[2] if len(vals) > 2 else None))
-            _kv_table(ws, fm, table, raw, rows)
+                value = vals[1]
+                rows.append((row.label, value, _value_format(fm, row.kind, value), vals[2] if len(vals) > 2 else None))
+            _kv_table(ws, fm, table, rows)
             for i, row in enumerate(table.rows):
-                value_col = table.origin[1] + 1
-                _validation(ws, row.kind, (), table.origin[0] + 1 + i, value_col, table.origin[0] + 1 + i, row.help)
-                if row.kind == L.AMOUNT:
-                    _write(ws, table.origin[0] + 1 + i, value_col, rows[i][1], fm.input_money)
+                line = table.origin[0] + 1 + i
+                _validation(ws, row.kind, (), line, table.origin[1] + 1, line, row.help)
         else:
             _list_table(ws, fm, table, raw)
 
@@ -221,13 +219,12 @@ def _parameters_table(ws, fm: _Formats, raw: RawTable | None) -> None:
     rows = []
     for rec in defaults:
         vals = given.get(normalize_label(rec["参数"]))
-        rows.append((rec["参数"], vals[1] if vals else rec["值"], rec["说明"]))
-    _kv_table(ws, fm, L.PARAMETERS, raw, rows)
-    r0, c0 = L.PARAMETERS.origin
-    for i, (label, value, _) in enumerate(rows):
-        kind = kinds.get(label)
+        value = vals[1] if vals else rec["值"]
+        kind = kinds.get(rec["参数"])
         fmt = fm.input_pct if kind == "ratio" else (fm.input_num if kind else fm.input)
-        _write(ws, r0 + 1 + i, c0 + 1, value, fmt)
+        rows.append((rec["参数"], value, fmt, rec["说明"]))
+    _kv_table(ws, fm, L.PARAMETERS, rows)
+    r0, c0 = L.PARAMETERS.origin
     _validation(ws, L.CHOICE, ("ebian-2023", "ebian-2023-100"), r0 + 1, c0 + 1, r0 + 1,
                 "ebian-2023：按表列分值（满分105）；ebian-2023-100：百分制读法（满分100）")
 
