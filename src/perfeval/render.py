@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from . import layout as L
+from .inputs import find_table
 from .locate import cell_name
 from .numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain
 from .results import STATUS_LABELS, Resolver, Result, reason_text, where
@@ -179,7 +180,6 @@ def stale_formula() -> str:
 
 def fingerprint(tables) -> float:
     """The same number Excel's fingerprint formula gives over the raw input tables."""
-    from .inputs import find_table
     total = 0.0
     for t in L.INPUT_TABLES:
         raw = find_table(tables, t.name)
