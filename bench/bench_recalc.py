@@ -16,9 +16,9 @@ from pathlib import Path
 import openpyxl
 
 from perfeval import layout as L
-from perfeval.inputs import raw_table
+from perfeval.scoring.inputs import raw_table
 from perfeval.samples import hongqi
-from perfeval.workbook import new_template, recalc
+from perfeval.xlsx.workbook import new_template, recalc
 
 
 def large_tables(projects: int = 2000, indicators: int = 20000) -> dict:

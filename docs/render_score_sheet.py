@@ -10,7 +10,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from perfeval.workbook import recalc, write_samples
+from perfeval.xlsx.workbook import recalc, write_samples
 
 DOCS = Path(__file__).resolve().parent
 

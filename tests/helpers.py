@@ -4,8 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from perfeval import layout as L
-from perfeval.engine import score
-from perfeval.inputs import RawTable, department_from_tables, raw_table
+from perfeval.scoring.engine import score
+from perfeval.scoring.inputs import RawTable, department_from_tables, raw_table
 from perfeval.samples import hongqi
 
 D = Decimal

@@ -1,8 +1,8 @@
 """Bad input never raises: every problem is a located finding, other lines still scored."""
 
 from helpers import base, run, set_rows, set_value
-from perfeval.engine import score
-from perfeval.inputs import RawTable, department_from_tables
+from perfeval.scoring.engine import score
+from perfeval.scoring.inputs import RawTable, department_from_tables
 
 
 def test_empty_input_scores_without_raising():
@@ -68,7 +68,7 @@ def test_monthly_total_must_match_finance():
 
 
 def test_rule_crash_becomes_error_line(monkeypatch):
-    from perfeval.rules import application
+    from perfeval.scoring.rules import application
     monkeypatch.setitem(application.RULES, "violations", lambda line, dept: 1 / 0)
     r = run(base())
     assert r.line("violations").status == "error" and r.line("disclosure").status == "full"

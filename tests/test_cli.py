@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from perfeval.cli import main
 from perfeval.samples import hongqi
-from perfeval.workbook import fill_workbook, write_samples
+from perfeval.xlsx.workbook import fill_workbook, write_samples
 from wbtools import parts
 
 
@@ -85,14 +85,14 @@ def test_text_fullwidth_and_error_values_become_findings(book):
     _bad(book, {"Projects": projects})
     # make C6 a real error cell, as Excel stores #REF!
     import re as _re
-    from perfeval.xlsx_package import Package
+    from perfeval.xlsx.package import Package
     pkg = Package.open(str(book))
     part = pkg.sheets["项目支出"]
     data = parts(book)
     xml = _re.sub(r'<c r="C6"([^>]*?) t="inlineStr"><is><t xml:space="preserve">#REF!</t></is></c>',
                   r'<c r="C6"\1 t="e"><v>#REF!</v></c>', data[part].decode())
     assert 't="e"' in xml
-    from perfeval.xlsx_parts import write_package
+    from perfeval.xlsx.parts import write_package
     write_package(pkg.zf, book, {part: xml.encode()})
     r = run("score", book, "--json")
     assert r.exit_code == 0
@@ -197,7 +197,7 @@ def test_failed_replace_keeps_original_and_leaves_no_temp(book, monkeypatch):
 
 
 def test_internal_error_is_one_line(book, monkeypatch):
-    import perfeval.workbook as wbmod
+    import perfeval.xlsx.workbook as wbmod
     monkeypatch.setattr(wbmod, "score_inputs", lambda data: 1 / 0)
     r = run("recalc", book)
     assert r.exit_code == 1 and r.output.startswith("内部错误") and r.output.count("\n") == 1

@@ -10,7 +10,7 @@ def test_engine_imports_only_the_standard_library():
     baseline = set(json.loads(subprocess.run(
         [sys.executable, "-c", "import sys, json; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"],
         capture_output=True, text=True, check=True).stdout))
-    code = ("import sys; import perfeval.engine, perfeval.inputs, perfeval.samples;"
+    code = ("import sys; import perfeval.scoring.engine, perfeval.scoring.inputs, perfeval.samples;"
             "import json; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     loaded = set(json.loads(out)) - baseline
@@ -23,6 +23,6 @@ def test_button_entry_module_loads_no_writer_or_cli_libraries():
     code = "import sys, perfeval.excel, json; print(json.dumps(sorted(sys.modules)))"
     loaded = set(json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                            check=True).stdout))
-    assert not {m for m in loaded if m.split(".")[0] in {"openpyxl", "xlsxwriter", "click", "perfeval.template"}}
-    assert not {"perfeval.template", "perfeval.workbook", "perfeval.xlsx_parts", "perfeval.cli"} & loaded
+    assert not {m for m in loaded if m.split(".")[0] in {"openpyxl", "xlsxwriter", "click", "perfeval.xlsx.template"}}
+    assert not {"perfeval.xlsx.template", "perfeval.xlsx.workbook", "perfeval.xlsx.parts", "perfeval.cli"} & loaded
     assert "xlwings" not in loaded          # imported only when main() runs

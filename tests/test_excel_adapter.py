@@ -6,11 +6,11 @@ import openpyxl
 import pytest
 
 from fake_xlwings import FakeBook
-from perfeval import excel
+from perfeval.excel import adapter as excel
 from perfeval import layout as L
-from perfeval.inputs import raw_table
+from perfeval.scoring.inputs import raw_table
 from perfeval.samples import hongqi
-from perfeval.workbook import fill_workbook, new_template, recalc
+from perfeval.xlsx.workbook import fill_workbook, new_template, recalc
 
 NOW = datetime(2026, 11, 22, 9, 30)
 

@@ -15,8 +15,8 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from perfeval import layout as L
-from perfeval.workbook import recalc, write_samples
-from perfeval.xlsx_package import NS, Package
+from perfeval.xlsx.workbook import recalc, write_samples
+from perfeval.xlsx.package import NS, Package
 
 GOLDEN = Path(__file__).parent / "golden"
 M = f"{{{NS}}}"

@@ -2,8 +2,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from perfeval.indicators import judge, parse_value
-from perfeval.model import Indicator
+from perfeval.scoring.indicators import judge, parse_value
+from perfeval.scoring.model import Indicator
 
 
 @pytest.mark.parametrize("raw,direction,number,unit", [

@@ -3,7 +3,7 @@ import subprocess
 
 import pytest
 
-from perfeval.workbook import recalc, write_samples
+from perfeval.xlsx.workbook import recalc, write_samples
 from wbtools import convert, needs_libreoffice
 
 
@@ -26,7 +26,7 @@ def test_stale_flag_computed_by_a_real_spreadsheet_engine(tmp_path):
     import csv
     from perfeval import layout as L
     from perfeval.samples import hongqi
-    from perfeval.workbook import fill_workbook
+    from perfeval.xlsx.workbook import fill_workbook
 
     book = write_samples(tmp_path)[0]
     recalc(book)

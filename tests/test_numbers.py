@@ -2,7 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from perfeval.numbers import (fmt_money, fmt_num, fmt_pct, parse_amount, parse_count,
+from perfeval.scoring.numbers import (fmt_money, fmt_num, fmt_pct, parse_amount, parse_count,
                               parse_yes_no, round_score)
 
 

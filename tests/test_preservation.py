@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 
 from perfeval import layout as L
-from perfeval.workbook import recalc, write_samples, write_values
-from perfeval.xlsx_package import Package
+from perfeval.xlsx.workbook import recalc, write_samples, write_values
+from perfeval.xlsx.package import Package
 from wbtools import FIXTURES, convert, needs_libreoffice, parts
 
 FIXTURE_FILES = sorted(p.name for p in FIXTURES.glob("*.xls*")) or ["<missing>"]

@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 
 from helpers import base, monthly, set_rows, set_value
 from perfeval import layout as L
-from perfeval.engine import INTERNAL_ERROR, score
-from perfeval.inputs import department_from_tables, raw_table
-from perfeval.rubric import RUBRIC_IDS
+from perfeval.scoring.engine import INTERNAL_ERROR, score
+from perfeval.scoring.inputs import department_from_tables, raw_table
+from perfeval.scoring.rubric import RUBRIC_IDS
 
 money = st.decimals(min_value=0, max_value=100000, places=6, allow_nan=False)
 cell = st.one_of(
@@ -87,7 +87,7 @@ def test_scoring_is_deterministic(data):
 
 @pytest.fixture(scope="module")
 def blank_template(tmp_path_factory):
-    from perfeval.workbook import new_template
+    from perfeval.xlsx.workbook import new_template
     return new_template(tmp_path_factory.mktemp("prop") / "t.xlsm")
 
 
@@ -96,7 +96,7 @@ def blank_template(tmp_path_factory):
 def test_workbook_recalc_is_idempotent_and_matches_the_engine(blank_template, tmp_path, data):
     import zipfile
     from datetime import datetime
-    from perfeval.workbook import fill_workbook, read_inputs, recalc, score_inputs
+    from perfeval.xlsx.workbook import fill_workbook, read_inputs, recalc, score_inputs
     book = tmp_path / "p.xlsm"
     tables = build(data)
     fill_workbook(blank_template, tables, out=book)

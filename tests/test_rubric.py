@@ -1,7 +1,7 @@
 
 from helpers import base, run, set_value
-from perfeval.model import KeyValues
-from perfeval.rubric import RUBRIC_IDS, lint, load_rubric, default_params, max_total, resolve
+from perfeval.scoring.model import KeyValues
+from perfeval.scoring.rubric import RUBRIC_IDS, lint, load_rubric, default_params, max_total, resolve
 
 
 def test_both_rubrics_have_the_14_lines_in_form_order():

@@ -4,8 +4,8 @@ from decimal import Decimal as D
 import pytest
 
 from helpers import base, indicator, monthly, run, set_rows, set_value
-from perfeval.rules.control import checkpoint_points, expense_band_points, handling_score
-from perfeval.rubric import default_params, load_rubric
+from perfeval.scoring.rules.control import checkpoint_points, expense_band_points, handling_score
+from perfeval.scoring.rubric import default_params, load_rubric
 
 PARAMS = default_params(load_rubric())
 

@@ -1,7 +1,7 @@
 from click.testing import CliRunner
 
 from perfeval.cli import main
-from perfeval.setup_excel import configure
+from perfeval.excel.setup import configure
 
 
 def test_setup_excel_writes_xlwings_user_config(tmp_path, monkeypatch):

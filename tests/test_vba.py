@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser, decompress_stream
 
-from perfeval.cfb import write_cfb
-from perfeval.ovba import _encrypt, compress, decompress
-from perfeval.vba import BUTTON_MACRO, build_vba_project, modules
-from perfeval.workbook import write_samples
+from perfeval.vba.cfb import write_cfb
+from perfeval.vba.ovba import _encrypt, compress, decompress
+from perfeval.vba.project import BUTTON_MACRO, build_vba_project, modules
+from perfeval.xlsx.workbook import write_samples
 from wbtools import convert, needs_libreoffice
 
 

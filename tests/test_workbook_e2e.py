@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from perfeval import layout as L
 from perfeval.cli import main
 from perfeval.samples import hongqi, wudu
-from perfeval.workbook import fill_workbook, new_template, read_inputs, recalc
-from perfeval.xlsx_package import Package
+from perfeval.xlsx.workbook import fill_workbook, new_template, read_inputs, recalc
+from perfeval.xlsx.package import Package
 from wbtools import parts
 
 NOW = datetime(2026, 11, 22, 9, 30, 0)

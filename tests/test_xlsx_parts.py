@@ -2,7 +2,7 @@
 from decimal import Decimal
 
 from perfeval.render import Formula
-from perfeval.xlsx_parts import SheetEditor, _cell_xml, force_full_calc, set_table_ref
+from perfeval.xlsx.parts import SheetEditor, _cell_xml, force_full_calc, set_table_ref
 
 SHEET = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
          b'xmlns:x14ac="urn:x14ac"><sheetData><row r="1" spans="1:2" x14ac:dyDescent="0.25"><c r="A1" s="4" t="s">'

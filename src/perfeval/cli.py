@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .xlsx_package import WorkbookError
+from .xlsx.package import WorkbookError
 
 EXIT_UNREADABLE, EXIT_INTERNAL = 2, 1
 
@@ -49,7 +49,7 @@ def main():
 @_guarded
 def new(out):
     """生成空白模板 OUT（.xlsm）。"""
-    from .workbook import new_template
+    from .xlsx.workbook import new_template
     path = new_template(out)
     click.echo(f"已生成模板：{path}")
 
@@ -59,7 +59,7 @@ def new(out):
 @_guarded
 def demo(directory):
     """生成并计算示例工作簿（红旗镇、五渡镇 2023）到 DIRECTORY。"""
-    from .workbook import write_samples, recalc
+    from .xlsx.workbook import write_samples, recalc
     for path in write_samples(Path(directory)):
         result = recalc(path)
         click.echo(f"{path}：{result.unit} {result.year}年 总分{_num(result.total)}分（{result.grade}）")
@@ -71,7 +71,7 @@ def demo(directory):
 def recalc(book):
     """重新计算 BOOK，结果写回文件（输入单元格不变）。"""
     from . import render
-    from .workbook import recalc as run
+    from .xlsx.workbook import recalc as run
     result = run(book)
     click.echo(f"{Path(book).name}：{render.summary(result)}")
 
@@ -82,8 +82,8 @@ def recalc(book):
 @_guarded
 def score(book, as_json):
     """计算 BOOK 并打印结果，不写入任何文件。"""
-    from .workbook import score_file
-    result, data = score_file(book)
+    from .xlsx.workbook import score_workbook
+    result, data = score_workbook(book)
     if as_json:
         click.echo(json.dumps(result.to_json(data.resolve), ensure_ascii=False, indent=1))
         return
@@ -100,7 +100,7 @@ def score(book, as_json):
 @main.command("setup-excel")
 def setup_excel():
     """在本机设置 Excel 按钮使用的 Python（Windows）。"""
-    from .setup_excel import NotSupported, configure
+    from .excel.setup import NotSupported, configure
     try:
         path, key, value = configure()
     except NotSupported as exc:
@@ -116,7 +116,7 @@ def setup_excel():
 @_guarded
 def templates(directory, check):
     """重新生成随附的模板和示例工作簿（开发者用）。"""
-    from .workbook import write_samples
+    from .xlsx.workbook import write_samples
     import filecmp
     import tempfile
     if not check:
@@ -133,7 +133,7 @@ def templates(directory, check):
 
 
 def _num(value) -> str:
-    from .numbers import fmt_num
+    from .scoring.numbers import fmt_num
     return fmt_num(value)
 
 

@@ -1,7 +1,7 @@
 """The one declaration of the workbook layout.
 
 Every sheet name, Excel table name, column header and row label of the workbook
-contract (``shared/design/workbook.md``) is written here and nowhere else.  The
+contract (the project's workbook design) is written here and nowhere else.  The
 input converter, the template generator, the file reader/writer and the live-Excel
 adapter all derive from these objects.  Pure data: standard library only.
 """

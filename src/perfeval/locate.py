@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .inputs import normalize_label
-from .model import Loc
+from .scoring.inputs import normalize_label
+from .scoring.model import Loc
 
 _REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 

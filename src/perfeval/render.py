@@ -14,11 +14,11 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from . import layout as L
-from .inputs import find_table
+from .scoring.inputs import find_table
 from .locate import cell_name
-from .numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain
-from .results import STATUS_LABELS, Resolver, Result, reason_text, where
-from .rubric import Params, line_bounds
+from .scoring.numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain
+from .scoring.results import STATUS_LABELS, Resolver, Result, reason_text, where
+from .scoring.rubric import Params, line_bounds
 
 
 class Formula(NamedTuple):

@@ -1,6 +1,6 @@
 """The bundled sample cases, 红旗镇 2023 and 五渡镇 2023, as raw input tables.
 
-Figures marked SEED are printed in ``shared/seeds``; everything marked CHOSEN was
+Figures marked SEED are printed in the two seed self-evaluation reports; everything marked CHOSEN was
 chosen by us so that the case reproduces the seed's score table (see
 docs/samples.md).  The same tables feed the engine tests, fill the bundled sample
 workbooks and drive ``perfeval demo``.
@@ -10,8 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from . import layout as L
-from .inputs import RawTable, raw_table
-from .rubric import load_rubric
+from .scoring.inputs import RawTable, raw_table
+from .scoring.rubric import load_rubric
 
 D = Decimal
 YES, NO = "是", "否"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .. import layout as L
+from ... import layout as L
 from ..indicators import describe, judge
 from ..inputs import normalize_label
 from ..model import WARNING, Department, Invalid, Loc

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .. import layout as L
+from ... import layout as L
 from ..model import ERROR, WARNING, Department, Finding, Invalid, Loc
 from ..numbers import fmt_num, round_score
 from ..results import DEDUCTED, ERROR_STATUS, FULL, Detail, LineResult, Reason

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import xlsxwriter
 
-from . import layout as L
-from . import render as R
-from .inputs import RawTable, normalize_label
-from .rubric import default_params, load_rubric
+from .. import layout as L
+from .. import render as R
+from ..scoring.inputs import RawTable, normalize_label
+from ..scoring.rubric import default_params, load_rubric
 
 FIXED_DATE = datetime(2024, 1, 1)
 LIST_VALIDATION_ROWS = 2000     # validation reaches this far below a list table's header
@@ -211,7 +211,7 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None) -> None:
 
 
 def _parameters_table(ws, fm: _Formats, raw: RawTable | None) -> None:
-    from .samples import parameter_records
+    from ..samples import parameter_records
     defaults = parameter_records()
     given = _kv_values(L.PARAMETERS, raw)
     rubric = load_rubric()

@@ -14,8 +14,8 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
-from .locate import BadAddress, TableLoc, parse_ref
-from .numbers import SerialDate
+from ..locate import BadAddress, TableLoc, parse_ref
+from ..scoring.numbers import SerialDate
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

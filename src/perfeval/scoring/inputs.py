@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import layout as L
+from .. import layout as L
 from .model import (ERROR, INFO, WARNING, Department, ExpenseItem, Finding, Indicator,
                     Invalid, KeyValues, Loc, MonitoringIssue, MonthlyLine, Project,
                     Violation)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .. import layout as L
+from ... import layout as L
 from ..model import Department, Loc
 from ..numbers import fmt_num
 from . import ZERO, Line

@@ -13,12 +13,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from . import layout as L
-from . import render as R
-from .engine import score_tables
-from .inputs import RawTable
-from .locate import TableLoc, resolve
-from .numbers import SerialDate
+from .. import layout as L
+from .. import render as R
+from ..scoring.engine import score_tables
+from ..scoring.inputs import RawTable
+from ..locate import TableLoc, resolve
+from ..scoring.numbers import SerialDate
 
 TITLE = "perfeval 重新计算"
 FORMULA_STARTS = ("=", "+", "-", "@")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .. import layout as L
+from ... import layout as L
 from ..inputs import normalize_label
 from ..model import WARNING, Department, Loc
 from ..numbers import ceil_cent, fmt_money, fmt_num, fmt_pct, fmt_pct_plain

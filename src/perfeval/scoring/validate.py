@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import layout as L
+from .. import layout as L
 from .model import INFO, WARNING, Department, Finding, Invalid, Loc
 from .numbers import fmt_money
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
-from . import layout as L
+from .. import layout as L
 from .model import ERROR, INFO, WARNING, Finding, KeyValues, Loc
 from .numbers import fmt_num, is_blank, parse_amount, parse_number_text
 
@@ -92,7 +92,7 @@ class Params:
 
 
 def _load_json(rubric_id: str) -> dict:
-    path = resources.files("perfeval").joinpath("rubrics", f"{rubric_id}.json")
+    path = resources.files("perfeval.scoring").joinpath("rubrics", f"{rubric_id}.json")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Callable
 from xml.sax.saxutils import escape
 
-from .locate import cell_name, parse_ref
-from .render import Formula, Styled
-from .xlsx_package import WorkbookError
+from ..locate import cell_name, parse_ref
+from ..render import Formula, Styled
+from .package import WorkbookError
 
 _SHEETDATA_RE = re.compile(r"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", re.S)
 _ROW_RE = re.compile(r"<row\b[^>]*?/>|<row\b[^>]*?>.*?</row>", re.S)

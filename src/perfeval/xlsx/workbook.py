@@ -3,7 +3,7 @@
 ``read_inputs`` finds every input table by name (whatever sheet it is on), reads its
 header and data body, and maps engine locations back to sheet and cell.
 ``recalc`` writes only the output sheets and the cover's status cells (see
-xlsx_parts); ``score_file`` writes nothing.
+``parts``); ``score_file`` writes nothing.
 """
 from __future__ import annotations
 
@@ -12,17 +12,17 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from . import layout as L
-from . import locate
-from . import render as R
-from .engine import score_tables
-from .inputs import RawTable, normalize_label
-from .locate import TableLoc
-from .model import Loc
-from .results import Result
-from .rubric import Params
-from .xlsx_package import Package, WorkbookError
-from .xlsx_parts import SheetEditor, drop_part, force_full_calc, set_table_ref, write_atomically, write_package
+from .. import layout as L
+from .. import locate
+from .. import render as R
+from ..scoring.engine import score_tables
+from ..scoring.inputs import RawTable, normalize_label
+from ..locate import TableLoc
+from ..scoring.model import Loc
+from ..scoring.results import Result
+from ..scoring.rubric import Params
+from .package import Package, WorkbookError
+from .parts import SheetEditor, drop_part, force_full_calc, set_table_ref, write_atomically, write_package
 
 
 @dataclass
@@ -64,10 +64,16 @@ def score_inputs(data: WorkbookInputs) -> tuple[Result, Params]:
     return score_tables(data.tables)
 
 
-def score_file(path: str | Path) -> tuple[Result, WorkbookInputs]:
+def score_workbook(path: str | Path) -> tuple[Result, WorkbookInputs]:
+    """Score a workbook file; also return what was read (tables, cell resolver)."""
     data = read_inputs(path)
     result, _ = score_inputs(data)
     return result, data
+
+
+def score_file(path: str | Path) -> Result:
+    """Public API: score a workbook file and write nothing."""
+    return score_workbook(path)[0]
 
 
 def _palette(editors: dict[str, SheetEditor]) -> dict[str, str | None]:
@@ -125,7 +131,7 @@ def new_template(path: str | Path, tables: dict[str, RawTable] | None = None) ->
     """A macro-enabled template (.xlsm) with the 重新计算 button, optionally pre-filled.
     Written next to the target and moved over it, like every other write."""
     from .template import build
-    from .vba import BUTTON_MACRO, build_vba_project
+    from ..vba.project import BUTTON_MACRO, build_vba_project
     path = Path(path)
     if path.suffix.lower() != ".xlsm":
         raise WorkbookError(f"模板必须保存为 .xlsm（含“重新计算”按钮的宏）：{path.name}")
@@ -140,7 +146,7 @@ BLANK_FILE = "部门整体绩效自评模板.xlsm"
 
 def write_samples(directory: Path, *, blank: bool = False) -> list[Path]:
     """Write the bundled sample workbooks (filled, not yet calculated) into ``directory``."""
-    from .samples import SAMPLES
+    from ..samples import SAMPLES
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     if blank:
