@@ -1,15 +1,79 @@
 """A small recording fake of the part of the xlwings object model perfeval.excel uses.
 
-It is a fake, not Excel: it stores values in dictionaries, behaves like Excel where
-the adapter depends on it (2-D values with options(ndim=2), writes into merged areas
-kept only in the top-left cell, a leading apostrophe keeps text as text) and records
-every call the adapter makes, so tests can count Excel round trips.
+It is a fake, not Excel.  It stores, per cell, what Excel's COM ``Range.Value`` hands
+xlwings on Windows (numbers as float, dates as datetime, errors as integer codes, empty
+as None) and the cell's number format, and reads them back the way xlwings' own
+pipeline does (written from xlwings' ``_xlwindows._clean_value_data_element`` and
+``conversion.standard.AdjustDimensionsStage``; ``test_fake_xlwings.py`` checks the two
+against xlwings' code):
+
+- every number is a float, a date-formatted cell a ``datetime``;
+- an error cell is None unless ``options(err_to_str=True)``, then its text (#DIV/0!);
+- a single row or column comes back 1-D, a single cell as a scalar, unless ``ndim=2``;
+- ``Range.number_format`` is None when the range mixes formats (Excel answers Null);
+- a table's totals row (``show_totals``) is part of ``table.range``; ``data_body_range``
+  is None for a table without data rows.
+
+It also behaves like Excel where the adapter writes (merged areas keep only the top-left
+value, a leading apostrophe keeps text as text, protected sheets refuse writes) and
+records every call, so tests can count Excel round trips.
 """
 from __future__ import annotations
+
+from datetime import date, datetime, time
 
 import openpyxl
 
 from perfeval.locate import cell_name, parse_ref
+
+# xlwings/_xlwindows.py: cell_errors (COM error codes → text)
+CELL_ERRORS = {
+    -2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
+    -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!",
+}
+ERROR_CODES = {text: code for code, text in CELL_ERRORS.items()}
+# Newer Excel errors have codes xlwings does not map (it returns the integer itself).
+ERROR_CODES.update({"#SPILL!": -2146826236, "#CALC!": -2146826230})
+
+
+def com_value(value, data_type: str | None = None):
+    """A Python cell value (as openpyxl reads a file) → what COM's Range.Value returns."""
+    if data_type == "e" or (isinstance(value, str) and value in ERROR_CODES and data_type is None):
+        return ERROR_CODES.get(str(value), ERROR_CODES["#N/A"])
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, time):
+        return datetime(1899, 12, 30, value.hour, value.minute, value.second)
+    return str(value)
+
+
+def clean(value, err_to_str: bool = False, empty=None):
+    """xlwings' _clean_value_data_element (Windows engine) for the value types COM returns."""
+    if value in ("", None):
+        return empty
+    if isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day, value.hour, value.minute, value.second,
+                        value.microsecond)
+    if isinstance(value, int) and not isinstance(value, bool) and value in CELL_ERRORS:
+        return CELL_ERRORS[value] if err_to_str else None
+    return value
+
+
+def adjust(rows: list[list], ndim):
+    """xlwings' AdjustDimensionsStage for ndim None and 2."""
+    if ndim == 2:
+        return rows
+    if len(rows) == 1:
+        return rows[0][0] if len(rows[0]) == 1 else rows[0]
+    if len(rows[0]) == 1:
+        return [r[0] for r in rows]
+    return rows
 
 
 class FakeBook:
@@ -20,17 +84,23 @@ class FakeBook:
 
     @classmethod
     def from_file(cls, path) -> "FakeBook":
+        """The workbook as Excel would show it: cached formula results, number formats,
+        tables with their header and totals rows."""
         book = cls()
-        wb = openpyxl.load_workbook(path)
+        wb = openpyxl.load_workbook(path, data_only=True)
         for ws in wb.worksheets:
             sheet = FakeSheet(book, ws.title)
             for row in ws.iter_rows():
                 for c in row:
                     if c.value is not None:
-                        sheet.cells[(c.row, c.column)] = c.value
+                        sheet.cells[(c.row, c.column)] = com_value(c.value, c.data_type if c.data_type == "e" else "")
+                    if c.has_style and c.number_format != "General":
+                        sheet.formats[(c.row, c.column)] = c.number_format
             sheet.merged = [tuple(m.bounds) for m in ws.merged_cells.ranges]   # (min_col, min_row, max_col, max_row)
-            for name, ref in ws.tables.items():
-                sheet._tables.append(FakeTable(sheet, name, ref))
+            for table in ws.tables.values():
+                sheet._tables.append(FakeTable(sheet, table.displayName, table.ref,
+                                               table.headerRowCount if table.headerRowCount is not None else 1,
+                                               table.totalsRowCount or 0))
             book._sheets.append(sheet)
         return book
 
@@ -45,8 +115,8 @@ class FakeBook:
 
 class _Collection(list):
     def __getitem__(self, key):
-        if isinstance(key, str):
-            return next(x for x in self if x.name == key)
+        if isinstance(key, str):          # one COM call in xlwings, not one per sheet
+            return next(x for x in self if x._name == key)
         return list.__getitem__(self, key)
 
 
@@ -75,7 +145,8 @@ class FakeApi:
 class FakeSheet:
     def __init__(self, book: FakeBook, name: str):
         self.book, self._name = book, name
-        self.cells: dict[tuple[int, int], object] = {}   # (row, col) 1-based
+        self.cells: dict[tuple[int, int], object] = {}   # (row, col) 1-based → COM value
+        self.formats: dict[tuple[int, int], str] = {}    # (row, col) → number format (absent: General)
         self._tables: list[FakeTable] = []
         self.merged: list[tuple[int, int, int, int]] = []
         self.protected = False
@@ -129,8 +200,9 @@ def _pos(ref):
 
 
 class FakeRange:
-    def __init__(self, sheet, r1, c1, r2, c2, ndim=None):
-        self.sheet, self.r1, self.c1, self.r2, self.c2, self.ndim = sheet, r1, c1, r2, c2, ndim
+    def __init__(self, sheet, r1, c1, r2, c2, options=None):
+        self.sheet, self.r1, self.c1, self.r2, self.c2 = sheet, r1, c1, r2, c2
+        self._options = options or {}
 
     def _rec(self, what):
         self.sheet.book.record(what)
@@ -138,27 +210,21 @@ class FakeRange:
     @property
     def address(self):
         self._rec("range.address")
-        a = f"${cell_name(self.r1 - 1, self.c1 - 1)}".replace("$", "")
-        b = cell_name(self.r2 - 1, self.c2 - 1)
-        return "$" + _dollar(a) + ":$" + _dollar(b)
+        return "$" + _dollar(cell_name(self.r1 - 1, self.c1 - 1)) + ":$" + _dollar(cell_name(self.r2 - 1, self.c2 - 1))
 
-    def options(self, ndim=None):
+    def options(self, **options):
         self._rec("range.options")
-        return FakeRange(self.sheet, self.r1, self.c1, self.r2, self.c2, ndim)
+        unknown = set(options) - {"ndim", "err_to_str", "empty"}
+        assert not unknown, f"the fake does not model options {unknown}"
+        return FakeRange(self.sheet, self.r1, self.c1, self.r2, self.c2, options)
 
     @property
     def value(self):
         self._rec("range.value.get")
-        rows = [[self.sheet._get(r, c) for c in range(self.c1, self.c2 + 1)] for r in range(self.r1, self.r2 + 1)]
-        if self.ndim == 2:
-            return rows
-        if len(rows) == 1 and len(rows[0]) == 1:
-            return rows[0][0]
-        if len(rows) == 1:
-            return rows[0]
-        if all(len(r) == 1 for r in rows):
-            return [r[0] for r in rows]
-        return rows
+        err, empty = self._options.get("err_to_str", False), self._options.get("empty")
+        rows = [[clean(self.sheet._get(r, c), err, empty) for c in range(self.c1, self.c2 + 1)]
+                for r in range(self.r1, self.r2 + 1)]
+        return adjust(rows, self._options.get("ndim"))
 
     @value.setter
     def value(self, data):
@@ -169,7 +235,14 @@ class FakeRange:
             data = [data]
         for i, row in enumerate(data):
             for j, v in enumerate(row):
-                self.sheet._store(self.r1 + i, self.c1 + j, v)
+                self.sheet._store(self.r1 + i, self.c1 + j, com_value(v) if not isinstance(v, str) else v)
+
+    @property
+    def number_format(self):
+        self._rec("range.number_format")
+        codes = {self.sheet.formats.get((r, c), "General")
+                 for r in range(self.r1, self.r2 + 1) for c in range(self.c1, self.c2 + 1)}
+        return codes.pop() if len(codes) == 1 else None
 
     def resize(self, rows, cols):
         self._rec("range.resize")
@@ -186,6 +259,7 @@ class FakeRange:
         for r in range(self.r1, self.r2 + 1):
             for c in range(self.c1, self.c2 + 1):
                 self.sheet._store(r, c, None)
+                self.sheet.formats.pop((r, c), None)
 
     @property
     def last_cell(self):
@@ -204,10 +278,11 @@ def _dollar(ref: str) -> str:
 
 
 class FakeTable:
-    def __init__(self, sheet, name, ref):
+    def __init__(self, sheet, name, ref, header_rows=1, totals_rows=0):
         self.sheet, self._name = sheet, name
         (r1, c1), (r2, c2) = (parse_ref(x) for x in ref.split(":"))
         self.bounds = (r1 + 1, c1 + 1, r2 + 1, c2 + 1)
+        self.header_rows, self.totals_rows = header_rows, totals_rows
 
     @property
     def name(self):
@@ -218,6 +293,30 @@ class FakeTable:
     def range(self):
         self.sheet.book.record("table.range")
         return FakeRange(self.sheet, *self.bounds)
+
+    @property
+    def show_totals(self):
+        self.sheet.book.record("table.show_totals")
+        return bool(self.totals_rows)
+
+    @property
+    def header_row_range(self):
+        self.sheet.book.record("table.header_row_range")
+        r1, c1, _, c2 = self.bounds
+        return FakeRange(self.sheet, r1, c1, r1, c2) if self.header_rows else None
+
+    @property
+    def data_body_range(self):
+        self.sheet.book.record("table.data_body_range")
+        r1, c1, r2, c2 = self.bounds
+        first, last = r1 + self.header_rows, r2 - self.totals_rows
+        return FakeRange(self.sheet, first, c1, last, c2) if last >= first else None
+
+    @property
+    def totals_row_range(self):
+        self.sheet.book.record("table.totals_row_range")
+        _, c1, r2, c2 = self.bounds
+        return FakeRange(self.sheet, r2, c1, r2, c2) if self.totals_rows else None
 
     def resize(self, rng):
         self.sheet.book.record("table.resize")

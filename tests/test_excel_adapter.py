@@ -103,7 +103,7 @@ def test_python_errors_become_a_message_and_sheets_stay_protected(template, tmp_
 
 
 def test_dates_read_like_the_file_reader():
-    assert excel._cell(datetime(2024, 3, 15)).text() == "2024-03-15"
+    assert excel._cell(datetime(2024, 3, 15), None).text() == "2024-03-15"
 
 
 def test_main_uses_the_caller(monkeypatch, template, tmp_path):

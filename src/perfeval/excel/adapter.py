@@ -10,7 +10,7 @@ xlwings, nothing else.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from .. import layout as L
@@ -18,7 +18,7 @@ from .. import render as R
 from ..scoring.engine import score_tables
 from ..scoring.inputs import RawTable
 from ..locate import TableLoc, resolve
-from ..scoring.numbers import SerialDate
+from ..scoring.cells import SerialDate, format_kind, typed_number
 
 TITLE = "perfeval 重新计算"
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -37,8 +37,7 @@ class NotPerfevalWorkbook(Exception):
 def run(book, now: datetime | None = None):
     """Recalculate a live workbook and tell the user the outcome in a message box."""
     try:
-        tables, locs = read_tables(book)
-        result, params = score_tables(tables)
+        result, params, tables, locs = score_book(book)
         blocks = R.all_blocks(result, params, tables, lambda loc: resolve(locs, loc), now or datetime.now())
         write_blocks(book, blocks, locs)
     except NotPerfevalWorkbook as exc:
@@ -51,6 +50,13 @@ def run(book, now: datetime | None = None):
     return result
 
 
+def score_book(book):
+    """Read and score a live workbook (no writes): result, parameters, tables, table locations."""
+    tables, locs = read_tables(book)
+    result, params = score_tables(tables)
+    return result, params, tables, locs
+
+
 def _alert(book, message: str) -> None:
     try:
         book.app.alert(message, title=TITLE)
@@ -60,18 +66,49 @@ def _alert(book, message: str) -> None:
 
 # ------------------------------------------------------------------ reading
 
-def _cell(value: object) -> object:
-    """xlwings values → the values the file reader produces (dates as Excel serials)."""
-    if isinstance(value, datetime):
-        delta = value - datetime(1899, 12, 30)
-        return SerialDate(delta.days + delta.seconds / 86400)
-    if isinstance(value, date):
-        return SerialDate((value - date(1899, 12, 30)).days)
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _cell(value: object, kind: str | None) -> object:
+    """An xlwings value plus its number-format kind → the typed value the file reader
+    produces (see ``scoring.cells``): dates as Excel serials, percentages as ``Percent``."""
+    if isinstance(value, (datetime, date, time)):
+        return SerialDate.of(value)
+    if _is_number(value):
+        return typed_number(float(value), kind)
     return value
 
 
+def _format_kinds(sheet, loc: TableLoc, body: list[list[object]]):
+    """Number-format kinds of the body's numeric cells, read coarsely: one call for the
+    whole body when it has one format, else one per column holding numbers, and one per
+    numeric cell only in a column that mixes formats (Excel answers None for mixed)."""
+    numeric = sorted({j for row in body for j, v in enumerate(row) if _is_number(v)})
+    if not numeric:
+        return lambda i, j: None
+    (first, last), (_, c1, _, c2) = loc.body, loc.bounds
+    whole = sheet.range((first + 1, c1 + 1), (last + 1, c2 + 1)).number_format
+    if whole is not None:
+        kind = format_kind(whole)
+        return lambda i, j: kind
+    per_column: dict[int, str | None] = {}
+    per_cell: dict[tuple[int, int], str | None] = {}
+    for j in numeric:
+        code = sheet.range((first + 1, c1 + 1 + j), (last + 1, c1 + 1 + j)).number_format
+        if code is not None:
+            per_column[j] = format_kind(code)
+            continue
+        for i, row in enumerate(body):
+            if _is_number(row[j]):
+                per_cell[(i, j)] = format_kind(sheet.range((first + 1 + i, c1 + 1 + j)).number_format)
+    return lambda i, j: per_cell[(i, j)] if (i, j) in per_cell else per_column.get(j)
+
+
 def read_tables(book) -> tuple[dict[str, RawTable], dict[str, TableLoc]]:
-    """Every input table, one ``range.value`` call each (plus one address call)."""
+    """Every input table as the file reader sees it: one value read per table (errors as
+    text, always 2-D), its totals row dropped, and number formats read per body or column
+    — a constant number of Excel calls whatever the row count."""
     wanted = {t.name.lower() for t in L.INPUT_TABLES} | {L.FINDINGS.name.lower()}
     tables: dict[str, RawTable] = {}
     locs: dict[str, TableLoc] = {}
@@ -86,10 +123,15 @@ def read_tables(book) -> tuple[dict[str, RawTable], dict[str, TableLoc]]:
             if name.lower() == L.FINDINGS.name.lower():
                 locs[name.lower()] = TableLoc(name, sheet_name, address, [c.header for c in L.FINDINGS.columns])
                 continue
-            values = rng.options(ndim=2).value
+            values = rng.options(ndim=2, err_to_str=True).value
+            totals = 1 if table.show_totals else 0
             headers = ["" if h is None else str(h) for h in values[0]]
-            locs[name.lower()] = TableLoc(name, sheet_name, address, headers)
-            tables[name] = RawTable(name, headers, [[_cell(v) for v in row] for row in values[1:]])
+            loc = TableLoc(name, sheet_name, address, headers, 1, totals)
+            body = values[1:len(values) - totals]
+            kind = _format_kinds(sheet, loc, body)
+            locs[name.lower()] = loc
+            tables[name] = RawTable(name, headers, [[_cell(v, kind(i, j)) for j, v in enumerate(row)]
+                                                    for i, row in enumerate(body)])
     if not tables:
         raise NotPerfevalWorkbook("这不是 perfeval 工作簿：找不到任何输入表格（如 Projects、Finance）。\n"
                                   "请用 perfeval new 生成模板后填写。")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from .cells import DateText
 from .model import Indicator
 from .numbers import decimal_from, fmt_num, is_blank, is_excel_error, to_halfwidth
 
@@ -33,7 +34,7 @@ class Quantity(NamedTuple):
 
 def parse_value(raw: object) -> Quantity | None:
     """A target or actual value; None when it is not a number (blank, text, error)."""
-    if is_blank(raw) or is_excel_error(raw) or isinstance(raw, bool):
+    if is_blank(raw) or is_excel_error(raw) or isinstance(raw, (bool, DateText)):
         return None
     if isinstance(raw, (int, float, Decimal)):
         try:

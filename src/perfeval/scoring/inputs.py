@@ -15,8 +15,13 @@ from .. import layout as L
 from .model import (ERROR, INFO, WARNING, Department, ExpenseItem, Finding, Indicator,
                     Invalid, KeyValues, Loc, MonitoringIssue, MonthlyLine, Project,
                     Violation)
-from .numbers import (Parsed, SerialDate, fmt_num, is_blank, is_excel_error, parse_amount, parse_count,
+from .cells import DateText, Percent, SerialDate, Uncalculated, Unreadable
+from .numbers import (Parsed, fmt_num, is_blank, is_excel_error, parse_amount, parse_count,
                       parse_number_text, parse_yes_no, to_halfwidth)
+
+
+_UNDECIDED = object()
+_NOUNS = {L.AMOUNT: "金额", L.COUNT: "数量", L.YESNO: "“是/否”", L.ANSWER: "“是/否”或分数", L.PARAM: "参数值"}
 
 
 @dataclass(eq=False)
@@ -70,6 +75,9 @@ class _Converter:
 
     # ---- cells
     def convert(self, kind: str, value: object, loc: Loc, what: str) -> object:
+        typed = self.typed(kind, value, loc, what)
+        if typed is not _UNDECIDED:
+            return typed
         if kind in (L.AMOUNT, L.COUNT):
             parsed = (parse_amount if kind == L.AMOUNT else parse_count)(value)
         elif kind == L.YESNO:
@@ -77,9 +85,6 @@ class _Converter:
         elif kind == L.ANSWER:
             parsed = _parse_answer(value)
         elif kind in (L.VALUE, L.PARAM):
-            if is_excel_error(value):
-                self.add(ERROR, f"{what}：单元格为错误值 {value}", loc)
-                return Invalid(loc, value, f"错误值 {value}")
             return value
         else:
             return self.text(value, loc, what)
@@ -91,13 +96,45 @@ class _Converter:
             self.add(INFO, f"{what}：{'，'.join(parsed.notes)}（“{value}” → {shown}）", loc)
         return parsed.value
 
+    def typed(self, kind: str, value: object, loc: Loc, what: str) -> object:
+        """Cells whose type decides before their value (see ``cells``): formulas without a
+        result, unreadable cells, error values, and dates or percentages in columns that do
+        not take them.  Returns ``_UNDECIDED`` for everything else."""
+        def invalid(message: str) -> Invalid:
+            self.add(ERROR, f"{what}：{message}", loc)
+            return Invalid(loc, value, message)
+
+        if isinstance(value, Uncalculated):
+            return invalid(f"公式“={value}”没有计算结果（文件由不计算公式的程序保存）。"
+                           "请在 Excel 中打开此文件并保存，再重新计算")
+        if isinstance(value, Unreadable):
+            return invalid(f"{value}。请在 Excel 中打开此文件、检查该单元格并保存")
+        if kind in (L.TEXT, L.CHOICE):
+            return _UNDECIDED
+        if is_excel_error(value):
+            return invalid(f"单元格为错误值 {str(value).strip()}（公式出错）。请修正公式或直接填写数值")
+        noun = _NOUNS.get(kind)
+        if isinstance(value, SerialDate) and kind == L.VALUE:
+            return DateText(value.text())       # an indicator value may be a date (时效): text, not a number
+        if isinstance(value, SerialDate) and noun:
+            return invalid(f"单元格是日期/时间格式（显示为 {value.text()}），不是{noun}。"
+                           "请把单元格格式设为“常规”或“数值”后重新填写")
+        if isinstance(value, Percent):
+            if kind in (L.VALUE, L.PARAM):
+                return value.text()             # 0.96 shown as 96% is 96%
+            if kind in (L.AMOUNT, L.COUNT):
+                return invalid(f"{'金额' if kind == L.AMOUNT else '数量'}单元格设置成了百分比格式（显示为 {value.text()}）。"
+                               f"请把单元格格式设为“常规”或“数值”后按{'万元' if kind == L.AMOUNT else '整数'}填写")
+            return invalid(f"单元格设置成了百分比格式（显示为 {value.text()}），应填{noun}")
+        return _UNDECIDED
+
     def text(self, value: object, loc: Loc, what: str) -> str:
         if is_blank(value):
             return ""
         if is_excel_error(value):
             self.add(WARNING, f"{what}：单元格为错误值 {value}", loc)
             return ""
-        if isinstance(value, SerialDate):
+        if isinstance(value, (SerialDate, Percent)):
             return value.text()
         if isinstance(value, float) and value.is_integer():
             return str(int(value))

@@ -6,10 +6,11 @@ and happens only where the rubric says (see ``round_score``).
 """
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import re
+from typing import NamedTuple
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+
+from .cells import SerialDate, is_error_value  # noqa: F401 - SerialDate re-exported
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -53,7 +54,7 @@ def decimal_from(value: object) -> Decimal:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError("not a finite number")
-        return Decimal(repr(value))
+        return Decimal(repr(value + 0.0))       # + 0.0: -0.0 is 0 (Excel stores no negative zero)
     return Decimal(str(value))
 
 
@@ -88,11 +89,8 @@ def parse_number_text(text: str) -> Parsed:
         return Parsed(error=f"“{raw}”不是有效数字")
 
 
-_EXCEL_ERRORS = ("#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
-
-
 def is_excel_error(value: object) -> bool:
-    return isinstance(value, str) and value.strip().upper() in _EXCEL_ERRORS
+    return is_error_value(value)
 
 
 def parse_amount(value: object, *, allow_negative: bool = False) -> Parsed:
@@ -193,15 +191,3 @@ def fmt_pct(ratio: Decimal) -> str:
 def fmt_pct_plain(ratio: Decimal) -> str:
     """A parameter rate without trailing zeros (67.5%, 40%)."""
     return f"{fmt_num(ratio * 100)}%"
-
-
-class SerialDate(float):
-    """A number shown by Excel as a date (its cell has a date format)."""
-
-    def text(self) -> str:
-        from datetime import datetime, timedelta
-        try:
-            moment = datetime(1899, 12, 30) + timedelta(days=float(self))
-        except (OverflowError, ValueError):
-            return repr(float(self))
-        return moment.strftime("%Y-%m-%d") if float(self).is_integer() else moment.strftime("%Y-%m-%d %H:%M")

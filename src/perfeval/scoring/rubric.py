@@ -15,7 +15,7 @@ from importlib import resources
 from typing import NamedTuple
 
 from .. import layout as L
-from .model import ERROR, INFO, WARNING, Finding, KeyValues, Loc
+from .model import ERROR, INFO, WARNING, Finding, Invalid, KeyValues, Loc
 from .numbers import fmt_num, is_blank, parse_amount, parse_number_text
 
 DEFAULT_RUBRIC = "ebian-2023"
@@ -207,6 +207,8 @@ def resolve(overrides: KeyValues | None) -> tuple[Params, list[Finding]]:
             findings.append(Finding(WARNING, f"评分参数“{label}”不是{rubric.id}的参数，未使用", loc(label)))
             continue
         raw = overrides.get(label)
+        if isinstance(raw, Invalid):        # the cell's own finding says what is wrong
+            continue
         if is_blank(raw):
             findings.append(Finding(WARNING, f"评分参数“{label}”为空，使用默认值{fmt_num(param.value)}", loc(label)))
             continue

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
 from ..locate import BadAddress, TableLoc, parse_ref
-from ..scoring.numbers import SerialDate
+from ..scoring.cells import (CellError, SerialDate, Uncalculated, Unreadable, builtin_format_kind, format_kind,
+                             typed_number)
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _M = f"{{{NS}}}"
-_DATE_IDS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
 
 
 class WorkbookError(Exception):
@@ -35,7 +35,7 @@ class Package:
     sheets: dict[str, str] = field(default_factory=dict)          # sheet name → part
     tables: dict[str, TableLoc] = field(default_factory=dict)    # lower-case table name → table
     _shared: list[str] | None = None
-    _date_styles: set[int] | None = None
+    _formats: dict[int, str] | None = None
 
     # ---------------------------------------------------------------- opening
     @classmethod
@@ -122,7 +122,7 @@ class Package:
                 t = self._xml(target)
                 headers = [c.get("name", "") for c in t.iter(f"{_M}tableColumn")]
                 table = TableLoc(t.get("displayName") or t.get("name") or "", name, t.get("ref", "A1:A1"), headers,
-                                 int(t.get("headerRowCount", "1")), int(t.get("totalsRowCount", "0")), target)
+                                 _int(t.get("headerRowCount"), 1), _int(t.get("totalsRowCount"), 0), target)
                 self.tables[table.name.lower()] = table
 
     # ---------------------------------------------------------------- values
@@ -133,85 +133,120 @@ class Package:
             if part and self.has(part):
                 for _, el in ET.iterparse(io.BytesIO(self.read(part))):
                     if el.tag == f"{_M}si":
-                        self._shared.append("".join(t.text or "" for t in el.iter(f"{_M}t")
-                                                    if not _inside_phonetic(el, t)))
+                        self._shared.append(_rich_text(el))
                         el.clear()
         return self._shared
 
-    def date_styles(self) -> set[int]:
-        if self._date_styles is None:
-            self._date_styles = set()
+    def cell_formats(self) -> dict[int, str]:
+        """Cell style index → DATE or PERCENT (from its number format); plain numbers absent."""
+        if self._formats is None:
+            self._formats = {}
             part = next((t for t in self.rels(self.workbook).values() if t.endswith("styles.xml")), None)
             if part and self.has(part):
                 root = self._xml(part)
-                custom = {int(n.get("numFmtId")): n.get("formatCode", "") for n in root.iter(f"{_M}numFmt")}
+                custom = {_int(n.get("numFmtId"), -1): n.get("formatCode", "") for n in root.iter(f"{_M}numFmt")}
                 xfs = root.find(f"{_M}cellXfs")
                 for i, xf in enumerate(xfs if xfs is not None else []):
-                    fid = int(xf.get("numFmtId", "0"))
-                    if fid in _DATE_IDS or (fid in custom and _is_date_format(custom[fid])):
-                        self._date_styles.add(i)
-        return self._date_styles
+                    fid = _int(xf.get("numFmtId"), 0)
+                    kind = format_kind(custom[fid]) if fid in custom else builtin_format_kind(fid)
+                    if kind:
+                        self._formats[i] = kind
+        return self._formats
 
     def cells(self, sheet: str, rows: tuple[int, int] | None = None) -> dict[tuple[int, int], object]:
-        """Cell values of a sheet ((row, col) 0-based), optionally only rows first..last."""
+        """Typed cell values of a sheet ((row, col) 0-based), optionally only rows first..last.
+
+        A ``<row>`` or ``<c>`` without its ``r`` attribute takes the position after the
+        previous one, as Excel reads it."""
         part = self.sheets[sheet]
-        shared, dates = self.shared_strings(), self.date_styles()
+        shared, formats = self.shared_strings(), self.cell_formats()
         out: dict[tuple[int, int], object] = {}
+        row_i, col_i = -1, -1
         try:
-            for _, el in ET.iterparse(io.BytesIO(self.read(part))):
+            for event, el in ET.iterparse(io.BytesIO(self.read(part)), events=("start", "end")):
+                if event == "start":
+                    if el.tag == f"{_M}row":
+                        row_i = _int(el.get("r"), row_i + 2) - 1
+                        col_i = -1
+                    continue
                 if el.tag != f"{_M}c":
                     if el.tag == f"{_M}row":
                         el.clear()
                     continue
                 ref = el.get("r")
                 if ref is None:
-                    continue
-                try:
-                    r, c = parse_ref(ref)
-                except BadAddress:
-                    raise WorkbookError(f"工作表“{sheet}”中有无法识别的单元格地址 {ref}") from None
+                    r, c = row_i, col_i + 1
+                else:
+                    try:
+                        r, c = parse_ref(ref)
+                    except BadAddress:
+                        raise WorkbookError(f"工作表“{sheet}”中有无法识别的单元格地址 {ref}") from None
+                col_i = c
                 if rows and not (rows[0] <= r <= rows[1]):
                     continue
-                out[(r, c)] = _cell_value(el, shared, dates)
+                out[(r, c)] = _cell_value(el, shared, formats)
         except ET.ParseError:
             raise WorkbookError(f"工作表“{sheet}”的内容不是有效的 XML，文件可能已损坏") from None
         return out
 
 
-def _inside_phonetic(si: ET.Element, t: ET.Element) -> bool:
-    for rph in si.iter(f"{_M}rPh"):
-        if any(x is t for x in rph.iter()):
-            return True
-    return False
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
 
 
-def _is_date_format(code: str) -> bool:
-    code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code).lower()
-    return bool(re.search(r"[ymdhs]", code)) and "general" not in code
+def _rich_text(si: ET.Element) -> str:
+    """The text of a string item: plain ``<t>`` or rich-text runs ``<r><t>``; phonetic
+    runs (``<rPh>``, furigana) and their properties are not part of the text."""
+    parts = []
+    for child in si:
+        if child.tag == f"{_M}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{_M}r":
+            parts.extend(t.text or "" for t in child.iter(f"{_M}t"))
+    return "".join(parts)
 
 
-def _cell_value(el: ET.Element, shared: list[str], dates: set[int]) -> object:
+def _cell_value(el: ET.Element, shared: list[str], formats: dict[int, str]) -> object:
     t = el.get("t", "n")
     v = el.find(f"{_M}v")
     if t == "inlineStr":
         is_ = el.find(f"{_M}is")
-        return "".join(x.text or "" for x in is_.iter(f"{_M}t")) if is_ is not None else ""
+        return _rich_text(is_) if is_ is not None else ""
     if v is None or v.text is None:
+        f = el.find(f"{_M}f")
+        if f is not None:
+            return Uncalculated((f.text or "").strip() or "（共享公式）")
         return None
     text = v.text
     if t == "s":
         try:
-            return shared[int(text)]
+            index = int(text)
+            if index < 0:
+                raise IndexError
+            return shared[index]
         except (ValueError, IndexError):
-            return None
-    if t in ("str", "e"):
+            return Unreadable(f"单元格引用的共享字符串 {text.strip()} 不存在（文件中只有 {len(shared)} 个）")
+    if t == "e":
+        return CellError(text.strip())
+    if t == "str":
         return text
     if t == "b":
         return text.strip() in ("1", "true")
+    if t == "d":
+        return _iso_date(text)
     try:
         number = float(text)
     except ValueError:
-        return text
-    if int(el.get("s", "0")) in dates:
-        return SerialDate(number)
-    return number
+        return Unreadable(f"数值单元格的内容“{text[:20]}”不是数字")
+    return typed_number(number, formats.get(_int(el.get("s"), 0)))
+
+
+def _iso_date(text: str) -> object:
+    from datetime import datetime
+    try:
+        return SerialDate.of(datetime.fromisoformat(text.strip().rstrip("Z")))
+    except ValueError:
+        return Unreadable(f"日期单元格的内容“{text[:20]}”无法识别")

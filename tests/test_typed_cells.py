@@ -1,0 +1,274 @@
+"""Every cell read as the clerk meant it, and the file and live adapters agree on it.
+
+Each case edits a filled sample workbook the way a clerk (or another program) would,
+then scores it through the file adapter (``perfeval recalc``'s reader) and through the
+live adapter over the xlwings fake, and asserts both give the same result — totals,
+line scores, reasons and findings with their cells — and the expected reading.
+"""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils import range_boundaries
+
+from fake_xlwings import FakeBook
+from perfeval.excel import adapter
+from perfeval.locate import resolve
+from perfeval.xlsx.workbook import recalc, score_workbook
+
+SAMPLE = Path(__file__).resolve().parents[1] / "workbook_templates" / "红旗镇2023自评.xlsm"
+
+
+@pytest.fixture
+def book(tmp_path):
+    path = tmp_path / "红旗镇.xlsm"
+    shutil.copy(SAMPLE, path)
+    return path
+
+
+def cell_of(ws, table: str, row: int, header: str):
+    t = ws.tables[table]
+    c1, r1, c2, _ = range_boundaries(t.ref)
+    headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
+    return ws.cell(r1 + 1 + row, c1 + headers.index(header))
+
+
+def edit(path: Path, table: str, row: int, header: str, value, number_format: str | None = None) -> str:
+    """Set one input cell with openpyxl (as Excel stores it); returns its address."""
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    ws = next(ws for ws in wb.worksheets if table in ws.tables)
+    cell = cell_of(ws, table, row, header)
+    cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    wb.save(path)
+    return cell.coordinate
+
+
+def both(path: Path) -> dict:
+    """Score through both adapters; assert they agree; return the result as JSON."""
+    result, data = score_workbook(path)
+    via_file = result.to_json(data.resolve)
+    live, _, _, locs = adapter.score_book(FakeBook.from_file(path))
+    via_excel = live.to_json(lambda loc: resolve(locs, loc))
+    assert via_file == via_excel
+    return via_file
+
+
+def line(js: dict, name: str) -> dict:
+    return next(x for x in js["lines"] if x["name"] == name)
+
+
+def errors_at(js: dict, cell: str) -> list[str]:
+    return [f["message"] for f in js["findings"] if f["severity"] == "error" and f["cell"] == cell]
+
+
+def test_untouched_sample_agrees(book):
+    assert both(book)["total"] == 97
+
+
+def test_a_date_in_a_monthly_amount_is_an_error_not_45107(book):
+    cell = edit(book, "MonthlySpending", 0, "6月", datetime(2023, 6, 30))
+    js = both(book)
+    assert any("日期" in m and "2023-06-30" in m for m in errors_at(js, cell)), js["findings"]
+    assert line(js, "执行进度")["status"] == "error"
+    assert js["total"] < 97
+
+
+def test_a_date_in_a_project_budget_is_an_error(book):
+    cell = edit(book, "Projects", 0, "预算数（万元）", datetime(2023, 5, 1), "yyyy\"年\"m\"月\"d\"日\"")
+    js = both(book)
+    assert any("日期" in m for m in errors_at(js, cell))
+
+
+@pytest.mark.parametrize("fmt", ["0%", "0.00%", "[$-804]0.0%"])
+def test_a_percent_formatted_indicator_is_a_percentage(book, fmt):
+    edit(book, "Indicators", 0, "目标值", "≥95%")                # a quantity indicator, target typed as text
+    edit(book, "Indicators", 0, "计量单位", "%")
+    edit(book, "Indicators", 0, "实际完成值", 0.96, fmt)          # typed 96% into a percent cell
+    js = both(book)
+    assert js["total"] == 97
+    assert not any("0.96" in r for x in js["lines"] for r in x["reasons"])
+    edit(book, "Indicators", 0, "实际完成值", 0.85, fmt)          # 85% < 95%: now it is short
+    short = both(book)
+    assert any("实际85%" in r for x in short["lines"] for r in x["reasons"]), short["lines"]
+
+
+def test_a_percent_formatted_target_is_a_percentage(book):
+    edit(book, "Indicators", 0, "目标值", 0.95, "0%")             # ≥ from the 指标方向 column
+    edit(book, "Indicators", 0, "实际完成值", "96%")
+    js = both(book)
+    assert js["total"] == 97 and not any("疑似" in f["message"] for f in js["findings"])
+
+
+def test_fifty_percent_in_an_amount_cell_is_an_error(book):
+    cell = edit(book, "Projects", 1, "实际支出（万元）", 0.5, "0%")
+    js = both(book)
+    assert any("百分比格式" in m for m in errors_at(js, cell))
+
+
+@pytest.mark.parametrize("error", ["#DIV/0!", "#N/A", "#VALUE!", "#REF!"])
+def test_an_error_value_is_an_error_in_both_paths(book, error):
+    cell = edit(book, "Projects", 0, "实际支出（万元）", error)
+    js = both(book)
+    assert any(error in m for m in errors_at(js, cell))
+
+
+def test_currency_and_accounting_formats_are_plain_numbers(book):
+    edit(book, "Projects", 2, "预算数（万元）", 81, '"¥"#,##0.00')
+    edit(book, "Projects", 3, "预算数（万元）", 4.8, '_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)')
+    assert both(book)["total"] == 97
+
+
+def test_a_totals_row_is_not_a_project(book):
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    ws = next(ws for ws in wb.worksheets if "Projects" in ws.tables)
+    table = ws.tables["Projects"]
+    c1, r1, c2, r2 = range_boundaries(table.ref)
+    ws.cell(r2 + 1, c1).value = "汇总"
+    ws.cell(r2 + 1, c1 + 2).value = 999
+    table.ref = f"{ws.cell(r1, c1).coordinate}:{ws.cell(r2 + 1, c2).coordinate}"
+    table.totalsRowCount = 1
+    wb.save(book)
+    js = both(book)
+    assert js["total"] == 97
+    assert not any("汇总" in f["message"] for f in js["findings"])
+
+
+def test_a_formula_without_a_cached_value_is_a_finding(book):
+    cell = edit(book, "Projects", 0, "实际支出（万元）", "=C4*1")     # openpyxl stores no result
+    result, data = score_workbook(book)
+    js = result.to_json(data.resolve)
+    assert any("没有计算结果" in m and "Excel" in m for m in errors_at(js, cell))
+
+
+# ------------------------------------------------------------------ XML-level oddities
+
+def rewrite_part(path: Path, part: str, change) -> None:
+    with zipfile.ZipFile(path) as zf:
+        items = [(i, zf.read(i.filename)) for i in zf.infolist()]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in items:
+            out.writestr(info, change(data) if info.filename == part else data)
+    path.write_bytes(buf.getvalue())
+
+
+def sheet_part(path: Path, table: str) -> str:
+    from perfeval.xlsx.package import Package
+    pkg = Package.open(str(path))
+    return pkg.tables[table.lower()].part.replace("tables/", "worksheets/").rsplit("/", 1)[0] + "/" + \
+        Path(pkg.sheets[pkg.tables[table.lower()].sheet]).name
+
+
+def test_cells_without_r_are_placed_by_order(book):
+    part = sheet_part(book, "Projects")
+    rewrite_part(book, part, lambda xml: re.sub(rb'(<c[^>]*?) r="[A-Z]+\d+"', rb"\1", xml))
+    assert b' r="C4"' not in zipfile.ZipFile(book).read(part)
+    assert score_workbook(book)[0].total == 97
+
+
+def test_phonetic_runs_are_not_part_of_the_text(book):
+    def add_phonetic(xml: bytes) -> bytes:
+        return xml.replace("<t>红旗镇人民政府</t>".encode(),
+                           '<t>红旗镇人民政府</t><rPh sb="0" eb="3"><t>ホンチー</t></rPh>'.encode(), 1)
+    rewrite_part(book, "xl/sharedStrings.xml", add_phonetic)
+    assert "ホンチー".encode() in zipfile.ZipFile(book).read("xl/sharedStrings.xml")
+    assert score_workbook(book)[0].unit == "红旗镇人民政府"
+
+
+def test_a_shared_string_index_out_of_range_is_an_error_at_the_cell(book):
+    part = sheet_part(book, "Info")
+    wb = openpyxl.load_workbook(book)
+    cell = cell_of(next(ws for ws in wb.worksheets if "Info" in ws.tables), "Info", 0, "内容").coordinate
+
+    def break_index(xml: bytes) -> bytes:
+        return re.sub(rf'(<c r="{cell}"[^>]*t="s"[^>]*><v>)\d+'.encode(), rb"\g<1>99999", xml)
+    rewrite_part(book, part, break_index)
+    result, data = score_workbook(book)
+    js = result.to_json(data.resolve)
+    assert any("共享字符串" in m for m in errors_at(js, cell)), js["findings"]
+
+
+def test_inline_rich_text_is_read(book):
+    part = sheet_part(book, "Info")
+    wb = openpyxl.load_workbook(book)
+    cell = cell_of(next(ws for ws in wb.worksheets if "Info" in ws.tables), "Info", 0, "内容").coordinate
+
+    def inline(xml: bytes) -> bytes:
+        return re.sub(rf'<c r="{cell}"([^>]*?) t="s"([^>]*)><v>\d+</v></c>'.encode(),
+                      rf'<c r="{cell}"\1 t="inlineStr"\2><is><r><t>红旗镇</t></r><r><t>人民政府</t></r>'
+                      rf'<rPh sb="0" eb="1"><t>ホ</t></rPh></is></c>'.encode(), xml)
+    rewrite_part(book, part, inline)
+    assert score_workbook(book)[0].unit == "红旗镇人民政府"
+
+
+def test_recalc_never_changes_input_cells(book):
+    edit(book, "MonthlySpending", 0, "6月", datetime(2023, 6, 30))
+    before = zipfile.ZipFile(book)
+    inputs = {n: before.read(n) for n in before.namelist() if "worksheets/sheet" in n}
+    recalc(book)
+    after = zipfile.ZipFile(book)
+    changed = {n for n in inputs if after.read(n) != inputs[n]}
+    from perfeval.xlsx.package import Package
+    pkg = Package.open(str(book))
+    output_parts = {pkg.sheets[s] for s in pkg.sheets if s in ("使用说明", "打分表", "计算明细", "校验结果")}
+    assert changed <= output_parts
+
+
+# ------------------------------------------------------------------ parity as a property
+
+from datetime import time  # noqa: E402
+import tempfile  # noqa: E402
+
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TARGETS = [("Finance", 0, "金额（万元）"), ("Finance", 7, "金额（万元）"), ("Info", 1, "内容"), ("Info", 4, "内容"),
+           ("PublicExpense", 1, "决算数（万元）"), ("Projects", 0, "预算数（万元）"), ("Projects", 2, "实际支出（万元）"),
+           ("Projects", 1, "纳入绩效目标管理"), ("Projects", 0, "项目名称"), ("MonthlySpending", 0, "6月"),
+           ("MonthlySpending", 1, "9月"), ("Indicators", 0, "目标值"), ("Indicators", 1, "实际完成值"),
+           ("Qualitative", 0, "填报"), ("Qualitative", 5, "填报"), ("Parameters", 2, "值")]
+
+cell_values = st.one_of(
+    st.none(),
+    st.tuples(st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 4)), st.sampled_from(
+        [None, "0%", "0.00%", '"¥"#,##0.00', "#,##0.00####", "@"])),
+    # a number under a date format: Excel's date range (outside it Excel shows #####)
+    st.tuples(st.floats(0, 2958465, allow_nan=False).map(lambda x: round(x, 4)),
+              st.sampled_from(["yyyy-mm-dd", 'yyyy"年"m"月"d"日"', "h:mm", "[$-804]yyyy/m/d"])),
+    st.integers(-5, 3000),
+    st.sampled_from(["是", "否", "96%", "≥95%", "１２", "1,200", "abc", "-x", "  ", "#DIV/0!", "#N/A", "#REF!"]),
+    st.booleans(),
+    st.datetimes(datetime(1990, 1, 1), datetime(2030, 12, 31)).map(lambda d: d.replace(microsecond=0)),
+    st.times().map(lambda t: time(t.hour, t.minute)),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(edits=st.lists(st.tuples(st.sampled_from(TARGETS), cell_values), min_size=1, max_size=4))
+@example(edits=[(("Indicators", 0, "目标值"), time(0, 3))])           # found by hypothesis: a time as a target
+@example(edits=[(("Finance", 0, "金额（万元）"), (-0.0, "0%"))])        # found by hypothesis: negative zero
+@example(edits=[(("Finance", 0, "金额（万元）"), datetime(2000, 1, 1, 1, 0))])  # found: 01:00 shown as 00:59
+def test_file_and_live_adapters_agree_on_any_cells(edits):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "b.xlsm"
+        shutil.copy(SAMPLE, path)
+        wb = openpyxl.load_workbook(path, keep_vba=True)
+        for (table, row, header), value in edits:
+            ws = next(ws for ws in wb.worksheets if table in ws.tables)
+            cell = cell_of(ws, table, row, header)
+            if isinstance(value, tuple):
+                value, fmt = value
+                if fmt:
+                    cell.number_format = fmt
+            cell.value = value
+        wb.save(path)
+        both(path)
