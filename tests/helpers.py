@@ -14,9 +14,11 @@ D = Decimal
 def set_value(tables: dict[str, RawTable], table: str, label: str, value) -> None:
     """Set the value cell of a key-value table row by its label."""
     raw = tables[table]
+    declared = L.TABLES_BY_NAME[table]
+    col = next(i for i, c in enumerate(declared.columns) if i > 0 and not c.is_output)   # 本县取值 in 评分参数
     for row in raw.rows:
         if row[0] == label:
-            row[1] = value
+            row[col] = value
             return
     raise KeyError(label)
 

@@ -40,7 +40,7 @@ def test_new_demo_recalc_score(tmp_path):
     r = run("new", tmp_path / "空白.xlsm")
     assert r.exit_code == 0 and (tmp_path / "空白.xlsm").exists()
     r = run("demo", tmp_path / "demo")
-    assert r.exit_code == 0 and "总分97分（优）" in r.output and "总分105分（优）" in r.output
+    assert r.exit_code == 0 and "总分97分（优）" in r.output and "总分100分（优）" in r.output
     r = run("score", tmp_path / "demo" / "红旗镇2023自评.xlsm")
     assert r.exit_code == 0 and "总分 97/105" in r.output and "执行进度" in r.output
 

@@ -26,6 +26,8 @@ def fixture(name):
 def owned_parts(path) -> set[str]:
     pkg = Package.open(str(path))
     owned = {pkg.sheets[s] for s in (L.COVER_SHEET,) + L.OUTPUT_SHEETS} | {pkg.workbook}
+    if "parameters" in pkg.tables:              # its 默认值 column only (input cells: see _input_values)
+        owned.add(pkg.sheets[pkg.tables["parameters"].sheet])
     if "findings" in pkg.tables:
         owned.add(pkg.tables["findings"].part)
     return owned
@@ -40,8 +42,10 @@ def assert_only_owned_changed(before: dict, after: dict, owned: set[str]) -> Non
 def test_template_recalc_preserves_every_other_part(tmp_path):
     path = write_samples(tmp_path, blank=True)[0]
     before = parts(path)
+    inputs_before = _input_values(path)
     recalc(path, now=datetime(2026, 1, 1))
     assert_only_owned_changed(before, parts(path), owned_parts(path))
+    assert _input_values(path) == inputs_before
     assert "xl/vbaProject.bin" in before and parts(path)["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
 
 

@@ -1,5 +1,7 @@
 
 from helpers import base, run, set_value
+from perfeval.samples import wudu
+from perfeval.scoring.inputs import RawTable
 from perfeval.scoring.model import KeyValues
 from perfeval.scoring.rubric import RUBRIC_IDS, lint, load_rubric, default_params, max_total, resolve
 
@@ -39,7 +41,7 @@ def test_parameter_overrides_change_scoring():
     r = run(t)
     params_info = [f.message for f in r.findings if f.severity == "info"]
     assert any("按百分数理解" in m for m in params_info)
-    assert any("已由默认值0.4改为0.5" in m for m in params_info)
+    assert any("使用本县取值0.5（ebian-2023默认值0.4）" in m for m in params_info)
 
 
 def test_bad_parameters_fall_back_to_defaults():
@@ -59,3 +61,51 @@ def test_grade_bands_are_parameters():
     t = base()
     set_value(t, "Parameters", "等级“优”最低分", 106)
     assert run(t).grade == "良"
+
+
+# ---- default + override (评分参数 本县取值)
+
+def _legacy_parameters(rubric_id: str) -> RawTable:
+    """An older workbook's 评分参数: 参数 | 值 | 说明, with the printed form's values in 值."""
+    rows = [["评分标准", rubric_id, ""]] + [[p.label, p.value, p.description] for p in load_rubric("ebian-2023").parameters]
+    return RawTable("Parameters", ["参数", "值", "说明"], rows)
+
+
+def test_switching_rubric_moves_every_untouched_parameter():
+    t = wudu("ebian-2023")
+    assert run(t).total == 105
+    set_value(t, "Parameters", "评分标准", "ebian-2023-100")
+    r = run(t)
+    assert (r.total, r.max_total) == (100, 100)
+    assert not [f for f in r.findings if "本县取值" in f.message]          # no override in use
+
+
+def test_an_old_workbook_with_printed_defaults_in_its_value_column_still_switches():
+    t = wudu()
+    t["Parameters"] = _legacy_parameters("ebian-2023-100")
+    r = run(t)
+    assert (r.total, r.max_total) == (100, 100)           # not 95 of 95: 自评公开 5 was the old default
+    t["Parameters"] = _legacy_parameters("ebian-2023")
+    assert run(t).total == 105
+
+
+def test_a_county_value_overrides_and_is_listed():
+    t = wudu()
+    set_value(t, "Parameters", "自评公开分值", 8)
+    r = run(t)
+    assert r.line("disclosure").max == 8
+    info = [f for f in r.findings if f.severity == "info" and "本县取值" in f.message]
+    assert len(info) == 1 and "自评公开分值" in info[0].message and "默认值10" in info[0].message
+    assert info[0].loc.column == "本县取值"
+
+
+def test_a_county_value_equal_to_the_default_is_not_an_override():
+    t = wudu()
+    set_value(t, "Parameters", "自评公开分值", 10)
+    assert not [f for f in run(t).findings if "本县取值" in f.message]
+
+
+def test_blank_county_values_say_nothing():
+    t = wudu()
+    r = run(t)
+    assert not [f for f in r.findings if f.loc and f.loc.table == "Parameters" and f.severity != "info"]

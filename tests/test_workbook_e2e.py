@@ -120,9 +120,9 @@ def test_findings_table_grows_links_and_shrinks(template, tmp_path):
 
 def test_wudu_sample_and_rubric_switch(template, tmp_path):
     book = tmp_path / "w.xlsm"
-    fill_workbook(template, wudu(), out=book)
+    fill_workbook(template, wudu("ebian-2023"), out=book)
     assert recalc(book, now=NOW).total == 105
-    fill_workbook(book, {"Parameters": wudu("ebian-2023-100")["Parameters"]})
+    fill_workbook(book, {"Parameters": wudu()["Parameters"]})          # the seed's own rubric
     result = recalc(book, now=NOW)
     assert (result.total, result.max_total) == (100, 100)
     ws = openpyxl.load_workbook(book)[L.SCORE_SHEET]

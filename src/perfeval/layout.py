@@ -19,6 +19,7 @@ ANSWER = "answer"      # 是/否 or a manual score (定性评价 填报)
 VALUE = "value"        # indicator target/actual: number with optional sign and unit
 PARAM = "param"        # parameter value: number, percent or rubric id
 CHOICE = "choice"      # one of a list (validation list in the template)
+OUTPUT = "output"      # a column written by recalculation (评分参数 默认值); never read as input
 
 
 class Column(NamedTuple):
@@ -28,6 +29,11 @@ class Column(NamedTuple):
     width: float = 14
     help: str = ""
     choices: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()     # older headers still accepted when reading
+
+    @property
+    def is_output(self) -> bool:
+        return self.kind == OUTPUT
 
 
 class Row(NamedTuple):
@@ -209,10 +215,14 @@ VIOLATIONS = Table(
 )
 
 PARAMETERS = Table(
-    key="parameters", name="Parameters", sheet="评分参数", title="评分参数（默认值来自评分标准，可按本县规定修改）",
+    key="parameters", name="Parameters", sheet="评分参数",
+    title="评分参数（默认值随所选评分标准；本县规定不同时，在“本县取值”中填写）",
+    help="“默认值”由重新计算按所选评分标准写入；“本县取值”留空即使用默认值，填写后覆盖默认值。",
     columns=(
         Column("label", "参数", width=34),
-        Column("value", "值", PARAM, width=14),
+        Column("default", "默认值", OUTPUT, width=14),
+        Column("value", "本县取值", PARAM, width=14, aliases=("值",),
+               help="留空＝使用默认值；填写后覆盖默认值（比率可填 40% 或 0.4）"),
         Column("description", "说明", width=60),
     ),
 )

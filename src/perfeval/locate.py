@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import layout as L
 from .scoring.inputs import normalize_label
 from .scoring.model import Loc
 
@@ -69,7 +70,12 @@ def resolve(tables: dict[str, TableLoc], loc: Loc) -> tuple[str, str] | None:
     r1, c1, _, _ = table.bounds
     col = c1
     if loc.column:
-        want = normalize_label(loc.column)
-        col = next((c1 + i for i, h in enumerate(table.headers) if normalize_label(h) == want), c1)
+        index = {normalize_label(h): c1 + i for i, h in reversed(list(enumerate(table.headers)))}
+        col = index.get(normalize_label(loc.column), c1)
+        if normalize_label(loc.column) not in index:          # an older header of the same column
+            declared = L.TABLES_BY_NAME.get(loc.table or "")
+            column = next((c for c in declared.columns if c.header == loc.column), None) if declared else None
+            col = next((index[normalize_label(a)] for a in (column.aliases if column else ())
+                        if normalize_label(a) in index), c1)
     row = r1 if loc.row is None else table.body[0] + loc.row
     return table.sheet, cell_name(row, col)

@@ -14,11 +14,12 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from . import layout as L
-from .scoring.inputs import find_table
-from .locate import cell_name
+from .locate import cell_name, parse_ref
+from .scoring.inputs import find_table, normalize_label
+from .scoring.model import Loc
 from .scoring.numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain
 from .scoring.results import STATUS_LABELS, Resolver, Result, reason_text, where
-from .scoring.rubric import Params, line_bounds
+from .scoring.rubric import DEFAULT_RUBRIC, Params, line_bounds
 
 
 class Formula(NamedTuple):
@@ -162,12 +163,38 @@ def findings_block(result: Result, resolve: Resolver | None) -> Block:
 
 # ------------------------------------------------------------------ 使用说明 status
 
-def fingerprint_formula() -> str:
-    """Excel's view of the inputs: numbers summed, text lengths added (see fingerprint())."""
+def _output_headers(table: L.Table) -> set[str]:
+    return {normalize_label(c.header) for c in table.columns if c.is_output}
+
+
+def _structured_column(header: str) -> str:
+    """A column name inside a structured reference: ' escapes [ ] # and '."""
+    return "".join("'" + ch if ch in "[]#'" else ch for ch in header)
+
+
+def fingerprint_formula(tables=None) -> str:
+    """Excel's view of the inputs: numbers summed, text lengths added (see fingerprint()).
+    Output columns inside input tables (评分参数 默认值) are left out, by the headers the
+    workbook really has (``tables``; the layout's when building a template)."""
     parts = []
     for t in L.INPUT_TABLES:
-        ref = f"{t.name}[[#Data]]"
-        parts.append(f"SUM({ref})+SUMPRODUCT(ISTEXT({ref})*LEN({ref}))")
+        raw = find_table(tables, t.name) if tables is not None else None
+        headers = list(raw.headers) if raw is not None else [c.header for c in t.columns]
+        outputs = _output_headers(t)
+        refs = [f"{t.name}[[#Data]]"]
+        if any(normalize_label(h) in outputs for h in headers):
+            runs: list[list[str]] = []
+            for i, h in enumerate(headers):
+                if normalize_label(h) in outputs:
+                    continue
+                if runs and runs[-1][-1] == i - 1:
+                    runs[-1].append(i)
+                else:
+                    runs.append([i])
+            refs = [f"{t.name}[[#Data],[{_structured_column(headers[r[0]])}]"
+                    + (f":[{_structured_column(headers[r[-1]])}]" if len(r) > 1 else "") + "]" for r in runs]
+        for ref in refs:
+            parts.append(f"SUM({ref})+SUMPRODUCT(ISTEXT({ref})*LEN({ref}))")
     return "+".join(parts)
 
 
@@ -185,8 +212,10 @@ def fingerprint(tables) -> float:
         raw = find_table(tables, t.name)
         if raw is None:
             continue
+        outputs = _output_headers(t)
+        keep = [i for i, h in enumerate(raw.headers) if normalize_label(h) not in outputs]
         for row in raw.rows:
-            for v in row:
+            for v in (row[i] for i in keep if i < len(row)):
                 if isinstance(v, bool) or v is None:
                     continue
                 if isinstance(v, (int, float, Decimal)):
@@ -204,7 +233,7 @@ def status_values(result: Result, tables, now: datetime) -> dict[str, object]:
         "total": result.total,
         "grade": result.grade,
         "stale": Formula(stale_formula(), ""),
-        "current": Formula(fingerprint_formula(), fp),
+        "current": Formula(fingerprint_formula(tables), fp),
         "fingerprint": fp,
     }
 
@@ -217,6 +246,35 @@ def cover_blocks(values: dict[str, object]) -> list[Block]:
     return [Block(L.COVER_SHEET, top, col, [[values[s.key]] for s in cells])]
 
 
+# ------------------------------------------------------------------ 评分参数 默认值
+
+def parameter_default_blocks(params: Params, tables, resolve: Resolver | None) -> list[Block]:
+    """The 默认值 column of 评分参数 — the selected rubric's value for each row's 参数 — as
+    one block over the table's body.  Nothing when the workbook has no such column (an older
+    workbook) or it cannot be located; the 本县取值 input column is never touched."""
+    table = L.PARAMETERS
+    raw = find_table(tables, table.name)
+    header = table.header("default")
+    if raw is None or not raw.rows or resolve is None:
+        return []
+    headers = [normalize_label(h) for h in raw.headers]
+    if normalize_label(header) not in headers or normalize_label(table.header("label")) not in headers:
+        return []
+    found = resolve(Loc(table.name, 0, header))
+    if not found or not found[1]:
+        return []
+    top, left = parse_ref(found[1])
+    label_i = headers.index(normalize_label(table.header("label")))
+    defaults = {p.label: p.value for p in params.rubric.parameters}
+    defaults[L.RUBRIC_PARAMETER_LABEL] = DEFAULT_RUBRIC
+    rows = []
+    for row in raw.rows:
+        label = row[label_i] if label_i < len(row) else None
+        rows.append([defaults.get(str(label).strip()) if isinstance(label, str) else None])
+    return [Block(found[0], top, left, rows, width=1)]
+
+
 def all_blocks(result: Result, params: Params, tables, resolve: Resolver | None, now: datetime) -> list[Block]:
     return (score_blocks(result, params, resolve) + details_blocks(result, params)
-            + [findings_block(result, resolve)] + cover_blocks(status_values(result, tables, now)))
+            + [findings_block(result, resolve)] + cover_blocks(status_values(result, tables, now))
+            + parameter_default_blocks(params, tables, resolve))

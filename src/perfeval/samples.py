@@ -11,18 +11,22 @@ from decimal import Decimal
 
 from . import layout as L
 from .scoring.inputs import RawTable, raw_table
-from .scoring.rubric import load_rubric
+from .scoring.rubric import DEFAULT_RUBRIC, load_rubric
 
 D = Decimal
 YES, NO = "是", "否"
 
 
-def parameter_records(rubric_id: str = "ebian-2023") -> list[dict]:
-    """The 评分参数 table pre-filled with a rubric's defaults (first row: the rubric id)."""
-    rubric = load_rubric(rubric_id)
-    head = {"参数": L.RUBRIC_PARAMETER_LABEL, "值": rubric_id,
-            "说明": "ebian-2023：按表列分值（满分105）；ebian-2023-100：百分制读法（满分100）"}
-    return [head] + [{"参数": p.label, "值": p.value, "说明": p.description} for p in rubric.parameters]
+RUBRIC_NOTE = "ebian-2023：按表列分值（满分105）；ebian-2023-100：百分制读法（满分100）"
+
+
+def parameter_records(rubric_id: str | None = None) -> list[dict]:
+    """The 评分参数 table: every parameter with the rubric's default, 本县取值 blank.
+    The first row selects the rubric (blank: the default rubric)."""
+    rubric = load_rubric(rubric_id or DEFAULT_RUBRIC)
+    head = {"参数": L.RUBRIC_PARAMETER_LABEL, "默认值": DEFAULT_RUBRIC, "本县取值": rubric_id, "说明": RUBRIC_NOTE}
+    return [head] + [{"参数": p.label, "默认值": p.value, "本县取值": None, "说明": p.description}
+                     for p in rubric.parameters]
 
 
 def _parameters(rubric_id: str) -> RawTable:
@@ -129,7 +133,7 @@ WUDU_PROJECTS = [  # SEED: the nine projects as printed (万元)
 ]
 
 
-def wudu(rubric_id: str = "ebian-2023") -> dict[str, RawTable]:
+def wudu(rubric_id: str = "ebian-2023-100") -> dict[str, RawTable]:
     """五渡镇人民政府 2023 — every line full: 105 under ebian-2023, 100 under ebian-2023-100."""
     project_total = sum((b for _, _, b in WUDU_PROJECTS), D(0))          # 235.141928
     basic = D("1282.33") - project_total                                  # CHOSEN: the rest is 基本支出

@@ -80,28 +80,44 @@ def _cell(value: object, kind: str | None) -> object:
     return value
 
 
+def _runs(columns: list[int]) -> list[list[int]]:
+    """[1, 2, 3, 5] → [[1, 2, 3], [5]]: contiguous runs of column indexes."""
+    runs: list[list[int]] = []
+    for j in columns:
+        if runs and runs[-1][-1] == j - 1:
+            runs[-1].append(j)
+        else:
+            runs.append([j])
+    return runs
+
+
 def _format_kinds(sheet, loc: TableLoc, body: list[list[object]]):
-    """Number-format kinds of the body's numeric cells, read coarsely: one call for the
-    whole body when it has one format, else one per column holding numbers, and one per
-    numeric cell only in a column that mixes formats (Excel answers None for mixed)."""
+    """Number-format kinds of the body's numeric cells, read coarsely: one call per run of
+    adjacent columns holding numbers (all 12 months at once), one per column only where a
+    run mixes formats, and one per numeric cell only in a column that mixes formats (Excel
+    answers None for a mixed range)."""
     numeric = sorted({j for row in body for j, v in enumerate(row) if _is_number(v)})
-    if not numeric:
-        return lambda i, j: None
-    (first, last), (_, c1, _, c2) = loc.body, loc.bounds
-    whole = sheet.range((first + 1, c1 + 1), (last + 1, c2 + 1)).number_format
-    if whole is not None:
-        kind = format_kind(whole)
-        return lambda i, j: kind
+    (first, last), c1 = loc.body, loc.bounds[1]
     per_column: dict[int, str | None] = {}
     per_cell: dict[tuple[int, int], str | None] = {}
-    for j in numeric:
-        code = sheet.range((first + 1, c1 + 1 + j), (last + 1, c1 + 1 + j)).number_format
+
+    def fmt(j1: int, j2: int, i1: int = 0, i2: int | None = None):
+        i2 = last - first if i2 is None else i2
+        return sheet.range((first + 1 + i1, c1 + 1 + j1), (first + 1 + i2, c1 + 1 + j2)).number_format
+
+    for run in _runs(numeric):
+        code = fmt(run[0], run[-1])
         if code is not None:
-            per_column[j] = format_kind(code)
+            per_column.update({j: format_kind(code) for j in run})
             continue
-        for i, row in enumerate(body):
-            if _is_number(row[j]):
-                per_cell[(i, j)] = format_kind(sheet.range((first + 1 + i, c1 + 1 + j)).number_format)
+        for j in run:
+            code = fmt(j, j) if len(run) > 1 else None
+            if code is not None:
+                per_column[j] = format_kind(code)
+                continue
+            for i, row in enumerate(body):
+                if _is_number(row[j]):
+                    per_cell[(i, j)] = format_kind(fmt(j, j, i, i))
     return lambda i, j: per_cell[(i, j)] if (i, j) in per_cell else per_column.get(j)
 
 

@@ -145,9 +145,17 @@ class _Converter:
     # ---- tables
     def column_map(self, table: L.Table, raw: RawTable) -> dict[str, int | None]:
         index = {normalize_label(h): i for i, h in reversed(list(enumerate(raw.headers)))}
-        found = {}
+        found: dict[str, int | None] = {}
+        self.aliased: set[str] = set()
         for col in table.columns:
             found[col.key] = index.get(normalize_label(col.header))
+            if found[col.key] is None:
+                alias = next((a for a in col.aliases if normalize_label(a) in index), None)
+                if alias is not None:
+                    found[col.key] = index[normalize_label(alias)]
+                    self.aliased.add(col.key)
+            if found[col.key] is None and col.is_output:
+                continue                       # written by recalculation, not needed to score
             if found[col.key] is None:
                 self.add(ERROR, f"表格{table.name}（{table.sheet}）缺少列“{col.header}”，该列按空白处理",
                          Loc(table.name, None, None, table.sheet))
@@ -166,12 +174,13 @@ class _Converter:
         if raw is None:
             return
         cols = self.column_map(table, raw)
+        inputs = {c.key for c in table.columns if not c.is_output}
         for i, cells in enumerate(raw.rows):
-            picked = {k: (cells[j] if j is not None and j < len(cells) else None) for k, j in cols.items()}
+            picked = {k: (cells[j] if j is not None and j < len(cells) else None) for k, j in cols.items() if k in inputs}
             if all(is_blank(v) for v in picked.values()):
                 continue
             out = {}
-            for col in table.columns:
+            for col in (c for c in table.columns if c.key in inputs):
                 loc = Loc(table.name, i, col.header)
                 out[col.key] = self.convert(col.kind, picked[col.key], loc, f"{table.sheet}第{i + 1}行“{col.header}”")
             yield i, out
@@ -184,6 +193,7 @@ class _Converter:
         if raw is None:
             return kv
         cols = self.column_map(table, raw)
+        kv.legacy = value_key in self.aliased
         label_i, value_i = cols[table.columns[0].key], cols[value_key]
         if label_i is None:
             return kv

@@ -108,6 +108,7 @@ class KeyValues:
     """A key-value table after conversion: values by row key, and the row index of each key."""
     values: dict[str, object] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
+    legacy: bool = False        # read from an older header (评分参数 “值” before 本县取值 existed)
 
     def get(self, key: str, default: object = None) -> object:
         return self.values.get(key, default)

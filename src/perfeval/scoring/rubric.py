@@ -8,7 +8,7 @@ every unusable value as a finding (the default is kept for it).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -74,6 +74,7 @@ class Params:
     """Resolved parameter values by key, with the parameter definitions for labels."""
     rubric: Rubric
     values: dict[str, Decimal]
+    overridden: set[str] = field(default_factory=set)     # keys set by the workbook's 本县取值
 
     def __getitem__(self, key: str) -> Decimal:
         return self.values[key]
@@ -178,7 +179,12 @@ def _parse_param(param: Parameter, raw: object) -> tuple[Decimal | None, str | N
 
 
 def resolve(overrides: KeyValues | None) -> tuple[Params, list[Finding]]:
-    """Pick the rubric named in the 评分参数 sheet and apply its parameter values."""
+    """Pick the rubric named in the 评分参数 sheet and apply the county's values (本县取值).
+
+    Every parameter defaults to the selected rubric; a filled 本县取值 overrides it unless it
+    equals that default.  Workbooks from before 本县取值 existed hold the printed form's
+    values (the default rubric's) in their “值” column: there a value equal to the default
+    rubric's is not an override either, so switching 评分标准 takes effect."""
     findings: list[Finding] = []
     overrides = overrides or KeyValues()
     table = L.PARAMETERS
@@ -199,6 +205,7 @@ def resolve(overrides: KeyValues | None) -> tuple[Params, list[Finding]]:
     rubric = load_rubric(rubric_id)
     params = default_params(rubric)
     by_label = {p.label: p for p in rubric.parameters}
+    legacy_defaults = {p.label: p.value for p in load_rubric(DEFAULT_RUBRIC).parameters} if overrides.legacy else {}
     for label in overrides.values:
         if label == L.RUBRIC_PARAMETER_LABEL:
             continue
@@ -210,17 +217,19 @@ def resolve(overrides: KeyValues | None) -> tuple[Params, list[Finding]]:
         if isinstance(raw, Invalid):        # the cell's own finding says what is wrong
             continue
         if is_blank(raw):
-            findings.append(Finding(WARNING, f"评分参数“{label}”为空，使用默认值{fmt_num(param.value)}", loc(label)))
-            continue
+            continue                                  # blank: the selected rubric's default
         value, error, note = _parse_param(param, raw)
         if error:
             findings.append(Finding(ERROR, f"评分参数“{label}”：{error}（填写为“{raw}”），使用默认值{fmt_num(param.value)}", loc(label)))
             continue
+        if value == param.value or (label in legacy_defaults and value == legacy_defaults[label]):
+            continue                                  # equal to a default: not an override
         if note:
             findings.append(Finding(INFO, f"评分参数“{label}”：{note}", loc(label)))
         params.values[param.key] = value
-        if value != param.value:
-            findings.append(Finding(INFO, f"评分参数“{label}”已由默认值{fmt_num(param.value)}改为{fmt_num(value)}", loc(label)))
+        params.overridden.add(param.key)
+        findings.append(Finding(INFO, f"评分参数“{label}”使用本县取值{fmt_num(value)}（{rubric.id}默认值{fmt_num(param.value)}）",
+                                loc(label)))
     findings += _check_consistency(params, loc, by_label)
     return params, findings
 

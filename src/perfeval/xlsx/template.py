@@ -15,7 +15,7 @@ import xlsxwriter
 from .. import layout as L
 from .. import render as R
 from ..scoring.inputs import RawTable, normalize_label
-from ..scoring.rubric import default_params, load_rubric
+from ..scoring.rubric import DEFAULT_RUBRIC, RUBRIC_IDS, default_params, load_rubric
 
 FIXED_DATE = datetime(2024, 1, 1)
 LIST_VALIDATION_ROWS = 2000     # validation reaches this far below a list table's header
@@ -43,6 +43,8 @@ class _Formats:
         self.input_money = wb.add_format(dict(border, bg_color=INPUT_FILL, num_format=MONEY_FORMAT))
         self.input_pct = wb.add_format(dict(border, bg_color=INPUT_FILL, num_format="0.0##%"))
         self.input_num = wb.add_format(dict(border, bg_color=INPUT_FILL))
+        self.output = wb.add_format(dict(border, bg_color="#EDEDED", font_color="#404040"))
+        self.output_pct = wb.add_format(dict(border, bg_color="#EDEDED", font_color="#404040", num_format="0.0##%"))
         self.text = wb.add_format(dict(border, text_wrap=True, valign="top"))
         self.plain = wb.add_format(base)
         self.small = wb.add_format(dict(base, font_color="#808080", font_size=8))
@@ -211,22 +213,36 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None) -> None:
 
 
 def _parameters_table(ws, fm: _Formats, raw: RawTable | None) -> None:
+    """参数 | 默认值 (output: the selected rubric's, rewritten by each recalculation) |
+    本县取值 (input, blank = default) | 说明."""
     from ..samples import parameter_records
-    defaults = parameter_records()
-    given = _kv_values(L.PARAMETERS, raw)
-    rubric = load_rubric()
-    kinds = {p.label: p.kind for p in rubric.parameters}
-    rows = []
-    for rec in defaults:
-        vals = given.get(normalize_label(rec["参数"]))
-        value = vals[1] if vals else rec["值"]
-        kind = kinds.get(rec["参数"])
-        fmt = fm.input_pct if kind == "ratio" else (fm.input_num if kind else fm.input)
-        rows.append((rec["参数"], value, fmt, rec["说明"]))
-    _kv_table(ws, fm, L.PARAMETERS, rows)
-    r0, c0 = L.PARAMETERS.origin
-    _validation(ws, L.CHOICE, ("ebian-2023", "ebian-2023-100"), r0 + 1, c0 + 1, r0 + 1,
-                "ebian-2023：按表列分值（满分105）；ebian-2023-100：百分制读法（满分100）")
+    table = L.PARAMETERS
+    given = _kv_values(table, raw)
+    keys = [c.key for c in table.columns]
+    chosen = given.get(normalize_label(L.RUBRIC_PARAMETER_LABEL))
+    rubric_id = chosen[keys.index("value")] if chosen and chosen[keys.index("value")] in RUBRIC_IDS else None
+    kinds = {p.label: p.kind for p in load_rubric(rubric_id or DEFAULT_RUBRIC).parameters}
+    records = parameter_records(rubric_id)
+    r0, c0 = table.origin
+    for i, rec in enumerate(records):
+        label = rec["参数"]
+        vals = given.get(normalize_label(label))
+        override = vals[keys.index("value")] if vals else None
+        ratio = kinds.get(label) == "ratio"
+        row = r0 + 1 + i
+        _write(ws, row, c0, label, fm.label)
+        _write(ws, row, c0 + 1, rec["默认值"], fm.output_pct if ratio else fm.output)
+        _write(ws, row, c0 + 2, override, fm.input_pct if ratio else (fm.input_num if label in kinds else fm.input))
+        _write(ws, row, c0 + 3, rec["说明"], fm.text)
+    ws.add_table(r0, c0, r0 + len(records), c0 + len(table.columns) - 1, {
+        "name": table.name, "style": "Table Style Light 1",
+        "columns": [{"header": c.header, "header_format": fm.head} for c in table.columns]})
+    for j, col in enumerate(table.columns):
+        ws.set_column(c0 + j, c0 + j, col.width)
+    value_col = c0 + keys.index("value")
+    _validation(ws, L.CHOICE, RUBRIC_IDS, r0 + 1, value_col, r0 + 1,
+                "留空＝ebian-2023。ebian-2023：按表列分值（满分105）；ebian-2023-100：百分制读法（满分100）")
+    _validation(ws, L.PARAM, (), r0 + 2, value_col, r0 + len(records), table.col("value").help)
 
 
 def _cover(wb, fm: _Formats):

@@ -104,7 +104,8 @@ def recalc(path: str | Path, *, now: datetime | None = None, out: str | Path | N
         raise WorkbookError(f"工作簿缺少输出工作表“{'”“'.join(missing)}”，无法写入结果（原文件未修改）")
     result, params = score_inputs(data)
     blocks = R.all_blocks(result, params, data.tables, data.resolve, now or datetime.now())
-    editors = {s: SheetEditor(pkg.read(pkg.sheets[s])) for s in (L.COVER_SHEET,) + L.OUTPUT_SHEETS}
+    targets = dict.fromkeys((L.COVER_SHEET,) + L.OUTPUT_SHEETS + tuple(b.sheet for b in blocks))
+    editors = {s: SheetEditor(pkg.read(pkg.sheets[s])) for s in targets if s in pkg.sheets}
     palette = _palette(editors)
     for block in blocks:
         ed = editors[block.sheet]
