@@ -217,7 +217,7 @@ def test_missing_input_sheet_gives_findings_and_still_scores(book):
     data = json.loads(run("score", book, "--json").output)
     missing = [f for f in data["findings"] if "找不到表格 Projects" in f["message"]]
     assert missing and missing[0]["severity"] == "error" and missing[0]["sheet"] == "项目支出"
-    assert data["lines"][7]["status"] == "full"          # no projects → 无部门预算项目
+    assert data["lines"][7]["status"] == "error"         # the 项目支出 table is gone: not 无部门预算项目
     assert data["lines"][3]["score"] == 0                # project indicators cannot be matched
 
 

@@ -28,12 +28,16 @@ def test_target_review_yes_no(answer, score):
     assert line(t, "target_review").score == score
 
 
-def test_blank_answer_is_warning_and_scored_no():
+def test_blank_answer_is_incomplete_not_a_deduction():
     t = base()
     set_value(t, "Qualitative", "开展内部绩效目标审核", None)
     result = run(t)
-    assert result.line("target_review").score == 0
-    assert any(f.severity == "warning" and "未填写" in f.message for f in result.findings)
+    l = result.line("target_review")
+    assert (l.score, l.status) == (0, "incomplete") and l.reasons[0].text == "“开展内部绩效目标审核”未填写"
+    warn = [f for f in result.findings if f.severity == "warning" and "未填写" in f.message]
+    assert len(warn) == 1 and warn[0].loc.table == "Qualitative" and warn[0].loc.column == "填报"
+    assert not result.complete and result.incomplete == 1
+    assert result.to_json()["complete"] is False
 
 
 def test_target_quality_manual_scores():
@@ -43,7 +47,9 @@ def test_target_quality_manual_scores():
     set_value(t, "Qualitative", "目标纳入集体决策", "否")
     l = line(t, "target_quality")
     assert l.score == D("5.5") and l.status == "deducted"
-    assert any("酌情评分1.5分" in r.text for r in l.reasons)
+    assert any("目标科学合理酌情评1.5分（满分2分），扣0.5分" in r.text for r in l.reasons)
+    assert any("目标细化量化：否，扣2分" == r.text for r in l.reasons)
+    assert not any("「" in r.text for r in l.reasons)
 
 
 @pytest.mark.parametrize("bad", [2.5, -1, "3"])
@@ -199,8 +205,8 @@ def test_execution_reason_quotes_rate():
     months = [D(0)] * 5 + [D(40), D(0), D(0), D("12.3125"), D(0), D("18.87"), D(0)]
     set_rows(t, "MonthlySpending", monthly(D(100), months))
     l = line(t, "execution_progress")
-    assert "9月执行进度52.31%，低于67.5%，得1.55分（满分2分）" in [r.text for r in l.reasons]
-    assert "11月执行进度71.18%，低于82.5%，得1.73分（满分2分）" in [r.text for r in l.reasons]
+    assert "9月累计支出52.31万元，执行进度52.31%，低于67.5%，得1.55分（满分2分）" in [r.text for r in l.reasons]
+    assert "11月累计支出71.18万元，执行进度71.18%，低于82.5%，得1.73分（满分2分）" in [r.text for r in l.reasons]
     assert l.score == D("4.28")
 
 
@@ -230,7 +236,7 @@ def test_balance_rate_threshold_is_strict():
     set_rows(t, "Projects", projects((D(100), D(90)), (D(100), D("90.01")), (D(100), D(100)), (D(100), D(120))))
     l = line(t, "balance_rate")
     assert l.score == D("3.75")     # 10% balance is not "< 0.1"
-    assert any("项目「项目0」结余率10.00%" in r.text for r in l.reasons)
+    assert any("项目“项目0”结余率10.00%" in r.text for r in l.reasons)
 
 
 def test_balance_budget_zero_excluded_with_warning():
@@ -241,12 +247,18 @@ def test_balance_budget_zero_excluded_with_warning():
     assert any("预算数为0" in f.message for f in r.findings)
 
 
-def test_no_projects_full():
+def test_no_projects_full_only_when_project_spending_is_zero():
     t = base()
     set_rows(t, "Projects", [])
     set_rows(t, "Indicators", [indicator()])
+    l = line(t, "balance_rate")                      # 收支情况 shows 项目支出 143.45: the table was left blank
+    assert (l.score, l.status) == (0, "incomplete") and "项目支出表未填写" in l.reasons[0].text
+    assert line(t, "project_indicators").status == "incomplete"
+    set_value(t, "Finance", "项目支出", D(0))
     l = line(t, "balance_rate")
     assert l.score == 5 and l.status == "full" and "无部门预算项目" in l.detail.notes[0]
+    set_value(t, "Finance", "项目支出", None)         # blank is not a declared zero
+    assert line(t, "balance_rate").status == "incomplete"
 
 
 # ---- 9, 14: counts

@@ -46,7 +46,9 @@ def test_hongqi_recalc_shows_97_with_two_highlighted_explained_deductions(filled
     deducted = {r[s.col("三级指标")]: r for r in rows if r[s.col("状态")] == "扣分"}
     assert set(deducted) == {"执行进度", "预算挂钩"}
     assert deducted["执行进度"][s.col("自评得分")] == 2 and deducted["预算挂钩"][s.col("扣分")] == 5
-    assert "9月执行进度27.00%，低于67.5%" in deducted["执行进度"][s.col("扣分原因")]
+    assert "9月累计支出328.52万元，执行进度27.00%，低于67.5%" in deducted["执行进度"][s.col("扣分原因")]
+    assert "6月累计支出194.68万元，执行进度16.00%，低于40%，得0.4分（满分1分）" in deducted["执行进度"][s.col("扣分原因")]
+    assert not any("!" in (r[s.col("扣分原因")] or "") for r in rows)       # no cell addresses on the form
     assert "建立预算绩效挂钩机制" in deducted["预算挂钩"][s.col("扣分原因")]
     assert all(r[s.col("状态")] == "满分" and not r[s.col("扣分原因")] for r in rows if r not in deducted.values())
     # the highlight is the template's conditional format keyed on the status column
@@ -110,7 +112,10 @@ def test_findings_table_grows_links_and_shrinks(template, tmp_path):
     assert any(r[0] == "提示" and "全角" in r[3] for r in rows)
     _, score = score_rows(book)
     line = score[7]
-    assert line[L.SCORE.col("状态")] == "错误" and "（项目支出!C5）" in line[L.SCORE.col("扣分原因")]
+    assert line[L.SCORE.col("状态")] == "错误" and "十五万" in line[L.SCORE.col("扣分原因")]
+    assert "!C5" not in line[L.SCORE.col("扣分原因")]                     # the form carries no cell address …
+    details = [c for row in wb[L.DETAILS_SHEET].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("（项目支出!C5）" in c for c in details)                      # … 计算明细 does
     fill_workbook(book, hongqi())                       # fix the inputs: the table shrinks again
     result = recalc(book, now=NOW)
     ws = openpyxl.load_workbook(book)[L.FINDINGS_SHEET]

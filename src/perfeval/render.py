@@ -73,11 +73,22 @@ def score_rows(params: Params) -> list[list[object]]:
     return rows
 
 
+def completion(result: Result) -> str:
+    return "已完成" if result.complete else f"未完成（{result.incomplete}项未填写）"
+
+
+def printed_reason(reason) -> str:
+    """A reason as the printed form shows it: the facts and the rule, no cell address."""
+    return reason.text
+
+
 def summary(result: Result) -> str:
     counts = result.counts()
     deducted = sum(1 for line in result.lines if line.status == "deducted")
     errors = sum(1 for line in result.lines if line.status == "error")
     parts = [f"计算完成：总分{fmt_num(result.total)}分（{result.grade}），扣分{deducted}项"]
+    if not result.complete:
+        parts[0] = f"计算完成：{completion(result)}，已填部分得分{fmt_num(result.total)}分，扣分{deducted}项"
     if errors:
         parts.append(f"{errors}项因输入错误记0分")
     found = [f"{counts['error']}个错误"] * bool(counts["error"]) + [f"{counts['warning']}个警告"] * bool(counts["warning"])
@@ -89,10 +100,10 @@ def score_blocks(result: Result, params: Params, resolve: Resolver | None) -> li
     s = L.SCORE
     rows = []
     for static, line in zip(score_rows(params), result.lines):
-        reasons = "\n".join(reason_text(r, resolve) for r in line.reasons)
+        reasons = "\n".join(printed_reason(r) for r in line.reasons)
         rows.append(static + [line.score, line.deduction, STATUS_LABELS[line.status], reasons])
     total_row = [s.total_label, None, None, result.max_total] + [None] * 6 + [
-        result.total, result.max_total - result.total, None, summary(result)]
+        result.total, result.max_total - result.total, None if result.complete else completion(result), summary(result)]
     grade_row = [s.grade_label, None, None, None] + [None] * 6 + [result.grade, None, None, None]
     head = f"单位：{result.unit or '（未填写）'}　　年度：{result.year or '（未填写）'}　　" \
            f"评分标准：{result.rubric_id}（满分{fmt_num(result.max_total)}分）"
@@ -109,7 +120,7 @@ def _display(value: object, header: str) -> object:
     return value
 
 
-def details_blocks(result: Result, params: Params) -> list[Block]:
+def details_blocks(result: Result, params: Params, resolve: Resolver | None = None) -> list[Block]:
     d = L.DETAILS
     chart = []
     for p in result.progress:
@@ -125,6 +136,8 @@ def details_blocks(result: Result, params: Params) -> list[Block]:
                 rows.append([_display(v, h) for v, h in zip(r, detail.headers)])
         for note in detail.notes:
             rows.append([Styled(note, "note")])
+        for reason in line.reasons:          # with the cell each reason points at
+            rows.append([Styled(f"{STATUS_LABELS[line.status]}依据：{reason_text(reason, resolve)}", "note")])
         rows.append([])
     rows.append([Styled("执行进度测算（按已填报月份）", "title")])
     if result.planner:
@@ -275,6 +288,6 @@ def parameter_default_blocks(params: Params, tables, resolve: Resolver | None) -
 
 
 def all_blocks(result: Result, params: Params, tables, resolve: Resolver | None, now: datetime) -> list[Block]:
-    return (score_blocks(result, params, resolve) + details_blocks(result, params)
+    return (score_blocks(result, params, resolve) + details_blocks(result, params, resolve)
             + [findings_block(result, resolve)] + cover_blocks(status_values(result, tables, now))
             + parameter_default_blocks(params, tables, resolve))

@@ -69,6 +69,7 @@ class _Converter:
     def __init__(self, tables: dict[str, RawTable]):
         self.tables = tables
         self.findings: list[Finding] = []
+        self.missing: set[str] = set()
 
     def add(self, severity: str, message: str, loc: Loc | None) -> None:
         self.findings.append(Finding(severity, message, loc))
@@ -164,6 +165,7 @@ class _Converter:
     def get_table(self, table: L.Table) -> RawTable | None:
         raw = find_table(self.tables, table.name)
         if raw is None:
+            self.missing.add(table.name)
             self.add(ERROR, f"找不到表格 {table.name}（应在工作表“{table.sheet}”），相关项目按空白处理",
                      Loc(table.name, None, None, table.sheet))
         return raw
@@ -224,6 +226,9 @@ class _Converter:
                 continue
             kv.rows[key] = i
             kv.values[key] = self.convert(kind, value, loc, what)
+            remark_i = cols.get("remark")
+            if remark_i is not None and remark_i < len(cells) and not is_blank(cells[remark_i]):
+                kv.remarks[key] = self.text(cells[remark_i], Loc(table.name, i, table.header("remark")), what)
         if not by_label:
             for row in table.rows:
                 if row.key not in kv.rows:
@@ -272,4 +277,5 @@ def department_from_tables(tables: dict[str, RawTable]) -> Department:
     for i, r in c.list_rows(L.VIOLATIONS):
         dept.violations.append(Violation(r["source"], r["description"], r["status"], i))
     dept.findings = c.findings
+    dept.missing_tables = c.missing
     return dept

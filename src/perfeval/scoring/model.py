@@ -109,6 +109,7 @@ class KeyValues:
     values: dict[str, object] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
     legacy: bool = False        # read from an older header (评分参数 “值” before 本县取值 existed)
+    remarks: dict[str, str] = field(default_factory=dict)    # 说明 beside a value (定性评价), by key
 
     def get(self, key: str, default: object = None) -> object:
         return self.values.get(key, default)
@@ -116,6 +117,7 @@ class KeyValues:
 
 @dataclass(eq=False)
 class Department:
+    missing_tables: set = field(default_factory=set)     # input tables not found in the workbook
     info: KeyValues = field(default_factory=KeyValues)
     finance: KeyValues = field(default_factory=KeyValues)
     public_expenses: list[ExpenseItem] = field(default_factory=list)

@@ -183,6 +183,11 @@ def fmt_money(value: Decimal) -> str:
     return format(cents if d == cents else d.normalize(_WIDE), "f")
 
 
+def fmt_cents(value: Decimal) -> str:
+    """An amount on the printed form: 万元 with exactly 2 decimals, half-up (328.5225 → 328.52)."""
+    return format(round_score(Decimal(value)), "f")
+
+
 def fmt_pct(ratio: Decimal) -> str:
     """A computed rate: 2 decimals, half-up (52.31%)."""
     return f"{format(round_score(ratio * 100), 'f')}%"

@@ -12,8 +12,8 @@ from typing import Callable, NamedTuple
 from .model import SEVERITY_ORDER, Finding, Loc
 from .numbers import fmt_num
 
-FULL, DEDUCTED, ERROR_STATUS = "full", "deducted", "error"
-STATUS_LABELS = {FULL: "满分", DEDUCTED: "扣分", ERROR_STATUS: "错误"}
+FULL, DEDUCTED, ERROR_STATUS, INCOMPLETE = "full", "deducted", "error", "incomplete"
+STATUS_LABELS = {FULL: "满分", DEDUCTED: "扣分", ERROR_STATUS: "错误", INCOMPLETE: "未填写"}
 
 Resolver = Callable[[Loc], "tuple[str, str] | None"]   # Loc → (sheet, cell)
 
@@ -88,6 +88,15 @@ class Result:
             out[f.severity] += 1
         return out
 
+    @property
+    def incomplete(self) -> int:
+        """Lines not scored because their input was left blank (status 未填写)."""
+        return sum(1 for line in self.lines if line.status == INCOMPLETE)
+
+    @property
+    def complete(self) -> bool:
+        return self.incomplete == 0
+
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=lambda f: SEVERITY_ORDER[f.severity])
 
@@ -99,6 +108,8 @@ class Result:
             "total": json_number(self.total),
             "max_total": json_number(self.max_total),
             "grade": self.grade,
+            "complete": self.complete,
+            "incomplete": self.incomplete,
             "lines": [{
                 "id": line.id, "name": line.name, "max": json_number(line.max),
                 "score": json_number(line.score), "deduction": json_number(line.deduction),

@@ -57,6 +57,7 @@ class _Formats:
         self.total = wb.add_format(dict(border, bold=True, align="center", bg_color="#D9E1F2"))
         self.total_text = wb.add_format(dict(border, bold=True, bg_color="#D9E1F2", text_wrap=True))
         self.deducted = wb.add_format({"bg_color": "#F8CBAD", "font_color": "#833C0B"})
+        self.incomplete = wb.add_format({"bg_color": "#FFE699", "font_color": "#7F6000", "italic": True})
         self.error = wb.add_format({"bg_color": "#FF9999", "font_color": "#9C0006", "bold": True})
         self.money = wb.add_format(dict(border, num_format=MONEY_FORMAT))
         self.pct = wb.add_format(dict(border, num_format="0.00%"))
@@ -317,6 +318,10 @@ def _score_sheet(wb, fm: _Formats):
     scores = f"{R.cell_name(first, s.col('自评得分'))}:{R.cell_name(last_line, last_col)}"
     ws.conditional_format(whole, {"type": "formula", "criteria": f'=${status}{first + 1}="错误"', "format": fm.error})
     ws.conditional_format(scores, {"type": "formula", "criteria": f'=${status}{first + 1}="扣分"', "format": fm.deducted})
+    ws.conditional_format(scores, {"type": "formula", "criteria": f'=${status}{first + 1}="未填写"', "format": fm.incomplete})
+    total_status = R.cell_name(total, s.col("状态"))
+    ws.conditional_format(total_status, {"type": "formula", "criteria": f'=LEFT({total_status},3)="未完成"',
+                                         "format": fm.incomplete})
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from ... import layout as L
 from ..inputs import normalize_label
 from ..model import WARNING, Department, Loc
-from ..numbers import ceil_cent, fmt_money, fmt_num, fmt_pct, fmt_pct_plain
+from ..numbers import ceil_cent, fmt_cents, fmt_money, fmt_num, fmt_pct, fmt_pct_plain
 from ..results import PlannerRow, ProgressPoint
 from . import ZERO, Line
 
@@ -30,7 +30,27 @@ def expense_band_points(deviation: Decimal | None, params) -> Decimal:
     return ZERO
 
 
+def _first_cell(table: L.Table, column: str) -> Loc:
+    return Loc(table.name, 0, table.header(column))
+
+
+def projects_missing(line: Line, dept: Department) -> bool:
+    """No project has a budget or spending typed in, while 收支情况 does not show 项目支出 = 0:
+    the 项目支出 table was left blank (a typed 0 means the department really has none)."""
+    if any(p.budget is not None or p.spent is not None for p in dept.projects):
+        return False
+    declared = dept.finance.get("project_expense")
+    if isinstance(declared, Decimal) and declared == 0:
+        return False
+    shown = f"（收支情况中项目支出为{fmt_money(declared)}万元）" if isinstance(declared, Decimal) else ""
+    return line.blank_table(dept, L.PROJECTS, f"项目支出表未填写{shown}", _first_cell(L.PROJECTS, "budget"))
+
+
 def expense_control(line: Line, dept: Department) -> Decimal:
+    if all(item.budget is None and item.actual is None for item in dept.public_expenses):
+        line.blank_table(dept, L.PUBLIC_EXPENSE, "公用经费表未填写（年初预算数、决算数均为空；确无支出请填0）",
+                         _first_cell(L.PUBLIC_EXPENSE, "budget"))
+        return ZERO
     detail = line.table("科目", "年初预算数（万元）", "决算数（万元）")
     budget = actual = ZERO
     for item in dept.public_expenses:
@@ -122,6 +142,9 @@ def monthly_totals(line: Line, dept: Department) -> tuple[Decimal, list[Decimal 
 
 
 def execution_progress(line: Line, dept: Department) -> Decimal:
+    if all(row.annual_budget is None and all(v is None for v in row.months) for row in dept.monthly):
+        line.blank_table(dept, L.MONTHLY, "月度支出表未填写", _first_cell(L.MONTHLY, "annual_budget"))
+        return ZERO
     budget, months, last = monthly_totals(line, dept)
     detail = line.table("检查点", "累计支出（万元）", "累计执行进度", "目标进度", "得分", "分值")
     if budget <= 0:
@@ -141,7 +164,7 @@ def execution_progress(line: Line, dept: Department) -> Decimal:
         detail.rows.append((f"{month}月", spent, rate, target, got, points))
         if got < points:
             pending = "（尚未填报到该月，按已填数计）" if month > last else ""
-            line.reason(f"{month}月执行进度{fmt_pct(rate)}，低于{fmt_pct_plain(target)}，"
+            line.reason(f"{month}月累计支出{fmt_cents(spent)}万元，执行进度{fmt_pct(rate)}，低于{fmt_pct_plain(target)}，"
                         f"得{fmt_num(got.quantize(Decimal('0.01')))}分（满分{fmt_num(points)}分）{pending}")
     detail.notes.append(f"全年预算数{fmt_money(budget)}万元；月度支出已填至{last}月" if last else "月度支出尚未填报")
     return total
@@ -171,7 +194,9 @@ def progress_and_planner(line: Line, dept: Department) -> tuple[list[ProgressPoi
 # ------------------------------------------------------------------ 8 资金结余率
 
 def balance_rate(line: Line, dept: Department) -> Decimal:
-    detail = line.table("项目名称", "预算数（万元）", "实际支出（万元）", "结余（万元）", "结余率", "结论")
+    if projects_missing(line, dept):
+        return ZERO
+    detail = line.table("项目名称", "预算数（万元）", "实际支出（万元）", "结余（万元）", "结余率", "结论", "备注")
     threshold = line.params["balance_rate.threshold"]
     counted = passed = 0
     for project in dept.projects:
@@ -182,7 +207,7 @@ def balance_rate(line: Line, dept: Department) -> Decimal:
         if budget == 0:
             line.finding(WARNING, f"项目“{project.name}”预算数为0，不参与资金结余率计算",
                          Loc(L.PROJECTS.name, project.row, L.PROJECTS.header("budget")))
-            detail.rows.append((project.name, budget, spent, None, None, "预算为0，不计入"))
+            detail.rows.append((project.name, budget, spent, None, None, "预算为0，不计入", project.note))
             continue
         if spent is None:
             line.finding(WARNING, f"项目“{project.name}”未填写实际支出，按0计算",
@@ -192,10 +217,11 @@ def balance_rate(line: Line, dept: Department) -> Decimal:
         ok = rate < threshold
         counted += 1
         passed += ok
-        detail.rows.append((project.name, budget, spent, budget - spent, rate, "合格" if ok else "结余率偏高"))
+        detail.rows.append((project.name, budget, spent, budget - spent, rate, "合格" if ok else "结余率偏高", project.note))
         if not ok:
-            line.reason(f"项目「{project.name}」结余率{fmt_pct(rate)}（预算{fmt_money(budget)}万元，"
-                        f"实际支出{fmt_money(spent)}万元），不低于{fmt_pct_plain(threshold)}",
+            note = f"（备注：{project.note}）" if project.note else ""
+            line.reason(f"项目“{project.name}”结余率{fmt_pct(rate)}（预算{fmt_money(budget)}万元，"
+                        f"实际支出{fmt_money(spent)}万元），不低于{fmt_pct_plain(threshold)}{note}",
                         Loc(L.PROJECTS.name, project.row, L.PROJECTS.header("spent")))
     if counted == 0:
         detail.notes.append("无部门预算项目，得满分")

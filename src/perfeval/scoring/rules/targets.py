@@ -9,6 +9,7 @@ from ..inputs import normalize_label
 from ..model import WARNING, Department, Invalid, Loc
 from ..numbers import fmt_num
 from . import ZERO, Line
+from .control import projects_missing
 
 DEPARTMENT_OBJECT = "部门整体"
 QUALITY_ITEMS = ("scientific", "complete", "quantified", "matched")
@@ -59,12 +60,24 @@ def _score_indicators(line: Line, indicators, empty_reason: str) -> Decimal:
     return Decimal(achieved) / Decimal(counted) * line.max
 
 
+def indicators_missing(line: Line, dept: Department) -> bool:
+    if dept.indicators:
+        return False
+    return line.blank_table(dept, L.INDICATORS, "绩效指标表未填写", _ind_loc(0, "target_object"))
+
+
 def dept_indicators(line: Line, dept: Department) -> Decimal:
+    if indicators_missing(line, dept):
+        return ZERO
     rows = [i for i in dept.indicators if normalize_label(i.target_object) == DEPARTMENT_OBJECT]
     return _score_indicators(line, rows, "未设置部门整体数量指标")
 
 
 def project_indicators(line: Line, dept: Department) -> Decimal:
+    if projects_missing(line, dept):
+        return ZERO
+    if dept.projects and indicators_missing(line, dept):
+        return ZERO
     projects = {normalize_label(p.name): p for p in dept.projects if p.name}
     chosen, warned = [], set()
     for ind in dept.indicators:
