@@ -1,7 +1,7 @@
 """The two seed reports, scored end to end by the engine (inputs documented in docs/samples.md)."""
 from decimal import Decimal as D
 
-from helpers import run
+from helpers import run, set_value
 from perfeval.samples import WUDU_PROJECTS, hongqi, wudu
 
 
@@ -30,17 +30,21 @@ def test_wudu_105_under_default_and_100_under_hundred_point_reading():
     assert b.line("disclosure").max == 10 and b.line("cooperation").max == 0
 
 
-def test_wudu_income_mismatch_is_a_warning():
+def test_wudu_income_short_by_exactly_the_tolerance_is_not_flagged():
+    """1282.33 printed against 1008.65 + 273.67 = 1282.32: 0.01 does not exceed (超过) the 0.01 tolerance."""
     r = run(wudu())
-    warnings = [f for f in r.findings if f.severity == "warning"]
-    assert len(warnings) == 1
+    assert not [f for f in r.findings if f.severity in ("warning", "error")]
+    t = wudu()
+    set_value(t, "Finance", "财政拨款收入合计", D("1282.34"))                 # 0.02: now it exceeds
+    warnings = [f for f in run(t).findings if f.severity == "warning"]
+    assert len(warnings) == 1                                   # (income vs expense differs by 0.01 only)
     w = warnings[0]
-    assert "1282.33" in w.message and "1282.32" in w.message and "0.01" in w.message
+    assert "1282.34" in w.message and "1282.32" in w.message and "0.02" in w.message
     assert (w.loc.table, w.loc.column) == ("Finance", "金额（万元）")
 
 
 def test_wudu_has_nine_projects_with_exact_amounts():
     r = run(wudu())
     rows = r.line("balance_rate").detail.rows
-    assert len(rows) == 9 and rows[-1][1] == D("49.482728")
+    assert len(rows) == 10 and rows[-2][1] == D("49.482728") and rows[-1][1] == D("224.187272")
     assert sum(b for _, _, b in WUDU_PROJECTS) == D("235.141928")

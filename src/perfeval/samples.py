@@ -100,7 +100,7 @@ def hongqi(rubric_id: str = "ebian-2023") -> dict[str, RawTable]:
     ])
     indicators = _indicators([  # CHOSEN targets; actuals from the seed's narrative where it has them
         ("部门整体", "产出指标", "数量指标", "保障行政村数量", "≥", "5", "个", "5"),
-        ("部门整体", "产出指标", "数量指标", "培训党员干部人次", "≥", "275", "人次", "275"),
+        ("部门整体", "产出指标", "数量指标", "培训党员干部人数", "≥", "275", "人", "275"),   # SEED: 2 期 275 人
         ("部门整体", "产出指标", "数量指标", "开展应急演练次数", "≥", "50", "次", "55"),
         ("部门整体", "满意度指标", "服务对象满意度指标", "群众满意度", "≥", "90%", "%", "95%"),
         ("乡镇农村人居环境整治考核奖补资金", "产出指标", "数量指标", "整治沟渠条数", "", "≥2条", "条", "2"),
@@ -131,15 +131,20 @@ WUDU_PROJECTS = [  # SEED: the nine projects as printed (万元)
     ("峨边彝族自治县五渡镇双凤村川山堰支渠建设项目岩土工程勘察", "一般公共预算", D("4.5")),
     ("乡镇农村人居环境整治考核奖补资金", "政府性基金", D("49.482728")),
 ]
+# CHOSEN: the seed lists only its 预算内 projects; the rest of the 政府性基金 income (273.67 −
+# 49.482728) must also be project spending, so it is one further fund project.
+WUDU_FUND_REST = ("政府性基金安排的其他项目", "政府性基金", D("273.67") - D("49.482728"))
 
 
 def wudu(rubric_id: str = "ebian-2023-100") -> dict[str, RawTable]:
-    """五渡镇人民政府 2023 — every line full: 105 under ebian-2023, 100 under ebian-2023-100."""
-    project_total = sum((b for _, _, b in WUDU_PROJECTS), D(0))          # 235.141928
+    """五渡镇人民政府 2023 — every line full: 100 under its seed's ebian-2023-100, 105 under ebian-2023."""
+    projects_rows = WUDU_PROJECTS + [WUDU_FUND_REST]
+    project_total = sum((b for _, _, b in projects_rows), D(0))           # 459.3292
     basic = D("1282.33") - project_total                                  # CHOSEN: the rest is 基本支出
     info = {
         "单位名称": "五渡镇人民政府", "评价年度": 2023, "所属地区": "峨边彝族自治县", "单位性质": "行政单位",
-        "编制总数": 20, "行政编制": 20, "事业编制": 0, "工勤编制": 0, "在职人数": 20,  # SEED: 行政编制20名
+        "编制总数": 20, "行政编制": 20, "事业编制": 0, "工勤编制": 0,  # SEED: 行政编制20名
+        "在职人数": 19,  # CHOSEN: the seed says 编制内在职人员控制率小于100%
         "机构组成": "党政办公室、党建办公室、社会事务办公室、规划建设管理办公室、乡村振兴办公室、综合执法办公室、财政所。",
         "机构职能": "全面领导辖区各项工作，依法行使公共管理、公共服务、公共安全、民生保障等基本职能。",
         "年度主要工作任务": "巩固脱贫成果、推进产业兴镇、守牢安全底线、改善民生福祉、提升政府效能。",
@@ -158,10 +163,11 @@ def wudu(rubric_id: str = "ebian-2023-100") -> dict[str, RawTable]:
         {"科目": "电费", "年初预算数（万元）": D("2.5"), "决算数（万元）": D("2.62")},
         {"科目": "物业管理费", "年初预算数（万元）": D("0"), "决算数（万元）": D("0")},
     ]
-    projects = _projects([(n, s, b, b) for n, s, b in WUDU_PROJECTS])   # CHOSEN: fully spent (结转结余0元)
+    projects = _projects([(n, s, b, b) for n, s, b in projects_rows])   # CHOSEN: fully spent (结转结余0元)
+    b_month, p_month = (basic / 12).quantize(D("0.01")), (project_total / 12).quantize(D("0.01"))
     monthly = _monthly([  # CHOSEN: even spending, 50% by June, 75% by September, 91.7% by November
-        ("基本支出", basic, [D("87.27")] * 11 + [basic - D("87.27") * 11]),
-        ("项目支出", project_total, [D("19.6")] * 11 + [project_total - D("19.6") * 11]),
+        ("基本支出", basic, [b_month] * 11 + [basic - b_month * 11]),
+        ("项目支出", project_total, [p_month] * 11 + [project_total - p_month * 11]),
     ])
     indicators = _indicators([  # CHOSEN targets; actuals from the seed's narrative
         ("部门整体", "产出指标", "数量指标", "识别纳入监测户数", "≥", "6户", "户", "6"),
@@ -173,6 +179,7 @@ def wudu(rubric_id: str = "ebian-2023-100") -> dict[str, RawTable]:
         ("公务用车购置", "产出指标", "数量指标", "购置公务用车数量", "=", "1", "辆", "1"),
         ("乡镇农村人居环境整治考核奖补资金", "产出指标", "数量指标", "评选洁美星户数", "≥", "200", "户", "240"),
         ("峨边彝族自治县五渡镇双凤村川山堰支渠建设项目岩土工程勘察", "产出指标", "数量指标", "勘察报告数量", "=", "1", "份", "1"),
+        ("政府性基金安排的其他项目", "产出指标", "数量指标", "完成项目个数", "≥", "1", "个", "1"),
     ])
     return {
         "Info": raw_table(L.INFO, info), "Finance": raw_table(L.FINANCE, finance),
