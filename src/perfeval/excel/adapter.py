@@ -16,7 +16,7 @@ from decimal import Decimal
 from .. import layout as L
 from .. import render as R
 from ..scoring.engine import score_tables
-from ..scoring.inputs import RawTable
+from ..scoring.inputs import RawTable, normalize_label
 from ..locate import TableLoc, resolve
 from ..scoring.cells import SerialDate, format_kind, typed_number
 
@@ -91,12 +91,12 @@ def _runs(columns: list[int]) -> list[list[int]]:
     return runs
 
 
-def _format_kinds(sheet, loc: TableLoc, body: list[list[object]]):
+def _format_kinds(sheet, loc: TableLoc, body: list[list[object]], skip: set[int]):
     """Number-format kinds of the body's numeric cells, read coarsely: one call per run of
     adjacent columns holding numbers (all 12 months at once), one per column only where a
     run mixes formats, and one per numeric cell only in a column that mixes formats (Excel
     answers None for a mixed range)."""
-    numeric = sorted({j for row in body for j, v in enumerate(row) if _is_number(v)})
+    numeric = sorted({j for row in body for j, v in enumerate(row) if _is_number(v) and j not in skip})
     (first, last), c1 = loc.body, loc.bounds[1]
     per_column: dict[int, str | None] = {}
     per_cell: dict[tuple[int, int], str | None] = {}
@@ -144,7 +144,9 @@ def read_tables(book) -> tuple[dict[str, RawTable], dict[str, TableLoc]]:
             headers = ["" if h is None else str(h) for h in values[0]]
             loc = TableLoc(name, sheet_name, address, headers, 1, totals)
             body = values[1:len(values) - totals]
-            kind = _format_kinds(sheet, loc, body)
+            declared = L.TABLES_BY_NAME.get(next((t.name for t in L.INPUT_TABLES if t.name.lower() == name.lower()), ""))
+            outputs = {normalize_label(c.header) for c in declared.columns if c.is_output} if declared else set()
+            kind = _format_kinds(sheet, loc, body, {j for j, h in enumerate(headers) if normalize_label(h) in outputs})
             locs[name.lower()] = loc
             tables[name] = RawTable(name, headers, [[_cell(v, kind(i, j)) for j, v in enumerate(row)]
                                                     for i, row in enumerate(body)])
