@@ -4,15 +4,25 @@ No openpyxl on this path: the package is opened once, only the parts that hold i
 tables are parsed (ElementTree iterparse), and nothing is ever re-serialised here.
 Every failure to read the package raises ``WorkbookError`` with a one-line Chinese
 message.
+
+Untrusted input is bounded: the file's size is checked before it is read, every part is
+inflated with a limit enforced while inflating (a zip bomb stops at the limit), CRCs are
+checked on the parts perfeval reads, XML is parsed with defusedxml (no DTDs, no entity
+expansion), and duplicate member names are refused.
 """
 from __future__ import annotations
 
 import io
+import os
 import posixpath
-import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as _safe_fromstring
+from defusedxml.ElementTree import iterparse as _safe_iterparse
 
 from ..locate import BadAddress, TableLoc, parse_ref
 from ..scoring.cells import (CellError, SerialDate, Uncalculated, Unreadable, builtin_format_kind, format_kind,
@@ -24,14 +34,24 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _M = f"{{{NS}}}"
 
 
+MAX_FILE_BYTES = 200 * 1024 * 1024      # a department's workbook is a few MB; 200 MB is not one
+MAX_PART_BYTES = 256 * 1024 * 1024      # inflated size of any one part perfeval reads or rewrites
+_XML_ERRORS = (ET.ParseError, DefusedXmlException, ValueError)
+
+
 class WorkbookError(Exception):
     """The file cannot be used as a perfeval workbook (message in Chinese, one line)."""
+
+
+def _iterparse(data: bytes, events=("end",)):
+    return _safe_iterparse(io.BytesIO(data), events=events, forbid_dtd=True)
 
 
 @dataclass
 class Package:
     path: str
     zf: zipfile.ZipFile
+    data: bytes = b""                                              # the file as read (for raw copying)
     sheets: dict[str, str] = field(default_factory=dict)          # sheet name → part
     tables: dict[str, TableLoc] = field(default_factory=dict)    # lower-case table name → table
     _shared: list[str] | None = None
@@ -40,35 +60,57 @@ class Package:
     # ---------------------------------------------------------------- opening
     @classmethod
     def open(cls, path: str) -> "Package":
+        name = os.path.basename(str(path))
         try:
+            if os.path.isdir(path):
+                raise WorkbookError(f"这是一个文件夹，不是工作簿：{path}")
+            size = os.path.getsize(path)
+            if size > MAX_FILE_BYTES:
+                raise WorkbookError(f"文件“{name}”有 {size // (1024 * 1024)} MB，不是部门整体绩效自评工作簿（上限 "
+                                    f"{MAX_FILE_BYTES // (1024 * 1024)} MB）")
             with open(path, "rb") as fh:
+                if fh.read(4) != b"PK\x03\x04":
+                    raise WorkbookError(f"文件“{name}”不是有效的 Excel 工作簿（.xlsx/.xlsm）" if size else
+                                        f"文件为空，不是 Excel 工作簿：{path}")
+                fh.seek(0)
                 data = fh.read()
         except FileNotFoundError:
             raise WorkbookError(f"找不到文件：{path}") from None
         except PermissionError:
             raise WorkbookError(f"无法读取文件（没有权限或正被其他程序占用）：{path}") from None
-        except IsADirectoryError:
-            raise WorkbookError(f"这是一个文件夹，不是工作簿：{path}") from None
-        if not data:
-            raise WorkbookError(f"文件为空，不是 Excel 工作簿：{path}")
+        except OSError as exc:
+            raise WorkbookError(f"无法读取文件“{name}”（{exc.strerror or exc}）") from None
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))
-            bad = zf.testzip()
-        except (zipfile.BadZipFile, EOFError, ValueError, OSError):
+        except (zipfile.BadZipFile, EOFError, ValueError, OSError, zlib.error):
             raise WorkbookError(f"文件不是有效的 Excel 工作簿（.xlsx/.xlsm），可能已损坏：{path}") from None
-        except Exception:   # noqa: BLE001 - a truncated member may raise zlib errors
-            raise WorkbookError(f"文件已损坏，无法解压：{path}") from None
-        if bad is not None:
-            raise WorkbookError(f"文件已损坏（{bad} 无法读取）：{path}")
+        names = [i.filename for i in zf.infolist()]
+        if len(names) != len(set(names)):
+            dup = next(n for n in names if names.count(n) > 1)
+            raise WorkbookError(f"文件“{name}”中部件 {dup} 出现了两次，文件已损坏或被篡改，请在 Excel 中打开后另存")
+        if any(i.flag_bits & 0x1 for i in zf.infolist()):
+            raise WorkbookError(f"文件“{name}”已加密或受密码保护，请在 Excel 中取消密码后另存")
         pkg = cls(path, zf)
+        pkg.data = data
         pkg._load_workbook()
         return pkg
 
-    def read(self, part: str) -> bytes:
+    def read(self, part: str, limit: int = MAX_PART_BYTES) -> bytes:
+        """A part's bytes, inflated with ``limit`` enforced while inflating; CRC checked."""
         try:
-            return self.zf.read(part)
+            info = self.zf.getinfo(part)
         except KeyError:
             raise WorkbookError(f"工作簿缺少部件 {part}，文件可能已损坏") from None
+        if info.file_size > limit:
+            raise WorkbookError(f"工作簿部件 {part} 解压后超过 {limit // (1024 * 1024)} MB，文件已损坏或不是正常的工作簿")
+        try:
+            with self.zf.open(info) as fh:
+                data = fh.read(limit + 1)
+        except (zipfile.BadZipFile, EOFError, ValueError, OSError, zlib.error, NotImplementedError):
+            raise WorkbookError(f"工作簿部件 {part} 已损坏，无法解压（请在 Excel 中打开后另存）") from None
+        if len(data) > limit:
+            raise WorkbookError(f"工作簿部件 {part} 解压后超过 {limit // (1024 * 1024)} MB，文件已损坏或不是正常的工作簿")
+        return data
 
     def has(self, part: str) -> bool:
         try:
@@ -78,10 +120,11 @@ class Package:
             return False
 
     def _xml(self, part: str) -> ET.Element:
+        data = self.read(part)
         try:
-            return ET.fromstring(self.read(part))
-        except ET.ParseError:
-            raise WorkbookError(f"工作簿部件 {part} 不是有效的 XML，文件可能已损坏") from None
+            return _safe_fromstring(data, forbid_dtd=True)
+        except _XML_ERRORS:
+            raise WorkbookError(f"工作簿部件 {part} 不是有效的 XML（或含有不允许的 DTD/实体），文件可能已损坏") from None
 
     def rels(self, part: str) -> dict[str, str]:
         """Relationship id → absolute target part, for the part's .rels (empty if none)."""
@@ -123,6 +166,13 @@ class Package:
                 headers = [c.get("name", "") for c in t.iter(f"{_M}tableColumn")]
                 table = TableLoc(t.get("displayName") or t.get("name") or "", name, t.get("ref", "A1:A1"), headers,
                                  _int(t.get("headerRowCount"), 1), _int(t.get("totalsRowCount"), 0), target)
+                try:
+                    r1, c1, r2, c2 = table.bounds
+                except BadAddress:
+                    raise WorkbookError(f"工作表“{name}”中表格 {table.name} 的范围“{table.ref}”无法识别，文件可能已损坏") from None
+                if not (0 <= table.header_rows <= 1 and 0 <= table.totals_rows <= 1 and r1 <= r2 and c1 <= c2
+                        and r2 < 1_048_576 and c2 < 16_384):
+                    raise WorkbookError(f"工作表“{name}”中表格 {table.name} 的定义不正确（范围“{table.ref}”），文件可能已损坏")
                 self.tables[table.name.lower()] = table
 
     # ---------------------------------------------------------------- values
@@ -131,10 +181,13 @@ class Package:
             self._shared = []
             part = next((t for t in self.rels(self.workbook).values() if t.endswith("sharedStrings.xml")), None)
             if part and self.has(part):
-                for _, el in ET.iterparse(io.BytesIO(self.read(part))):
-                    if el.tag == f"{_M}si":
-                        self._shared.append(_rich_text(el))
-                        el.clear()
+                try:
+                    for _, el in _iterparse(self.read(part)):
+                        if el.tag == f"{_M}si":
+                            self._shared.append(_rich_text(el))
+                            el.clear()
+                except _XML_ERRORS:
+                    raise WorkbookError("共享字符串部件不是有效的 XML（或含有不允许的 DTD/实体），文件可能已损坏") from None
         return self._shared
 
     def cell_formats(self) -> dict[int, str]:
@@ -163,7 +216,7 @@ class Package:
         out: dict[tuple[int, int], object] = {}
         row_i, col_i = -1, -1
         try:
-            for event, el in ET.iterparse(io.BytesIO(self.read(part)), events=("start", "end")):
+            for event, el in _iterparse(self.read(part), events=("start", "end")):
                 if event == "start":
                     if el.tag == f"{_M}row":
                         row_i = _int(el.get("r"), row_i + 2) - 1
@@ -185,8 +238,8 @@ class Package:
                 if rows and not (rows[0] <= r <= rows[1]):
                     continue
                 out[(r, c)] = _cell_value(el, shared, formats)
-        except ET.ParseError:
-            raise WorkbookError(f"工作表“{sheet}”的内容不是有效的 XML，文件可能已损坏") from None
+        except _XML_ERRORS:
+            raise WorkbookError(f"工作表“{sheet}”的内容不是有效的 XML（或含有不允许的 DTD/实体），文件可能已损坏") from None
         return out
 
 

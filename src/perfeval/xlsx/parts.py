@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 from ..locate import cell_name, parse_ref
 from ..render import Formula, Styled
 from .package import WorkbookError
+from .zipcopy import source_bytes, write_zip
 
 _SHEETDATA_RE = re.compile(r"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", re.S)
 _ROW_RE = re.compile(r"<row\b[^>]*?/>|<row\b[^>]*?>.*?</row>", re.S)
@@ -222,11 +223,11 @@ def write_atomically(target: Path, write: Callable[[str], None]) -> None:
 
 
 def write_package(src_zip: zipfile.ZipFile, target: Path, parts: dict[str, bytes | None]) -> None:
-    """Copy ``src_zip`` to ``target`` with ``parts`` replaced (None: removed), atomically."""
+    """Copy ``src_zip`` to ``target`` with ``parts`` replaced (None: removed), atomically.
+    Members not in ``parts`` are copied as their compressed bytes (see zipcopy)."""
+    src = source_bytes(src_zip)
+
     def write(tmp: str) -> None:
-        with zipfile.ZipFile(tmp, "w") as out:
-            for info in src_zip.infolist():
-                data = parts[info.filename] if info.filename in parts else src_zip.read(info.filename)
-                if data is not None:
-                    out.writestr(info, data, compress_type=info.compress_type)
+        with open(tmp, "wb") as out:
+            write_zip(out, src, src_zip.infolist(), parts)
     write_atomically(target, write)
