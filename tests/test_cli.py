@@ -226,6 +226,8 @@ def test_new_refuses_to_overwrite_a_file_open_in_excel(tmp_path):
     target.write_bytes(b"the clerk's work")
     (tmp_path / "~$模板.xlsm").write_bytes(b"owner")
     r = run("new", target)
+    assert r.exit_code == 2 and "已存在，未覆盖" in r.output
+    r = run("new", target, "--force")
     assert r.exit_code == 2 and "正在被 Excel 打开" in r.output
     assert target.read_bytes() == b"the clerk's work"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~perfeval")] == []

@@ -1,40 +1,81 @@
 """The ``perfeval`` command: each subcommand a few lines over the library.
 
-Exit status: 0 when the workbook was scored (even with findings), 2 when the file
-cannot be used as a perfeval workbook (one line of Chinese on stderr), 1 for an
-unexpected internal error (also one line, never a traceback).
+Exit status: 0 when the workbook was scored (even with findings); 2 when the file cannot
+be read or written as a perfeval workbook — any file-system, zip, XML or value error —
+with one line of Chinese on stderr saying what to do; 130 on Ctrl-C and 143 on SIGTERM
+(the file untouched, no temporary file left); 1 for an unexpected internal error (also
+one line, never a traceback).  Output is printed in the console's own encoding with
+replacement, and only after the file was written, so printing can never turn a success
+into a failure.
 """
 from __future__ import annotations
 
 import functools
 import json
 import os
+import signal
 import sys
+import zipfile
+import zlib
 from pathlib import Path
 
 import click
 
 from .xlsx.package import WorkbookError
 
-EXIT_UNREADABLE, EXIT_INTERNAL = 2, 1
+EXIT_UNREADABLE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 1, 130, 143
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the process is so that ``finally`` blocks remove temp files."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
+def _say(text: str, err: bool = False) -> None:
+    """Print in the console's encoding (unencodable characters replaced); never fail."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        click.echo(text.encode(encoding, "replace").decode(encoding, "replace"), err=err)
+    except BrokenPipeError:          # output piped into e.g. `head`, which stopped reading
+        with __import__("contextlib").suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, UnicodeError, ValueError):
+        pass
 
 
 def _guarded(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        previous = None
+        with __import__("contextlib").suppress(ValueError, OSError):    # not in the main thread: keep it
+            previous = signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             return fn(*args, **kwargs)
         except WorkbookError as exc:
-            click.echo(f"错误：{exc}", err=True)
+            _say(f"错误：{exc}", err=True)
             sys.exit(EXIT_UNREADABLE)
         except click.exceptions.Exit:
             raise
-        except BrokenPipeError:          # output piped into e.g. `head`, which stopped reading
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(0)
+        except KeyboardInterrupt:
+            _say("已中断：文件未修改。", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except Terminated:
+            _say("已终止：文件未修改。", err=True)
+            sys.exit(EXIT_TERMINATED)
+        except (OSError, zipfile.BadZipFile, zlib.error, ValueError, EOFError) as exc:
+            _say(f"错误：无法读取或写入文件（{type(exc).__name__}: {exc}）。请确认文件是用 Excel 保存的 .xlsm/.xlsx，"
+                 "所在文件夹可写、磁盘有空间，然后重试（原文件未修改）", err=True)
+            sys.exit(EXIT_UNREADABLE)
         except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
-            click.echo(f"内部错误：{type(exc).__name__}: {exc}（请将工作簿和此信息发给技术支持）", err=True)
+            _say(f"内部错误：{type(exc).__name__}: {exc}（请将工作簿和此信息发给技术支持）", err=True)
             sys.exit(EXIT_INTERNAL)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
     return wrapper
 
 
@@ -44,40 +85,46 @@ def main():
     """perfeval：部门整体支出绩效自评——生成工作簿、计算打分表。"""
 
 
+FORCE = click.option("--force", is_flag=True, help="覆盖已存在的文件 / 写入只读文件")
+
+
 @main.command()
-@click.argument("out", type=click.Path(dir_okay=False))
+@click.argument("out")
+@FORCE
 @_guarded
-def new(out):
-    """生成空白模板 OUT（.xlsm）。"""
+def new(out, force):
+    """生成空白模板 OUT（.xlsm）。已存在的文件不会被覆盖（除非 --force）。"""
     from .xlsx.workbook import new_template
-    path = new_template(out)
-    click.echo(f"已生成模板：{path}")
+    path = new_template(out, force=force)
+    _say(f"已生成模板：{path}")
 
 
 @main.command()
-@click.argument("directory", default="perfeval-demo", type=click.Path(file_okay=False))
+@click.argument("directory", default="perfeval-demo")
+@FORCE
 @_guarded
-def demo(directory):
+def demo(directory, force):
     """生成并计算示例工作簿（红旗镇、五渡镇 2023）到 DIRECTORY。"""
     from .xlsx.workbook import write_samples, recalc
-    for path in write_samples(Path(directory)):
+    for path in write_samples(Path(directory), force=force):
         result = recalc(path)
-        click.echo(f"{path}：{result.unit} {result.year}年 总分{_num(result.total)}分（{result.grade}）")
+        _say(f"{path}：{result.unit} {result.year}年 总分{_num(result.total)}分（{result.grade}）")
 
 
 @main.command()
-@click.argument("book", type=click.Path(dir_okay=False))
+@click.argument("book")
+@FORCE
 @_guarded
-def recalc(book):
-    """重新计算 BOOK，结果写回文件（输入单元格不变）。"""
+def recalc(book, force):
+    """重新计算 BOOK，结果写回文件（输入单元格不变）。只读文件不会被修改（除非 --force）。"""
     from . import render
     from .xlsx.workbook import recalc as run
-    result = run(book)
-    click.echo(f"{Path(book).name}：{render.summary(result)}")
+    result = run(book, force=force)
+    _say(f"{Path(book).name}：{render.summary(result)}")
 
 
 @main.command()
-@click.argument("book", type=click.Path(dir_okay=False))
+@click.argument("book")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（不修改文件）")
 @_guarded
 def score(book, as_json):
@@ -85,16 +132,16 @@ def score(book, as_json):
     from .xlsx.workbook import score_workbook
     result, data = score_workbook(book)
     if as_json:
-        click.echo(json.dumps(result.to_json(data.resolve), ensure_ascii=False, indent=1))
+        _say(json.dumps(result.to_json(data.resolve), ensure_ascii=False, indent=1))
         return
-    click.echo(f"{result.unit} {result.year}年  总分 {_num(result.total)}/{_num(result.max_total)}  等级 {result.grade}")
+    _say(f"{result.unit} {result.year}年  总分 {_num(result.total)}/{_num(result.max_total)}  等级 {result.grade}")
     for line in result.lines:
-        mark = {"full": " ", "deducted": "-", "error": "!"}[line.status]
-        click.echo(f" {mark} {line.name:<12} {_num(line.score):>6}/{_num(line.max)}")
+        mark = {"full": " ", "deducted": "-", "error": "!", "incomplete": "?"}[line.status]
+        _say(f" {mark} {line.name:<12} {_num(line.score):>6}/{_num(line.max)}")
         for r in line.reasons:
-            click.echo(f"       {r.text}")
+            _say(f"       {r.text}")
     counts = result.counts()
-    click.echo(f"校验：错误{counts['error']}个，警告{counts['warning']}个，提示{counts['info']}个")
+    _say(f"校验：错误{counts['error']}个，警告{counts['warning']}个，提示{counts['info']}个")
 
 
 @main.command("setup-excel")

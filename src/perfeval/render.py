@@ -51,7 +51,18 @@ class Block:
 
 
 def quote_sheet(sheet: str) -> str:
+    """A sheet name in a reference: always quoted, ' doubled inside."""
     return "'" + sheet.replace("'", "''") + "'"
+
+
+def string_literal(text: str) -> str:
+    """A text as a formula string literal: " doubled inside."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def hyperlink_formula(sheet: str, cell: str) -> str:
+    """HYPERLINK to a cell of any legal sheet name — quoted so no name can inject formula text."""
+    return f"HYPERLINK({string_literal('#' + quote_sheet(sheet) + '!' + cell)},{string_literal(cell)})"
 
 
 # ------------------------------------------------------------------ 打分表
@@ -161,7 +172,7 @@ def findings_rows(result: Result, resolve: Resolver | None) -> list[list[object]
         sheet, cell = where(f.loc, resolve)
         link: object = cell
         if sheet and cell:
-            link = Formula(f'HYPERLINK("#{quote_sheet(sheet)}!{cell}","{cell}")', cell)
+            link = Formula(hyperlink_formula(sheet, cell), cell)
         rows.append([L.SEVERITY_LABELS[f.severity], sheet, link, f.message])
     if not rows:
         rows.append(["提示", "", "", "未发现问题"])

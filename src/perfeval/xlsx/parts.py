@@ -8,10 +8,13 @@ and moved over it atomically; on any failure the original stays as it was.
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
+import time
 import zipfile
+from contextlib import contextmanager, suppress
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
@@ -198,31 +201,137 @@ def check_not_open(path: Path) -> None:
         raise FileLocked(f"文件“{path.name}”正在被 Excel 打开，请先关闭该文件再运行（或在 Excel 中点击“重新计算”按钮）")
 
 
-def write_atomically(target: Path, write: Callable[[str], None]) -> None:
+_OS_MESSAGES = {
+    errno.ENOSPC: "磁盘空间不足，无法写入“{name}”：请清理磁盘空间后重试",
+    errno.EFBIG: "文件大小超过系统允许的上限，无法写入“{name}”",
+    errno.EACCES: "没有权限在此文件夹写入“{name}”：请把工作簿复制到可写的文件夹（如桌面或“文档”）后重试",
+    errno.EPERM: "没有权限在此文件夹写入“{name}”：请把工作簿复制到可写的文件夹（如桌面或“文档”）后重试",
+    errno.EROFS: "“{name}”所在的磁盘是只读的：请把工作簿复制到可写的文件夹后重试",
+    errno.EDQUOT: "磁盘配额已满，无法写入“{name}”：请清理空间后重试",
+    errno.ENAMETOOLONG: "文件名或路径太长，无法写入“{name}”：请缩短文件名或移到较短的路径下",
+}
+
+
+def os_error_message(exc: OSError, name: str) -> str:
+    """An operating-system error while writing → one Chinese line saying what to do."""
+    text = _OS_MESSAGES.get(exc.errno or 0)
+    if text is None:
+        text = "无法写入“{name}”（" + (exc.strerror or type(exc).__name__) + "）：请关闭占用该文件的程序，或换一个文件夹后重试"
+    return text.format(name=name) + "（原文件未修改）"
+
+
+def is_read_only(path: Path) -> bool:
+    try:
+        return not (os.stat(path).st_mode & 0o222)
+    except OSError:
+        return False
+
+
+def _new_file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_HELD: set[str] = set()          # locks this process holds (re-entrant: recalc → write_atomically)
+LOCK_WAIT_SECONDS = 10.0
+LOCK_STALE_SECONDS = 600.0
+
+
+@contextmanager
+def file_lock(target: Path, wait: float | None = None):
+    """One perfeval at a time per workbook: a lock file ``.~perfeval-NAME.lock`` beside it,
+    created exclusively.  A second run waits up to ``wait`` seconds, then refuses.  A lock
+    left by a killed run is taken over after ``LOCK_STALE_SECONDS`` or when its process is gone."""
+    key = os.path.normcase(str(target))
+    if key in _HELD:
+        yield
+        return
+    lock = target.with_name(f".~perfeval-{target.name}.lock")
+    deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+            break
+        except FileExistsError:
+            if _stale(lock):
+                with suppress(OSError):
+                    os.unlink(lock)
+                continue
+            if time.monotonic() >= deadline:
+                raise WorkbookError(f"另一个 perfeval 正在处理“{target.name}”，请稍后再试（原文件未修改）") from None
+            time.sleep(0.1)
+        except OSError as exc:
+            raise WorkbookError(os_error_message(exc, target.name)) from None
+    _HELD.add(key)
+    try:
+        yield
+    finally:
+        _HELD.discard(key)
+        with suppress(OSError):
+            os.unlink(lock)
+
+
+def _stale(lock: Path) -> bool:
+    try:
+        if time.time() - os.stat(lock).st_mtime > LOCK_STALE_SECONDS:
+            return True
+        pid = int(lock.read_text() or "0")
+    except (OSError, ValueError):
+        return False
+    if pid <= 0 or pid == os.getpid() or os.name == "nt":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def resolve_target(target: Path) -> Path:
+    """A symbolic link is followed: the file it points at is the one rewritten."""
+    return Path(os.path.realpath(target))
+
+
+def write_atomically(target: Path, write: Callable[[str], None], *, force: bool = False) -> None:
     """Call ``write(tmp)`` for a temporary file beside ``target``, then move it over ``target``.
 
-    Refuses a file open in Excel; on any failure the target stays as it was and no
-    temporary file is left behind."""
+    Refuses a file open in Excel and (unless ``force``) a read-only file; follows a symbolic
+    link to its file.  Every operating-system failure becomes one Chinese line; on any
+    failure — or Ctrl-C — the target stays as it was and no temporary file is left behind.
+    A new file gets the normal mode (umask), an existing one keeps its mode."""
+    target = resolve_target(Path(target))
     check_not_open(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~perfeval-", suffix=target.suffix, dir=str(target.parent))
-    os.close(fd)
-    try:
-        write(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        if target.exists():
-            os.chmod(tmp, os.stat(target).st_mode & 0o777)
+    existed = target.exists()
+    if existed and is_read_only(target) and not force:
+        raise WorkbookError(f"“{target.name}”是只读文件，未修改：请取消文件的只读属性后重试（或加 --force）")
+    with file_lock(target):
+        tmp = None
         try:
-            os.replace(tmp, target)
-        except PermissionError:
-            raise FileLocked(f"无法写入“{target.name}”：文件可能正在被 Excel 或其他程序打开，请关闭后重试") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".~perfeval-", suffix=target.suffix, dir=str(target.parent))
+            os.close(fd)
+            write(tmp)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.chmod(tmp, (os.stat(target).st_mode & 0o777) if existed else _new_file_mode())
+            try:
+                os.replace(tmp, target)
+            except PermissionError:
+                raise FileLocked(f"无法写入“{target.name}”：文件可能正在被 Excel 或其他程序打开，请关闭后重试（原文件未修改）") from None
+        except OSError as exc:
+            raise WorkbookError(os_error_message(exc, target.name)) from None
+        finally:
+            if tmp and os.path.exists(tmp):
+                with suppress(OSError):
+                    os.unlink(tmp)
 
 
-def write_package(src_zip: zipfile.ZipFile, target: Path, parts: dict[str, bytes | None]) -> None:
+def write_package(src_zip: zipfile.ZipFile, target: Path, parts: dict[str, bytes | None], *, force: bool = False) -> None:
     """Copy ``src_zip`` to ``target`` with ``parts`` replaced (None: removed), atomically.
     Members not in ``parts`` are copied as their compressed bytes (see zipcopy)."""
     src = source_bytes(src_zip)
@@ -230,4 +339,4 @@ def write_package(src_zip: zipfile.ZipFile, target: Path, parts: dict[str, bytes
     def write(tmp: str) -> None:
         with open(tmp, "wb") as out:
             write_zip(out, src, src_zip.infolist(), parts)
-    write_atomically(target, write)
+    write_atomically(target, write, force=force)

@@ -22,7 +22,8 @@ from ..scoring.model import Loc
 from ..scoring.results import Result
 from ..scoring.rubric import Params
 from .package import Package, WorkbookError
-from .parts import SheetEditor, drop_part, force_full_calc, set_table_ref, write_atomically, write_package
+from .parts import (SheetEditor, drop_part, file_lock, force_full_calc, is_read_only, resolve_target, set_table_ref,
+                    write_atomically, write_package)
 
 
 @dataclass
@@ -94,9 +95,20 @@ def _style(block: R.Block, value: object, palette: dict[str, str | None]) -> str
     return None
 
 
-def recalc(path: str | Path, *, now: datetime | None = None, out: str | Path | None = None) -> Result:
-    """Score the workbook and write the results into it (or into ``out``)."""
+def recalc(path: str | Path, *, now: datetime | None = None, out: str | Path | None = None,
+           force: bool = False) -> Result:
+    """Score the workbook and write the results into it (or into ``out``).  ``force`` writes
+    a read-only file too.  The whole read-score-write holds the workbook's lock."""
     path = Path(path)
+    if out is None and not path.is_dir() and path.exists():
+        if is_read_only(path) and not force:
+            raise WorkbookError(f"“{path.name}”是只读文件，未修改：请取消文件的只读属性后重试（或加 --force）")
+        with file_lock(resolve_target(path)):
+            return _recalc(path, now, None, force)
+    return _recalc(path, now, out, force)
+
+
+def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: bool) -> Result:
     data = read_inputs(path)
     pkg = data.package
     missing = [s for s in (L.COVER_SHEET,) + L.OUTPUT_SHEETS if s not in pkg.sheets]
@@ -124,11 +136,11 @@ def recalc(path: str | Path, *, now: datetime | None = None, out: str | Path | N
     parts[pkg.workbook] = force_full_calc(pkg.read(pkg.workbook))
     if any(ed.removed_formula for ed in editors.values()) and pkg.has("xl/calcChain.xml"):
         drop_part(parts, pkg, "xl/calcChain.xml")   # Excel rebuilds it; a stale chain would need repair
-    write_package(pkg.zf, Path(out) if out else path, parts)
+    write_package(pkg.zf, Path(out) if out else path, parts, force=force)
     return result
 
 
-def new_template(path: str | Path, tables: dict[str, RawTable] | None = None) -> Path:
+def new_template(path: str | Path, tables: dict[str, RawTable] | None = None, *, force: bool = True) -> Path:
     """A macro-enabled template (.xlsm) with the 重新计算 button, optionally pre-filled.
     Written next to the target and moved over it, like every other write."""
     from .template import build
@@ -136,6 +148,8 @@ def new_template(path: str | Path, tables: dict[str, RawTable] | None = None) ->
     path = Path(path)
     if path.suffix.lower() != ".xlsm":
         raise WorkbookError(f"模板必须保存为 .xlsm（含“重新计算”按钮的宏）：{path.name}")
+    if not force and path.exists():
+        raise WorkbookError(f"“{path.name}”已存在，未覆盖（其中可能有已填写的数据）：请换一个文件名，或加 --force 覆盖")
     write_atomically(path, lambda tmp: build(tmp, tables, vba_project=build_vba_project(len(L.ALL_SHEETS)),
                                              button_macro=BUTTON_MACRO))
     return path
@@ -145,16 +159,20 @@ SAMPLE_FILES = {"红旗镇2023": "红旗镇2023自评.xlsm", "五渡镇2023": "�
 BLANK_FILE = "部门整体绩效自评模板.xlsm"
 
 
-def write_samples(directory: Path, *, blank: bool = False) -> list[Path]:
-    """Write the bundled sample workbooks (filled, not yet calculated) into ``directory``."""
+def write_samples(directory: Path, *, blank: bool = False, force: bool = True) -> list[Path]:
+    """Write the bundled sample workbooks (filled, not yet calculated) into ``directory``.
+    With ``force=False`` an existing file is refused before anything is written."""
     from ..samples import SAMPLES
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = []
-    if blank:
-        paths.append(new_template(directory / BLANK_FILE))
-    for key, make in SAMPLES.items():
-        paths.append(new_template(directory / SAMPLE_FILES[key], make()))
-    return paths
+    targets = ([(directory / BLANK_FILE, None)] if blank else []) + \
+        [(directory / SAMPLE_FILES[key], make) for key, make in SAMPLES.items()]
+    existing = [p.name for p, _ in targets if p.exists()]
+    if existing and not force:
+        raise WorkbookError(f"{'、'.join(existing)} 已存在于“{directory}”，未覆盖：请换一个文件夹，或加 --force 覆盖")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkbookError(f"无法创建文件夹“{directory}”（{exc.strerror or exc}）：请换一个文件夹") from None
+    return [new_template(p, make() if make else None) for p, make in targets]
 
 
 def write_values(path: str | Path, sheet: str, cells: dict[tuple[int, int], object], out: str | Path | None = None) -> None:
