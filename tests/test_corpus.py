@@ -57,7 +57,7 @@ def _crcs(path: Path) -> dict[str, tuple[int, int]]:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="resource limits are POSIX")
 @pytest.mark.parametrize("name", [
-    "entity_expansion_shared_strings", "undefined_entity", "external_entity_in_input_sheet", "malformed_table_ref",
+    "entity_expansion_shared_strings", "entity_expansion_utf16", "utf16_shared_strings", "undefined_entity", "external_entity_in_input_sheet", "malformed_table_ref",
     "table_ref_not_an_address", "header_row_count_text", "bomb_in_input_sheet", "bomb_in_shared_strings",
     "bomb_in_output_sheet", "bomb_in_foreign_part", "huge_non_workbook", "duplicate_member", "shuffled_members",
     "formula_in_sheet_name", *[f"truncated_{f}" for f in (0.05, 0.3, 0.6, 0.9, 0.999)],

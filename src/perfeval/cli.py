@@ -124,11 +124,38 @@ def recalc(book, force):
 
 
 @main.command()
-@click.argument("book")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（不修改文件）")
+@click.argument("books", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（不修改文件）；多个文件时每行一个")
 @_guarded
-def score(book, as_json):
-    """计算 BOOK 并打印结果，不写入任何文件。"""
+def score(books, as_json):
+    """计算 BOOK 并打印结果，不写入任何文件。可一次给出多个文件（同一进程内计算）。"""
+    if len(books) == 1:
+        return _score_one(books[0], as_json)
+    from .summary.collect import score_one
+    scored = 0
+    for book in books:
+        record = score_one(Path(book))
+        scored += record.ok
+        if as_json:
+            _say(json.dumps({"file": book, **_record_json(record)}, ensure_ascii=False))
+        elif record.ok:
+            _say(f"{book}：{record.unit} {record.year}年 总分{record.total}/{record.max_total}（{record.grade}）"
+                 f"{'' if record.complete else f'，未完成（{record.incomplete}项未填写）'}")
+        else:
+            _say(f"{book}：错误：{record.error}", err=True)
+    if not scored:
+        sys.exit(EXIT_UNREADABLE)
+
+
+def _record_json(record) -> dict:
+    if not record.ok:
+        return {"error": record.error}
+    return {"unit": record.unit, "year": record.year, "rubric": record.rubric, "total": float(record.total),
+            "max_total": float(record.max_total), "grade": record.grade, "complete": record.complete,
+            "lines": {k: float(v) for k, v in record.lines.items()}, "errors": record.errors, "warnings": record.warnings}
+
+
+def _score_one(book, as_json):
     from .xlsx.workbook import score_workbook
     result, data = score_workbook(book)
     if as_json:
@@ -142,6 +169,34 @@ def score(book, as_json):
             _say(f"       {r.text}")
     counts = result.counts()
     _say(f"校验：错误{counts['error']}个，警告{counts['warning']}个，提示{counts['info']}个")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", default="汇总.xlsx", show_default=True, help="汇总工作簿")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认：CPU 核数）")
+@click.option("--db", type=str, default=None, help="历史数据库（SQLite），用于同比")
+@click.option("--year", type=int, default=None, help="汇总的评价年度（默认：多数工作簿的年度）")
+@_guarded
+def summary(paths, output, jobs, db, year):
+    """汇总 PATHS（工作簿或文件夹）下所有单位的自评结果，写入 汇总.xlsx。"""
+    from .summary import run
+    files_done = []
+    bar = None
+    if sys.stdout.isatty():
+        from .summary.collect import find_workbooks
+        bar = click.progressbar(length=len(find_workbooks(paths)[0]), label="计算中")
+        bar.__enter__()
+    try:
+        result = run(paths, output, jobs=jobs, db=db, year=year,
+                     progress=(lambda r: bar.update(1)) if bar else files_done.append)
+    finally:
+        if bar:
+            bar.__exit__(None, None, None)
+    if not result.scored:
+        _say(f"错误：没有可以计算的工作簿（{len(result.unreadable)}个文件无法读取）", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    _say(f"已汇总{len(result.scored)}个单位（{result.year}年），{len(result.unreadable)}个文件无法使用：{output}")
 
 
 @main.command("setup-excel")

@@ -96,6 +96,12 @@ def generate(folder: Path) -> list[Case]:
     laughs = f'<?xml version="1.0"?><!DOCTYPE sst [{entities}]>'.encode()
     add("entity_expansion_shared_strings", _replace(folder / "entities.xlsm", {
         "xl/sharedStrings.xml": laughs + shared[shared.index(b"<sst"):].replace(b"<t>", b"<t>&lol9;", 1)}), (2,))
+    utf16 = (laughs + shared[shared.index(b"<sst"):].replace(b"<t>", b"<t>&lol9;", 1)).decode("utf-8")
+    utf16 = utf16.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
+    add("entity_expansion_utf16", _replace(folder / "entities_utf16.xlsm", {
+        "xl/sharedStrings.xml": utf16.encode("utf-16")}), (2,))
+    plain16 = shared.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+    add("utf16_shared_strings", _replace(folder / "utf16.xlsm", {"xl/sharedStrings.xml": plain16.encode("utf-16")}), (0,))
     add("undefined_entity", _replace(folder / "undefined_entity.xlsm", {
         "xl/sharedStrings.xml": shared.replace(b"<t>", b"<t>&nope;", 1)}), (2,))
     input_sheet = _part_of_sheet("收支情况")

@@ -43,8 +43,30 @@ class WorkbookError(Exception):
     """The file cannot be used as a perfeval workbook (message in Chinese, one line)."""
 
 
+def _plain_utf8_without_dtd(data: bytes) -> bool:
+    """True when ``data`` is UTF-8 XML with no DTD: then no entity can be declared and the C
+    parser is as safe as defusedxml (an undefined entity is still an error).  UTF-8 cannot hide
+    "<!DOCTYPE"/"<!ENTITY" from a byte search; any other encoding takes defusedxml's path."""
+    head = data[:200]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00", b"<\x00")):
+        return False
+    if head.startswith(b"<?xml"):
+        decl = head[: head.find(b"?>") + 2].lower()
+        if b"encoding" in decl and not any(e in decl for e in (b'"utf-8"', b"'utf-8'", b'"utf8"', b"'utf8'")):
+            return False
+    return b"<!DOCTYPE" not in data and b"<!ENTITY" not in data
+
+
 def _iterparse(data: bytes, events=("end",)):
+    if _plain_utf8_without_dtd(data):
+        return ET.iterparse(io.BytesIO(data), events=events)
     return _safe_iterparse(io.BytesIO(data), events=events, forbid_dtd=True)
+
+
+def _fromstring(data: bytes) -> ET.Element:
+    if _plain_utf8_without_dtd(data):
+        return ET.fromstring(data)
+    return _safe_fromstring(data, forbid_dtd=True)
 
 
 @dataclass
@@ -122,7 +144,7 @@ class Package:
     def _xml(self, part: str) -> ET.Element:
         data = self.read(part)
         try:
-            return _safe_fromstring(data, forbid_dtd=True)
+            return _fromstring(data)
         except _XML_ERRORS:
             raise WorkbookError(f"工作簿部件 {part} 不是有效的 XML（或含有不允许的 DTD/实体），文件可能已损坏") from None
 

@@ -1,0 +1,90 @@
+"""The county roll-up: score every department's workbook and summarise them (pandas).
+
+``frame(paths)`` is the public entry for analysts: one row per scored workbook (单位, 年度,
+文件, 总分, 等级, complete, each line's score, error and warning counts).  ``run`` is what
+``perfeval summary`` does: score (in parallel), keep history in SQLite, write 汇总.xlsx.
+pandas is needed only here (``pip install perfeval[county]``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .collect import Record, find_workbooks, score_many
+
+__all__ = ["frame", "run", "Summary"]
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError:
+        from ..xlsx.package import WorkbookError
+        raise WorkbookError("汇总功能需要 pandas：请运行 pip install \"perfeval[county]\"") from None
+    return pandas
+
+
+def records_frame(records: Iterable[Record]):
+    pd = _pandas()
+    rows = []
+    for r in records:
+        if not r.ok:
+            continue
+        row = {"单位": r.unit, "年度": r.year, "文件": Path(r.file).name, "总分": float(r.total),
+               "满分": float(r.max_total), "等级": r.grade, "complete": r.complete, "未填写项数": r.incomplete,
+               "评分标准": r.rubric, "错误": r.errors, "警告": r.warnings}
+        row.update({name: float(score) for name, score in r.lines.items()})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def frame(paths: Iterable[str | Path], jobs: int | None = 1):
+    """One row per scored workbook under ``paths`` (files or folders).  Unusable files are left out."""
+    files, _ = find_workbooks(paths)
+    return records_frame(score_many(files, jobs))
+
+
+@dataclass
+class Summary:
+    records: list[Record]
+    unreadable: list[tuple[str, str]]                     # (file, Chinese reason)
+    other_years: list[Record] = field(default_factory=list)
+    year: int | None = None
+    previous: dict[str, dict] | None = None              # last year's results by unit (from --db)
+
+    @property
+    def scored(self) -> list[Record]:
+        return [r for r in self.records if r.ok]
+
+
+def run(paths: Iterable[str | Path], output: str | Path, *, jobs: int | None = None, db: str | Path | None = None,
+        year: int | None = None, progress: Callable[[Record], None] | None = None) -> Summary:
+    """Score every workbook under ``paths`` and write the roll-up workbook ``output``."""
+    from collections import Counter
+
+    from .report import write_summary
+    _pandas()
+    files, missing = find_workbooks(paths)
+    records = list(score_many(files, jobs, progress))
+    unreadable = missing + [(r.file, r.error) for r in records if not r.ok]
+    scored = [r for r in records if r.ok]
+    if year is None and scored:
+        years = Counter(r.year for r in scored if r.year)
+        year = years.most_common(1)[0][0] if years else None
+    other = [r for r in scored if year is not None and r.year != year]
+    for r in other:
+        unreadable.append((r.file, f"评价年度为{r.year or '（未填写）'}，不是{year}年，未参加本次汇总"))
+    summary = Summary([r for r in records if not r.ok or r not in other], unreadable, other, year)
+    if db is not None:
+        from . import history
+        connection = history.connect(db)
+        try:
+            history.upsert(connection, summary.scored)
+            if year is not None:
+                summary.previous = history.year_results(connection, year - 1)
+        finally:
+            connection.close()
+    if summary.scored:
+        write_summary(summary, Path(output))
+    return summary

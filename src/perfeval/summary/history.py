@@ -1,0 +1,62 @@
+"""The county's history of results in SQLite (standard library): one table, a schema version.
+
+Each scored workbook is upserted by the hash of its file, so running the same folder twice
+changes nothing.  ``PRAGMA user_version`` is the schema version; ``migrate`` brings an older
+database up to date (version 1 had no completeness column).
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from .collect import Record
+
+SCHEMA_VERSION = 2
+_V1 = """CREATE TABLE IF NOT EXISTS results (
+    file_hash TEXT PRIMARY KEY, unit TEXT NOT NULL, year INTEGER, file TEXT NOT NULL,
+    rubric TEXT, total TEXT, max_total TEXT, grade TEXT, lines TEXT NOT NULL, scored_at TEXT NOT NULL)"""
+_MIGRATIONS = {
+    1: [_V1, "CREATE INDEX IF NOT EXISTS results_unit_year ON results(unit, year)"],
+    2: ["ALTER TABLE results ADD COLUMN complete INTEGER NOT NULL DEFAULT 1"],
+}
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    db = sqlite3.connect(str(path))
+    migrate(db)
+    return db
+
+
+def migrate(db: sqlite3.Connection, to: int = SCHEMA_VERSION) -> int:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for step in range(version + 1, to + 1):
+        with db:
+            for sql in _MIGRATIONS[step]:
+                db.execute(sql)
+            db.execute(f"PRAGMA user_version = {step}")
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def upsert(db: sqlite3.Connection, records: list[Record], now: datetime | None = None) -> int:
+    stamp = (now or datetime.now()).isoformat(timespec="seconds")
+    rows = [(r.sha256, r.unit, r.year, Path(r.file).name, r.rubric, r.total, r.max_total, r.grade,
+             json.dumps(r.lines, ensure_ascii=False), stamp, int(r.complete)) for r in records if r.ok and r.sha256]
+    with db:
+        db.executemany("""INSERT INTO results (file_hash, unit, year, file, rubric, total, max_total, grade, lines,
+                          scored_at, complete) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                          ON CONFLICT(file_hash) DO UPDATE SET unit=excluded.unit, year=excluded.year,
+                          file=excluded.file, rubric=excluded.rubric, total=excluded.total,
+                          max_total=excluded.max_total, grade=excluded.grade, lines=excluded.lines,
+                          complete=excluded.complete""", rows)
+    return len(rows)
+
+
+def year_results(db: sqlite3.Connection, year: int) -> dict[str, dict]:
+    """unit → its latest result of ``year`` (total and line scores)."""
+    out: dict[str, dict] = {}
+    for unit, total, lines in db.execute(
+            "SELECT unit, total, lines FROM results WHERE year = ? ORDER BY scored_at, rowid", (year,)):
+        out[unit] = {"total": total, "lines": json.loads(lines)}
+    return out

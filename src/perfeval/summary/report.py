@@ -1,0 +1,153 @@
+"""汇总.xlsx: the county's roll-up workbook (XlsxWriter), built from pandas frames.
+
+Sheets: 排名 (ranked, grade coloured, printable), 等级分布 (with a native chart), 失分分析
+(which lines cost the county most), 校验问题 (findings per unit), 无法读取 (every file that
+could not be used, with its reason), 重复 (the same 单位 and 年度 more than once) and, with a
+history database, 同比 (this year against last year).  Plain values only: no links, no macros.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import Summary, _pandas, records_frame
+
+GRADES = ("优", "良", "中", "差")
+GRADE_COLOURS = {"优": "#C6EFCE", "良": "#DDEBF7", "中": "#FFEB9C", "差": "#FFC7CE"}
+
+
+def ranking(summary: Summary):
+    df = records_frame(summary.scored)
+    df = df.sort_values(["总分", "单位"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    df.insert(0, "名次", df["总分"].rank(method="min", ascending=False).astype(int))
+    df["完成情况"] = ["已完成" if c else f"未完成（{n}项未填写）" for c, n in zip(df["complete"], df["未填写项数"])]
+    return df[["名次", "单位", "年度", "总分", "满分", "等级", "完成情况", "错误", "警告", "评分标准", "文件"]]
+
+
+def grade_distribution(summary: Summary):
+    pd = _pandas()
+    counts = pd.Series([r.grade for r in summary.scored]).value_counts()
+    return pd.DataFrame({"等级": list(GRADES), "单位数": [int(counts.get(g, 0)) for g in GRADES]})
+
+
+def losses(summary: Summary):
+    """Per line: how many units lost points, the average loss among them, total points lost."""
+    pd = _pandas()
+    rows = {}
+    for r in summary.scored:
+        for name, score in r.lines.items():
+            lost = float(r.maxima[name]) - float(score)
+            entry = rows.setdefault(name, {"评分项": name, "扣分单位数": 0, "合计失分": 0.0, "未填写单位数": 0,
+                                           "输入错误单位数": 0})
+            if r.statuses[name] == "deducted":
+                entry["扣分单位数"] += 1
+                entry["合计失分"] += lost
+            elif r.statuses[name] == "incomplete":
+                entry["未填写单位数"] += 1
+            elif r.statuses[name] == "error":
+                entry["输入错误单位数"] += 1
+    df = pd.DataFrame(list(rows.values()))
+    df["平均扣分"] = [round(t / n, 2) if n else 0.0 for t, n in zip(df["合计失分"], df["扣分单位数"])]
+    df["合计失分"] = df["合计失分"].round(2)
+    df = df.sort_values(["合计失分", "扣分单位数"], ascending=False, kind="mergesort")
+    return df[["评分项", "扣分单位数", "平均扣分", "合计失分", "未填写单位数", "输入错误单位数"]]
+
+
+def findings(summary: Summary):
+    pd = _pandas()
+    level = {"error": "错误", "warning": "警告"}
+    rows = [{"单位": r.unit, "文件": Path(r.file).name, "级别": level[s], "工作表": sheet, "单元格": cell, "说明": msg}
+            for r in sorted(summary.scored, key=lambda r: r.unit) for s, sheet, cell, msg in r.findings]
+    return pd.DataFrame(rows, columns=["单位", "文件", "级别", "工作表", "单元格", "说明"])
+
+
+def unreadable(summary: Summary):
+    pd = _pandas()
+    return pd.DataFrame([{"文件": f, "原因": why} for f, why in summary.unreadable], columns=["文件", "原因"])
+
+
+def duplicates(summary: Summary):
+    pd = _pandas()
+    groups: dict[tuple, list[str]] = {}
+    for r in summary.scored:
+        groups.setdefault((r.unit, r.year), []).append(Path(r.file).name)
+    rows = [{"单位": u, "年度": y, "份数": len(files), "文件": "；".join(files)}
+            for (u, y), files in sorted(groups.items(), key=lambda kv: str(kv[0])) if len(files) > 1]
+    return pd.DataFrame(rows, columns=["单位", "年度", "份数", "文件"])
+
+
+def year_on_year(summary: Summary):
+    pd = _pandas()
+    rows = []
+    for r in sorted(summary.scored, key=lambda r: r.unit):
+        last = (summary.previous or {}).get(r.unit)
+        row = {"单位": r.unit, f"{summary.year}年总分": float(r.total),
+               f"{(summary.year or 0) - 1}年总分": float(last["total"]) if last else None}
+        row["变化"] = round(row[f"{summary.year}年总分"] - row[f"{(summary.year or 0) - 1}年总分"], 2) if last else None
+        for name, score in r.lines.items():
+            before = last["lines"].get(name) if last else None
+            row[f"{name}变化"] = round(float(score) - float(before), 2) if before is not None else None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def write_summary(summary: Summary, output: Path) -> None:
+    from ..xlsx.parts import write_atomically
+    sheets = [("排名", ranking(summary)), ("等级分布", grade_distribution(summary)), ("失分分析", losses(summary)),
+              ("校验问题", findings(summary)), ("无法读取", unreadable(summary)), ("重复", duplicates(summary))]
+    if summary.previous is not None:
+        sheets.append(("同比", year_on_year(summary)))
+    write_atomically(output, lambda tmp: _write(tmp, summary, sheets))
+
+
+def _write(path: str, summary: Summary, sheets) -> None:
+    import xlsxwriter
+    wb = xlsxwriter.Workbook(path, {"nan_inf_to_errors": True})
+    base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1, "border_color": "#A6A6A6"}
+    head = wb.add_format(dict(base, bold=True, bg_color="#D9E1F2", text_wrap=True, align="center"))
+    cell = wb.add_format(dict(base, text_wrap=True))
+    title = wb.add_format({"font_name": "宋体", "bold": True, "font_size": 14})
+    grade_formats = {g: wb.add_format({"bg_color": c}) for g, c in GRADE_COLOURS.items()}
+    for name, df in sheets:
+        ws = wb.add_worksheet(name)
+        year = f"{summary.year}年" if summary.year else ""
+        ws.write_string(0, 0, f"{year}部门整体支出绩效自评汇总 — {name}", title)
+        columns = list(df.columns)
+        for j, col in enumerate(columns):
+            ws.write_string(2, j, str(col), head)
+            width = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)]) if len(df) else len(str(col))
+            ws.set_column(j, j, min(60, max(8, width * 1.6)))
+        for i, row in enumerate(df.itertuples(index=False), start=3):
+            for j, value in enumerate(row):
+                if value is None or (isinstance(value, float) and value != value):
+                    ws.write_blank(i, j, None, cell)
+                elif isinstance(value, bool):
+                    ws.write_string(i, j, "是" if value else "否", cell)
+                elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                    ws.write_number(i, j, float(value), cell)
+                else:
+                    ws.write_string(i, j, str(value), cell)      # plain text: never a formula
+        if not len(df):
+            ws.write_string(3, 0, "无", cell)
+        ws.freeze_panes(3, 0)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(2)
+        if name == "排名" and len(df):
+            g = columns.index("等级")
+            for grade, fmt in grade_formats.items():
+                ws.conditional_format(3, g, 2 + len(df), g, {"type": "cell", "criteria": "==",
+                                                             "value": f'"{grade}"', "format": fmt})
+        if name == "等级分布":
+            chart = wb.add_chart({"type": "column"})
+            chart.add_series({"name": "单位数", "categories": [name, 3, 0, 3 + len(GRADES) - 1, 0],
+                              "values": [name, 3, 1, 3 + len(GRADES) - 1, 1], "data_labels": {"value": True},
+                              "points": [{"fill": {"color": GRADE_COLOURS[g]}, "border": {"color": "#595959"}}
+                                         for g in GRADES]})
+            chart.set_title({"name": "等级分布", "name_font": {"name": "宋体"}})
+            chart.set_legend({"none": True})
+            top = int(df["单位数"].max()) if len(df) else 0
+            chart.set_y_axis({"name": "单位数", "min": 0, "major_gridlines": {"visible": True},
+                              **({"major_unit": 1} if top <= 10 else {})})
+            ws.insert_chart(2, 3, chart, {"x_scale": 1.2, "y_scale": 1.2})
+    wb.close()
