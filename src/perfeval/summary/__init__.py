@@ -63,10 +63,19 @@ def run(paths: Iterable[str | Path], output: str | Path, *, jobs: int | None = N
     """Score every workbook under ``paths`` and write the roll-up workbook ``output``."""
     from collections import Counter
 
-    from .report import write_summary
-    _pandas()
+    import importlib.util
+    import threading
+    if importlib.util.find_spec("pandas") is None:
+        _pandas()                                    # the Chinese message
     files, missing = find_workbooks(paths)
-    records = list(score_many(files, jobs, progress))
+    scoring = score_many(files, jobs, progress)
+    records = [r for r in [next(scoring, None)] if r is not None]
+    # Once the workers are running, load pandas in the background instead of after scoring.
+    loader = threading.Thread(target=_pandas, daemon=True)
+    loader.start()
+    records += list(scoring)
+    loader.join()
+    from .report import write_summary
     unreadable = missing + [(r.file, r.error) for r in records if not r.ok]
     scored = [r for r in records if r.ok]
     if year is None and scored:
