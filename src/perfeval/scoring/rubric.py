@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import NamedTuple
 
 from .. import layout as L
@@ -93,7 +93,7 @@ class Params:
 
 
 def _load_json(rubric_id: str) -> dict:
-    path = resources.files("perfeval.scoring").joinpath("rubrics", f"{rubric_id}.json")
+    path = Path(__file__).with_name("rubrics") / f"{rubric_id}.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 

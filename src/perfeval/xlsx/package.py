@@ -228,41 +228,59 @@ class Package:
                         self._formats[i] = kind
         return self._formats
 
-    def cells(self, sheet: str, rows: tuple[int, int] | None = None) -> dict[tuple[int, int], object]:
+    def cells(self, sheet: str, rows: tuple[int, int] | None = None, sink=None) -> dict[tuple[int, int], object]:
         """Typed cell values of a sheet ((row, col) 0-based), optionally only rows first..last.
 
         A ``<row>`` or ``<c>`` without its ``r`` attribute takes the position after the
-        previous one, as Excel reads it."""
+        previous one, as Excel reads it.  With ``sink`` each cell is handed to ``sink(row, col,
+        value)`` instead of being kept (large tables without a dict of every cell)."""
         part = self.sheets[sheet]
         shared, formats = self.shared_strings(), self.cell_formats()
         out: dict[tuple[int, int], object] = {}
-        row_i, col_i = -1, -1
+        row_tag, cell_tag = f"{_M}row", f"{_M}c"
+        row_i = -1
         try:
-            for event, el in _iterparse(self.read(part), events=("start", "end")):
-                if event == "start":
-                    if el.tag == f"{_M}row":
-                        row_i = _int(el.get("r"), row_i + 2) - 1
-                        col_i = -1
+            for _, el in _iterparse(self.read(part)):        # end events; a row's cells are read with it
+                if el.tag != row_tag:
                     continue
-                if el.tag != f"{_M}c":
-                    if el.tag == f"{_M}row":
-                        el.clear()
+                row_i = _int(el.get("r"), row_i + 2) - 1
+                if rows and not (rows[0] <= row_i <= rows[1]):
+                    el.clear()
                     continue
-                ref = el.get("r")
-                if ref is None:
-                    r, c = row_i, col_i + 1
-                else:
-                    try:
-                        r, c = parse_ref(ref)
-                    except BadAddress:
-                        raise WorkbookError(f"工作表“{sheet}”中有无法识别的单元格地址 {ref}") from None
-                col_i = c
-                if rows and not (rows[0] <= r <= rows[1]):
-                    continue
-                out[(r, c)] = _cell_value(el, shared, formats)
+                col_i = -1
+                for c in el:
+                    if c.tag != cell_tag:
+                        continue
+                    ref = c.get("r")
+                    r, col = (row_i, col_i + 1) if ref is None else _position(ref, sheet)
+                    col_i = col
+                    if not rows or rows[0] <= r <= rows[1]:
+                        if sink is None:
+                            out[(r, col)] = _cell_value(c, shared, formats)
+                        else:
+                            sink(r, col, _cell_value(c, shared, formats))
+                el.clear()
         except _XML_ERRORS:
             raise WorkbookError(f"工作表“{sheet}”的内容不是有效的 XML（或含有不允许的 DTD/实体），文件可能已损坏") from None
         return out
+
+
+_COLUMNS: dict[str, int] = {}
+
+
+def _position(ref: str, sheet: str) -> tuple[int, int]:
+    """"B7" → (6, 1): column letters looked up in a cache (a sheet repeats the same few)."""
+    digits = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    letters = ref[: len(ref) - len(digits)]
+    col = _COLUMNS.get(letters)
+    if col is None or not digits.isdigit():
+        try:
+            r, col = parse_ref(ref)
+        except BadAddress:
+            raise WorkbookError(f"工作表“{sheet}”中有无法识别的单元格地址 {ref}") from None
+        _COLUMNS[letters] = col
+        return r, col
+    return int(digits) - 1, col
 
 
 def _int(text: str | None, default: int) -> int:

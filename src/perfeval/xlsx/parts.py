@@ -18,7 +18,6 @@ from contextlib import contextmanager, suppress
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
-from xml.sax.saxutils import escape
 
 from ..locate import cell_name, parse_ref
 from ..render import Formula, Styled
@@ -98,19 +97,36 @@ class SheetEditor:
                 entry[3] = True
 
     def serialize(self) -> bytes:
-        parts = []
+        return b"".join(self.chunks())
+
+    def chunks(self, size: int = 1 << 16):
+        """The part as UTF-8 chunks of about ``size`` bytes — a large sheet is streamed into
+        the zip instead of being joined in memory."""
+        start, end = self.span
+        pending, length = [self.text[:start], "<sheetData>"], 0
         for number in sorted(self.rows):
             xml, attrs, cells, dirty = self.rows[number]
-            if not dirty:
-                parts.append(xml)
-                continue
-            attrs = {k: v for k, v in attrs.items() if k != "spans"}
-            attrs["r"] = str(number)
-            head = "<row " + " ".join(f'{k}="{v}"' for k, v in attrs.items())
-            body = "".join(cells[c] for c in sorted(cells))
-            parts.append(head + (">" + body + "</row>" if body else "/>"))
-        start, end = self.span
-        return (self.text[:start] + "<sheetData>" + "".join(parts) + "</sheetData>" + self.text[end:]).encode("utf-8")
+            if dirty:
+                attrs = {k: v for k, v in attrs.items() if k != "spans"}
+                attrs["r"] = str(number)
+                head = "<row " + " ".join(f'{k}="{v}"' for k, v in attrs.items())
+                body = "".join(cells[c] for c in sorted(cells))
+                xml = head + (">" + body + "</row>" if body else "/>")
+            pending.append(xml)
+            length += len(xml)
+            if length >= size:
+                yield "".join(pending).encode("utf-8")
+                pending, length = [], 0
+        pending += ["</sheetData>", self.text[end:]]
+        yield "".join(pending).encode("utf-8")
+
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def escape(text: str) -> str:
+    """XML text escaping (what xml.sax.saxutils.escape does, without importing urllib)."""
+    return text.translate(_ESCAPES)
 
 
 def clean_text(text: str) -> str:

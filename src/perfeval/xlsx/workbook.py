@@ -52,12 +52,19 @@ def read_inputs(path: str | Path) -> WorkbookInputs:
     for sheet, tables in by_sheet.items():
         first = min(t.body[0] for t in tables)
         last = max(t.body[1] for t in tables)
-        cells = pkg.cells(sheet, (first, last))
+        grids = []
         for t in tables:
-            r1, c1, r2, c2 = t.bounds
+            _, c1, _, c2 = t.bounds
             b1, b2 = t.body
-            rows = [[cells.get((r, c)) for c in range(c1, c2 + 1)] for r in range(b1, b2 + 1)]
+            rows = [[None] * (c2 - c1 + 1) for _ in range(max(0, b2 - b1 + 1))]
             data.tables[t.name] = RawTable(t.name, list(t.headers), rows)
+            grids.append((b1, b2, c1, c2, rows))
+
+        def place(r: int, c: int, value: object, grids=grids) -> None:
+            for b1, b2, c1, c2, rows in grids:
+                if b1 <= r <= b2 and c1 <= c <= c2:
+                    rows[r - b1][c - c1] = value
+        pkg.cells(sheet, (first, last), sink=place)
     return data
 
 
@@ -126,7 +133,7 @@ def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: boo
         for i, row in enumerate(block.rows):
             for j, value in enumerate(row):
                 ed.set(block.top + i, block.left + j, value, _style(block, value, palette))
-    parts: dict[str, bytes | None] = {pkg.sheets[s]: ed.serialize() for s, ed in editors.items()}
+    parts: dict[str, object] = {pkg.sheets[s]: ed.chunks() for s, ed in editors.items()}
     findings_table = pkg.tables.get(L.FINDINGS.name.lower())
     if findings_table is not None:
         r1, c1, _, c2 = findings_table.bounds

@@ -13,7 +13,7 @@ import io
 import struct
 import zipfile
 import zlib
-from typing import BinaryIO
+from typing import BinaryIO, Iterable
 
 from .package import WorkbookError
 
@@ -51,14 +51,48 @@ def _dos_time(info: zipfile.ZipInfo) -> tuple[int, int]:
     return (h << 11) | (mi << 5) | (s // 2), ((max(y, 1980) - 1980) << 9) | (mo << 5) | d
 
 
-def write_zip(out: BinaryIO, src: bytes, infos: list[zipfile.ZipInfo], replaced: dict[str, bytes | None]) -> None:
+def _stream(out: BinaryIO, info: zipfile.ZipInfo, chunks: Iterable[bytes], offset: int) -> tuple[bytes, int]:
+    """A member from an iterable of chunks, deflated as it comes; sizes and CRC follow the data
+    in a data descriptor (general-purpose flag bit 3).  Returns its central-directory entry and
+    the bytes written."""
+    name = info.filename.encode("utf-8")
+    flags = 0x08 | (_UTF8 if not info.filename.isascii() else 0)
+    time, date = _dos_time(info)
+    header = struct.pack("<IHHHHHIIIHH", _LOCAL, 20, flags, zipfile.ZIP_DEFLATED, time, date, 0, 0, 0, len(name), 0)
+    out.write(header)
+    out.write(name)
+    packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    crc = size = packed = 0
+    for chunk in chunks:
+        crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+        body = packer.compress(chunk)
+        out.write(body)
+        packed += len(body)
+    body = packer.flush()
+    out.write(body)
+    packed += len(body)
+    if max(size, packed, offset) > _LIMIT:
+        raise WorkbookError("工作簿过大（超过 4 GB），不是部门整体绩效自评工作簿")
+    out.write(struct.pack("<IIII", 0x08074B50, crc, packed, size))
+    entry = struct.pack("<IHHHHHHIIIHHHHHII", _CENTRAL, 20, 20, flags, zipfile.ZIP_DEFLATED, time, date, crc,
+                        packed, size, len(name), 0, 0, 0, 0, info.external_attr & _LIMIT, offset) + name
+    return entry, len(header) + len(name) + packed + 16
+
+
+def write_zip(out: BinaryIO, src: bytes, infos: list[zipfile.ZipInfo],
+              replaced: dict[str, bytes | Iterable[bytes] | None]) -> None:
     """Write the members of ``infos`` in order to ``out``: ``replaced`` ones with their new
-    bytes (None: left out), all others copied raw from ``src``."""
+    bytes (or an iterable of chunks, streamed; None: left out), all others copied raw from ``src``."""
     central, offset = [], 0
     for info in infos:
         if info.filename in replaced:
             data = replaced[info.filename]
             if data is None:
+                continue
+            if not isinstance(data, (bytes, bytearray)):
+                entry, written = _stream(out, info, data, offset)
+                central.append(entry)
+                offset += written
                 continue
             crc, size = zlib.crc32(data), len(data)
             if info.compress_type == zipfile.ZIP_STORED:
