@@ -7,6 +7,7 @@ pandas is needed only here (``pip install perfeval[county]``).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -70,11 +71,14 @@ def run(paths: Iterable[str | Path], output: str | Path, *, jobs: int | None = N
     files, missing = find_workbooks(paths)
     scoring = score_many(files, jobs, progress)
     records = [r for r in [next(scoring, None)] if r is not None]
-    # Once the workers are running, load pandas in the background instead of after scoring.
-    loader = threading.Thread(target=_pandas, daemon=True)
-    loader.start()
+    # Once worker processes run, load pandas in the background instead of after scoring (in a
+    # single process it would only compete with scoring for the interpreter).
+    loader = threading.Thread(target=_pandas, daemon=True) if (jobs or os.cpu_count() or 1) > 1 else None
+    if loader:
+        loader.start()
     records += list(scoring)
-    loader.join()
+    if loader:
+        loader.join()
     from .report import write_summary
     unreadable = missing + [(r.file, r.error) for r in records if not r.ok]
     scored = [r for r in records if r.ok]
