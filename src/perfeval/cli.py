@@ -200,6 +200,7 @@ def summary(paths, output, jobs, db, year):
 
 
 @main.command("setup-excel")
+@_guarded
 def setup_excel():
     """在本机设置 Excel 按钮使用的 Python（Windows）。"""
     from .excel.setup import NotSupported, configure
