@@ -97,6 +97,7 @@ class FakeBook:
                     if c.has_style and c.number_format != "General":
                         sheet.formats[(c.row, c.column)] = c.number_format
             sheet.merged = [tuple(m.bounds) for m in ws.merged_cells.ranges]   # (min_col, min_row, max_col, max_row)
+            sheet.protected = bool(ws.protection.sheet)                        # as saved (output sheets are)
             for table in ws.tables.values():
                 sheet._tables.append(FakeTable(sheet, table.displayName, table.ref,
                                                table.headerRowCount if table.headerRowCount is not None else 1,
@@ -123,6 +124,30 @@ class _Collection(list):
 class FakeApp:
     def __init__(self, book):
         self.book, self.alerts = book, []
+        self._screen_updating, self._calculation = True, "automatic"
+        self.history: list[tuple[str, object]] = []
+
+    @property
+    def screen_updating(self):
+        self.book.record("app.screen_updating.get")
+        return self._screen_updating
+
+    @screen_updating.setter
+    def screen_updating(self, value):
+        self.book.record("app.screen_updating.set")
+        self.history.append(("screen_updating", value))
+        self._screen_updating = value
+
+    @property
+    def calculation(self):
+        self.book.record("app.calculation.get")
+        return self._calculation
+
+    @calculation.setter
+    def calculation(self, value):
+        self.book.record("app.calculation.set")
+        self.history.append(("calculation", value))
+        self._calculation = value
 
     def alert(self, prompt, title="", **kwargs):
         self.book.record("app.alert")
@@ -133,8 +158,15 @@ class FakeApi:
     def __init__(self, sheet):
         self.sheet = sheet
 
-    def Unprotect(self):
+    @property
+    def ProtectContents(self):          # Excel's Worksheet.ProtectContents
+        self.sheet.book.record("sheet.api.ProtectContents")
+        return self.sheet.protected
+
+    def Unprotect(self, password=None):
         self.sheet.book.record("sheet.api.Unprotect")
+        if self.sheet.password and password != self.sheet.password:
+            raise RuntimeError("(-2146827284, 'The password you supplied is not correct.')")   # a COM error
         self.sheet.protected = False
 
     def Protect(self):
@@ -150,6 +182,7 @@ class FakeSheet:
         self._tables: list[FakeTable] = []
         self.merged: list[tuple[int, int, int, int]] = []
         self.protected = False
+        self.password: str | None = None
         self.api = FakeApi(self)
 
     @property

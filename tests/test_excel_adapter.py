@@ -127,3 +127,38 @@ def test_the_fake_only_offers_what_xlwings_has():
         missing = {n for n in public | instance_attrs if not hasattr(theirs, n)}
         assert not missing, (ours.__name__, missing)
     assert hasattr(xlwings.Book, "caller") and hasattr(xlwings.Range, "options")
+
+
+def test_only_protected_sheets_are_unprotected_and_reprotected(template, tmp_path):
+    fake = FakeBook.from_file(filled(template, tmp_path, hongqi()))
+    assert all(fake.sheets[s].protected for s in L.OUTPUT_SHEETS)        # as the template saves them
+    fake.sheets[L.DETAILS_SHEET].protected = False                        # a clerk unprotected one
+    excel.run(fake, now=NOW)
+    assert fake.calls.count("sheet.api.Unprotect") == len(L.OUTPUT_SHEETS) - 1
+    assert not fake.sheets[L.DETAILS_SHEET].protected
+    assert fake.sheets[L.SCORE_SHEET].protected and fake.sheets[L.FINDINGS_SHEET].protected
+
+
+def test_a_password_on_an_output_sheet_is_a_chinese_message_and_nothing_is_left_unprotected(template, tmp_path):
+    fake = FakeBook.from_file(filled(template, tmp_path, hongqi()))
+    fake.sheets[L.FINDINGS_SHEET].password = "secret"
+    before = {s._name: dict(s.cells) for s in fake._sheets}
+    assert excel.run(fake, now=NOW) is None
+    title, message = fake.app.alerts[-1]
+    assert "设置了密码保护" in message and "撤销工作表保护" in message and L.FINDINGS_SHEET in message
+    assert all(fake.sheets[s].protected for s in L.OUTPUT_SHEETS)       # the ones opened were re-protected
+    assert {s._name: dict(s.cells) for s in fake._sheets} == before       # nothing written
+
+
+def test_screen_updating_and_calculation_are_restored_even_on_failure(template, tmp_path, monkeypatch):
+    fake = FakeBook.from_file(filled(template, tmp_path, hongqi()))
+    fake.app._calculation = "semiautomatic"
+    excel.run(fake, now=NOW)
+    assert fake.app.history == [("screen_updating", False), ("calculation", "manual"),
+                                ("calculation", "semiautomatic"), ("screen_updating", True)]
+    fake.app.history.clear()
+    monkeypatch.setattr(excel, "_matrix", lambda block: 1 / 0)
+    assert excel.run(fake, now=NOW) is None
+    assert fake.app.history[-2:] == [("calculation", "semiautomatic"), ("screen_updating", True)]
+    assert fake.app.alerts[-1][1].startswith("计算失败：ZeroDivisionError")
+    assert all(fake.sheets[s].protected for s in L.OUTPUT_SHEETS)

@@ -10,6 +10,7 @@ xlwings, nothing else.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -34,13 +35,17 @@ class NotPerfevalWorkbook(Exception):
     pass
 
 
+class CannotWrite(Exception):
+    """An output sheet cannot be written (e.g. protected with a password); message in Chinese."""
+
+
 def run(book, now: datetime | None = None):
     """Recalculate a live workbook and tell the user the outcome in a message box."""
     try:
         result, params, tables, locs = score_book(book)
         blocks = R.all_blocks(result, params, tables, lambda loc: resolve(locs, loc), now or datetime.now())
         write_blocks(book, blocks, locs)
-    except NotPerfevalWorkbook as exc:
+    except (NotPerfevalWorkbook, CannotWrite) as exc:
         _alert(book, str(exc))
         return None
     except Exception as exc:  # noqa: BLE001 - the clerk gets a message, not a traceback
@@ -177,28 +182,70 @@ def _matrix(block: R.Block) -> list[list[object]]:
     return [[excel_value(v) for v in row] + [None] * (width - len(row)) for row in block.rows]
 
 
+@contextmanager
+def _quiet(app):
+    """Screen updating off and calculation manual while writing; both restored afterwards,
+    whatever happens (an app that refuses either is left as it is)."""
+    saved = {}
+    for name, value in (("screen_updating", False), ("calculation", "manual")):
+        try:
+            saved[name] = getattr(app, name)
+            setattr(app, name, value)
+        except Exception:  # noqa: BLE001 - cosmetic: never stop a recalculation for it
+            saved.pop(name, None)
+    try:
+        yield
+    finally:
+        for name, value in reversed(list(saved.items())):
+            try:
+                setattr(app, name, value)
+            except Exception:  # noqa: BLE001
+                pass
+
+
+@contextmanager
+def _unprotected(sheets):
+    """Unprotect the output sheets that are protected (only those), re-protect them after."""
+    opened = []
+    try:
+        for sheet in sheets:
+            try:
+                if not sheet.api.ProtectContents:
+                    continue
+                sheet.api.Unprotect()
+            except Exception:  # noqa: BLE001 - a password: Excel refuses without one
+                raise CannotWrite(f"输出工作表“{sheet.name}”设置了密码保护，无法写入结果：请在 Excel 中点击"
+                                  "“审阅 → 撤销工作表保护”后再点“重新计算”。输入数据未被修改。") from None
+            opened.append(sheet)
+        yield
+    finally:
+        for sheet in opened:
+            try:
+                sheet.api.Protect()
+            except Exception:  # noqa: BLE001 - leave it unprotected rather than fail the click
+                pass
+
+
 def write_blocks(book, blocks: list[R.Block], locs: dict[str, TableLoc]) -> None:
     sheets = {s: book.sheets[s] for s in dict.fromkeys(b.sheet for b in blocks)}
-    protected = [sheets[s] for s in L.OUTPUT_SHEETS if s in sheets]
-    for sheet in protected:
-        sheet.api.Unprotect()
-    try:
-        for block in blocks:
-            sheet = sheets[block.sheet]
-            top, left, width = block.top + 1, block.left + 1, block.columns
-            if block.clear_to_end:
-                last = max(sheet.used_range.last_cell.row, top + len(block.rows))
-                area = sheet.range((top, left), (last, left + width - 1))
-                # free 计算明细 blocks lose their old formats too (values only on this path)
-                area.clear() if block.sheet == L.DETAILS_SHEET else area.clear_contents()
-            if block.rows:
-                sheet.range((top, left)).resize(len(block.rows), width).value = _matrix(block)
-        findings = locs.get(L.FINDINGS.name.lower())
-        if findings is not None:
-            block = next(b for b in blocks if b.sheet == L.FINDINGS_SHEET)
-            r1, c1, _, c2 = findings.bounds
-            sheet = book.sheets[findings.sheet]
-            sheet.tables[findings.name].resize(sheet.range((r1 + 1, c1 + 1), (r1 + 1 + len(block.rows), c2 + 1)))
-    finally:
-        for sheet in protected:
-            sheet.api.Protect()
+    with _quiet(book.app), _unprotected([sheets[s] for s in L.OUTPUT_SHEETS if s in sheets]):
+        _write(book, blocks, locs, sheets)
+
+
+def _write(book, blocks: list[R.Block], locs: dict[str, TableLoc], sheets) -> None:
+    for block in blocks:
+        sheet = sheets[block.sheet]
+        top, left, width = block.top + 1, block.left + 1, block.columns
+        if block.clear_to_end:
+            last = max(sheet.used_range.last_cell.row, top + len(block.rows))
+            area = sheet.range((top, left), (last, left + width - 1))
+            # free 计算明细 blocks lose their old formats too (values only on this path)
+            area.clear() if block.sheet == L.DETAILS_SHEET else area.clear_contents()
+        if block.rows:
+            sheet.range((top, left)).resize(len(block.rows), width).value = _matrix(block)
+    findings = locs.get(L.FINDINGS.name.lower())
+    if findings is not None:
+        block = next(b for b in blocks if b.sheet == L.FINDINGS_SHEET)
+        r1, c1, _, c2 = findings.bounds
+        sheet = book.sheets[findings.sheet]
+        sheet.tables[findings.name].resize(sheet.range((r1 + 1, c1 + 1), (r1 + 1 + len(block.rows), c2 + 1)))
