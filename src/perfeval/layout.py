@@ -243,7 +243,13 @@ SCORE_SHEET = "打分表"
 DETAILS_SHEET = "计算明细"
 FINDINGS_SHEET = "校验结果"
 OUTPUT_SHEETS = (SCORE_SHEET, DETAILS_SHEET, FINDINGS_SHEET)
-ALL_SHEETS = (COVER_SHEET,) + tuple(dict.fromkeys(t.sheet for t in INPUT_TABLES)) + OUTPUT_SHEETS
+# A hidden sheet xlwings reads before any config file: safe settings for this workbook on every PC
+# (no UDF server, whose DLL is named after the exact xlwings version; the workbook's folder not put
+# on sys.path, where a stray email.py would shadow the standard library).  The interpreter is left
+# to the user's config, which `perfeval setup-excel` writes, so the e-mailed file works anywhere.
+CONF_SHEET = "xlwings.conf"
+CONF_SETTINGS = (("USE UDF SERVER", "False"), ("ADD_WORKBOOK_TO_PYTHONPATH", "False"))
+ALL_SHEETS = (COVER_SHEET,) + tuple(dict.fromkeys(t.sheet for t in INPUT_TABLES)) + OUTPUT_SHEETS + (CONF_SHEET,)
 
 
 class StatusCell(NamedTuple):

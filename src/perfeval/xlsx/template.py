@@ -410,6 +410,15 @@ def _findings_sheet(wb, fm: _Formats):
     return ws
 
 
+def _conf_sheet(wb) -> None:
+    """The hidden xlwings.conf sheet (see layout.CONF_SETTINGS)."""
+    ws = wb.add_worksheet(L.CONF_SHEET)
+    for i, (key, value) in enumerate(L.CONF_SETTINGS):
+        ws.write_string(i, 0, key)
+        ws.write_string(i, 1, value)
+    ws.hide()
+
+
 def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_project: bytes | None = None,
           button_macro: str | None = None) -> Path:
     """Write a template (blank, or pre-filled with ``tables``) to ``path``."""
@@ -425,6 +434,7 @@ def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_pr
     score = _score_sheet(wb, fm)
     _details_sheet(wb, fm)
     _findings_sheet(wb, fm)
+    _conf_sheet(wb)
     if vba_project is not None:
         from io import BytesIO
         wb.add_vba_project(BytesIO(vba_project), is_stream=True)
