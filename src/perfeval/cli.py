@@ -213,6 +213,34 @@ def setup_excel():
     click.echo("现在可以打开工作簿，启用宏，点击“重新计算”。")
 
 
+@main.command("setup-windows")
+@_guarded
+def setup_windows():
+    """Windows：在“发送到”菜单和桌面放置“perfeval 重新计算”（拖放工作簿即可计算，适用于 WPS、宏被阻止的电脑）。"""
+    from .excel.setup import NotSupported
+    from .excel.windows import install_drop_targets
+    try:
+        written = install_drop_targets()
+    except NotSupported as exc:
+        _say(str(exc), err=True)
+        sys.exit(EXIT_UNREADABLE)
+    for path in written:
+        _say(f"已放置：{path}")
+    _say("把工作簿拖到桌面上的“perfeval 重新计算”图标上，或右键工作簿 → 发送到 → perfeval 重新计算。")
+
+
+@main.command("bundle-windows")
+@click.argument("directory")
+@click.option("--source", default=".", show_default=True, help="perfeval 项目源码目录（含 pyproject.toml）")
+@click.option("--python", "versions", multiple=True, help="目标 Python 版本（可多次给出；默认 3.11、3.12、3.13）")
+@_guarded
+def bundle_windows(directory, source, versions):
+    """生成离线安装包 DIRECTORY（在有网络的电脑上运行）：Windows 64 位的全部安装文件和“安装.cmd”。"""
+    from .excel.windows import PYTHON_VERSIONS, bundle
+    wheels = bundle(Path(directory), Path(source), versions=tuple(versions) or PYTHON_VERSIONS)
+    _say(f"已生成离线安装包：{directory}（{len(wheels)}个安装文件）。把整个文件夹复制到办公电脑，双击“安装.cmd”。")
+
+
 @main.command("templates")
 @click.argument("directory", default="workbook_templates", type=click.Path(file_okay=False))
 @click.option("--check", is_flag=True, help="只检查 DIRECTORY 中的文件是否与当前代码生成的一致")
