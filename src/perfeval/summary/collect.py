@@ -57,25 +57,21 @@ def find_workbooks(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[
     return unique, missing
 
 
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except OSError:
-        return ""
-    return h.hexdigest()
-
-
 def score_one(path: Path) -> Record:
     """Read and score one workbook; any failure becomes the record's reason (never raises)."""
     from ..scoring.numbers import fmt_num
-    from ..xlsx.package import WorkbookError
+    from ..xlsx.package import MAX_FILE_BYTES, WorkbookError
     from ..xlsx.workbook import score_workbook
-    record = Record(str(path), _digest(path), ok=False)
+    record = Record(str(path), "", ok=False)
     try:
-        result, data = score_workbook(path)
+        if os.path.getsize(path) > MAX_FILE_BYTES:
+            raise WorkbookError(f"文件“{path.name}”超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，不是部门整体绩效自评工作簿")
+        content = path.read_bytes()                  # read once: hashed and parsed from memory
+        record.sha256 = hashlib.sha256(content).hexdigest()
+        result, data = score_workbook(path, content)
+    except OSError as exc:
+        record.error = f"无法读取文件（{exc.strerror or exc}）"
+        return record
     except WorkbookError as exc:
         record.error = str(exc)
         return record

@@ -81,8 +81,14 @@ class Package:
 
     # ---------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str) -> "Package":
+    def open(cls, path: str, data: bytes | None = None) -> "Package":
+        """Open the workbook at ``path`` (or already read into ``data``)."""
         name = os.path.basename(str(path))
+        if data is not None:
+            if len(data) > MAX_FILE_BYTES or not data.startswith(b"PK\x03\x04"):
+                raise WorkbookError(f"文件“{name}”不是有效的 Excel 工作簿（.xlsx/.xlsm）" if data else
+                                    f"文件为空，不是 Excel 工作簿：{path}")
+            return cls._from_bytes(path, name, data)
         try:
             if os.path.isdir(path):
                 raise WorkbookError(f"这是一个文件夹，不是工作簿：{path}")
@@ -102,6 +108,10 @@ class Package:
             raise WorkbookError(f"无法读取文件（没有权限或正被其他程序占用）：{path}") from None
         except OSError as exc:
             raise WorkbookError(f"无法读取文件“{name}”（{exc.strerror or exc}）") from None
+        return cls._from_bytes(path, name, data)
+
+    @classmethod
+    def _from_bytes(cls, path: str, name: str, data: bytes) -> "Package":
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, EOFError, ValueError, OSError, zlib.error):

@@ -36,8 +36,8 @@ class WorkbookInputs:
         return locate.resolve(self.package.tables, loc)
 
 
-def read_inputs(path: str | Path) -> WorkbookInputs:
-    pkg = Package.open(str(path))
+def read_inputs(path: str | Path, data: bytes | None = None) -> WorkbookInputs:
+    pkg = Package.open(str(path), data)
     data = WorkbookInputs(pkg)
     if not pkg.sheets:
         raise WorkbookError(f"工作簿中没有工作表：{path}")
@@ -72,9 +72,9 @@ def score_inputs(data: WorkbookInputs) -> tuple[Result, Params]:
     return score_tables(data.tables)
 
 
-def score_workbook(path: str | Path) -> tuple[Result, WorkbookInputs]:
-    """Score a workbook file; also return what was read (tables, cell resolver)."""
-    data = read_inputs(path)
+def score_workbook(path: str | Path, content: bytes | None = None) -> tuple[Result, WorkbookInputs]:
+    """Score a workbook file (or its ``content``, already read); also return what was read."""
+    data = read_inputs(path, content)
     result, _ = score_inputs(data)
     return result, data
 
