@@ -44,3 +44,30 @@ def test_stale_flag_computed_by_a_real_spreadsheet_engine(tmp_path):
     t["Projects"].rows[0][3] = 30           # an input changes after the last recalculation
     fill_workbook(book, {"Projects": t["Projects"]})
     assert cover_values(book, "b")["输入检查"] == L.STALE_MESSAGE
+
+
+def test_every_visible_sheet_prints_on_a4_one_page_wide():
+    import openpyxl
+    from pathlib import Path
+    book = Path(__file__).resolve().parents[1] / "workbook_templates" / "红旗镇2023自评.xlsm"
+    for ws in openpyxl.load_workbook(book).worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        assert ws.page_setup.paperSize == 9, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (1, None), ws.title
+        assert ws.page_setup.fitToHeight == 0, ws.title
+
+
+@needs_libreoffice
+def test_hongqi_sample_prints_in_at_most_14_pages(tmp_path):
+    import shutil
+    from pathlib import Path
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo (poppler-utils) is not installed; .ci/run installs it")
+    book = tmp_path / "红旗镇.xlsm"
+    shutil.copy(Path(__file__).resolve().parents[1] / "workbook_templates" / "红旗镇2023自评.xlsm", book)
+    recalc(book)
+    pdf = convert(book, "pdf", tmp_path / "pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages <= 14, pages

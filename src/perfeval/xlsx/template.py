@@ -180,6 +180,25 @@ def _sheet_header(ws, fm: _Formats, table: L.Table) -> None:
     ws.freeze_panes(table.origin[0] + 1, 0)
 
 
+def _width(table: L.Table) -> float:
+    return sum(c.width for c in table.columns)
+
+
+def _print_setup(ws, header_row: int | None, *, landscape: bool = True) -> None:
+    """A4, one page wide, the table's header row (if any) repeated on every page, centred."""
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    if header_row is not None:
+        ws.repeat_rows(header_row)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
 def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None) -> None:
     tables = tables or {}
     sheets: dict[str, object] = {}
@@ -188,6 +207,7 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None) -> None:
         if ws is None:
             ws = sheets[table.sheet] = wb.add_worksheet(table.sheet)
             ws.set_tab_color("#FFC000")
+            _print_setup(ws, table.origin[0], landscape=_width(table) > 90)
         raw = tables.get(table.name)
         if table.sheet == L.MONITORING.sheet and table is L.VIOLATIONS:
             ws.write_string(1, table.origin[1], table.title, fm.subtitle)
@@ -381,9 +401,7 @@ def _details_sheet(wb, fm: _Formats):
     chart.set_legend({"position": "bottom"})
     chart.show_blanks_as("gap")
     ws.insert_chart(0, 6, chart, {"x_scale": 1.3, "y_scale": 0.95})
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    _print_setup(ws, None, landscape=False)      # portrait: the blocks of the 14 lines run long, not wide
     ws.protect()
     return ws
 
@@ -406,6 +424,7 @@ def _findings_sheet(wb, fm: _Formats):
     ws.conditional_format(rng, {"type": "formula", "criteria": f'=$A{r0 + 2}="错误"', "format": fm.error})
     ws.conditional_format(rng, {"type": "formula", "criteria": f'=$A{r0 + 2}="警告"', "format": fm.deducted})
     ws.freeze_panes(r0 + 1, 0)
+    _print_setup(ws, r0)
     ws.protect()
     return ws
 
