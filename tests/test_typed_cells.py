@@ -70,8 +70,14 @@ def errors_at(js: dict, cell: str) -> list[str]:
     return [f["message"] for f in js["findings"] if f["severity"] == "error" and f["cell"] == cell]
 
 
-def test_untouched_sample_agrees(book):
+def test_untouched_samples_agree(book, tmp_path):
     assert both(book)["total"] == 97
+    wudu = tmp_path / "五渡镇.xlsm"
+    shutil.copy(SAMPLE.with_name("五渡镇2023自评.xlsm"), wudu)
+    assert both(wudu)["total"] == 100
+    blank = tmp_path / "空白.xlsm"
+    shutil.copy(SAMPLE.with_name("部门整体绩效自评模板.xlsm"), blank)
+    assert both(blank)["complete"] is False
 
 
 def test_a_date_in_a_monthly_amount_is_an_error_not_45107(book):
