@@ -8,6 +8,7 @@ line scores, reasons and findings with their cells — and the expected reading.
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import zipfile
@@ -274,7 +275,8 @@ cell_values = st.one_of(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=int(os.environ.get("PERFEVAL_PARITY_EXAMPLES", "40")), deadline=None,
+          suppress_health_check=list(HealthCheck))
 @given(edits=st.lists(st.tuples(st.sampled_from(TARGETS), cell_values), min_size=1, max_size=4))
 @example(edits=[(("Indicators", 0, "目标值"), time(0, 3))])           # found by hypothesis: a time as a target
 @example(edits=[(("Finance", 0, "金额（万元）"), (-0.0, "0%"))])        # found by hypothesis: negative zero
