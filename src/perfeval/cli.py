@@ -172,6 +172,19 @@ def _score_one(book, as_json):
 
 
 @main.command()
+@click.argument("book")
+@click.option("-o", "--output", default=None, help="报告文件（默认：工作簿旁的 <名称>_自评报告.docx）")
+@_guarded
+def report(book, output):
+    """根据工作簿 BOOK 起草部门整体支出绩效自评报告（Word）。"""
+    from .report import write_report
+    path, d = write_report(book, output)
+    _say(f"已生成自评报告：{path}")
+    if d.missing:
+        _say(f"以下内容在工作簿中未填写，报告中标为【待填写】：{'、'.join(d.missing)}")
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", default="汇总.xlsx", show_default=True, help="汇总工作簿")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认：CPU 核数）")

@@ -1,0 +1,252 @@
+"""The 自评报告 (Word) drafted from a workbook: the seeds' four-part structure, every figure taken
+from the workbook's inputs or the computed result, the 打分表 as its attachment.
+
+Narrative the workbook cannot compute comes from 基本信息 (机构组成, 机构职能, 年度主要工作任务,
+部门整体支出绩效目标); what is blank there is marked 【待填写】 and reported.  存在问题 and 改进建议
+are drafted from the lines that lost points (phrases in ``phrases.json``, data like the rubric).
+python-docx is imported only here.  Work in progress: the 报告文字 input sheet, the report button
+and the submission package are not built yet (see the project's issue on the 自评报告).
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from ..scoring.inputs import department_from_tables
+from ..scoring.numbers import fmt_cents, fmt_num, fmt_pct, fmt_pct_plain
+from ..scoring.results import Result
+from ..xlsx.package import WorkbookError
+
+PLACEHOLDER = "【待填写】"
+BODY_FONTS = ("仿宋_GB2312", "仿宋")
+HEADING_FONT = "黑体"
+PHRASES = json.loads((Path(__file__).with_name("phrases.json")).read_text(encoding="utf-8"))
+
+
+def _wan(value) -> str:
+    return f"{fmt_cents(value)}万元" if isinstance(value, Decimal) else PLACEHOLDER
+
+
+class Draft:
+    """The report as plain paragraphs and tables (testable without Word)."""
+
+    def __init__(self):
+        self.blocks: list[tuple[str, object]] = []     # ("title"|"h1"|"h2"|"p"|"table", content)
+        self.missing: list[str] = []
+
+    def add(self, kind: str, content) -> None:
+        self.blocks.append((kind, content))
+
+    def text(self, value: object, what: str) -> str:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.missing.append(what)
+            return PLACEHOLDER
+        return str(value).strip()
+
+    def plain(self) -> str:
+        out = []
+        for kind, content in self.blocks:
+            if kind == "table":
+                out += ["\t".join(str(c) for c in row) for row in content]
+            else:
+                out.append(str(content))
+        return "\n".join(out)
+
+
+def draft(result: Result, tables: dict) -> Draft:
+    dept = department_from_tables(tables)
+    info, fin = dept.info, dept.finance
+    d = Draft()
+    unit = d.text(result.unit, "单位名称")
+    year = result.year or PLACEHOLDER
+    d.add("title", f"{unit}{year}年度部门整体支出绩效自评报告")
+    d.add("h1", "一、部门基本情况")
+    d.add("h2", "（一）机构组成。")
+    d.add("p", d.text(info.get("organization"), "机构组成"))
+    d.add("h2", "（二）机构职能和人员概况。")
+    d.add("p", d.text(info.get("functions"), "机构职能"))
+    counts = [info.get(k) for k in ("staff_total", "staff_admin", "staff_public", "staff_worker", "staff_active")]
+    if all(isinstance(c, int) for c in counts):
+        d.add("p", f"{unit}总编制{counts[0]}名，其中：行政编制{counts[1]}名，事业编制{counts[2]}名，工勤编制{counts[3]}名；"
+                   f"在职人员{counts[4]}名。")
+    else:
+        d.add("p", d.text(None, "人员概况（基本信息中的编制和在职人数）"))
+    d.add("h2", "（三）年度主要工作任务。")
+    d.add("p", d.text(info.get("tasks"), "年度主要工作任务"))
+    d.add("h2", "（四）部门整体支出绩效目标。")
+    d.add("p", d.text(info.get("goal"), "部门整体支出绩效目标"))
+
+    d.add("h1", "二、部门财政资金收支情况")
+    d.add("h2", "（一）部门财政资金收入情况。")
+    d.add("p", f"{year}年度财政拨款收入{_wan(fin.get('income_total'))}，其中：上年结转{_wan(fin.get('carryover'))}，"
+               f"一般公共预算拨款收入{_wan(fin.get('general_budget'))}，政府性基金预算拨款收入{_wan(fin.get('fund_budget'))}，"
+               f"国有资本经营预算拨款收入{_wan(fin.get('soe_budget'))}。")
+    d.add("h2", "（二）部门财政资金支出情况。")
+    d.add("p", f"{year}年度财政资金支出{_wan(fin.get('expense_total'))}，其中：基本支出{_wan(fin.get('basic_expense'))}；"
+               f"项目支出{_wan(fin.get('project_expense'))}。")
+    rows = [("项目名称", "资金来源", "预算数（万元）", "实际支出（万元）")]
+    rows += [(p.name, p.source, fmt_cents(p.budget) if isinstance(p.budget, Decimal) else "",
+              fmt_cents(p.spent) if isinstance(p.spent, Decimal) else "") for p in dept.projects]
+    if len(rows) > 1:
+        d.add("table", rows)
+    d.add("h2", "（三）部门财政资金结转结余情况。")
+    d.add("p", f"{year}年财政资金结转结余{_wan(fin.get('balance'))}。")
+
+    d.add("h1", "三、部门整体绩效管理情况")
+    d.add("h2", "（一）部门整体履职绩效分析。")
+    d.add("p", _indicator_sentence(result, "dept_indicators", "部门整体"))
+    points = [p for p in result.progress if p.target is not None and p.rate is not None]
+    if points:
+        d.add("p", "预算执行进度：" + "；".join(
+            f"{p.month}月累计支出{fmt_cents(p.cumulative)}万元，执行进度{fmt_pct(p.rate)}（序时目标{fmt_pct_plain(p.target)}）"
+            for p in points) + "。")
+    d.add("h2", "（二）特定目标类项目绩效分析。")
+    managed = [p for p in dept.projects if p.managed is True]
+    budget = sum((p.budget for p in managed if isinstance(p.budget, Decimal)), Decimal(0))
+    spent = sum((p.spent for p in managed if isinstance(p.spent, Decimal)), Decimal(0))
+    d.add("p", f"纳入绩效目标管理的项目{len(managed)}个，预算合计{fmt_cents(budget)}万元，实际支出{fmt_cents(spent)}万元。"
+               + _indicator_sentence(result, "project_indicators", "项目"))
+    d.add("h2", "（三）结果应用情况。")
+    d.add("p", _line_sentence(result, ("budget_linkage", "disclosure", "rectification", "feedback")))
+
+    d.add("h1", "四、评价结论及建议")
+    d.add("h2", "（一）评价结论。")
+    complete = "" if result.complete else f"（{result.incomplete}项未填写，评价未完成）"
+    d.add("p", f"{unit}认真组织开展了部门整体支出绩效自评工作，绩效评价得分：{fmt_num(result.total)}分，"
+               f"等级：{result.grade}{complete}。")
+    lost = [line for line in result.lines if line.status == "deducted" and line.id in PHRASES]
+    d.add("h2", "（二）存在问题。")
+    for i, line in enumerate(lost, 1):
+        d.add("p", f"{i}. {PHRASES[line.id]['problem']}（{line.name}扣{fmt_num(line.deduction)}分）")
+    if not lost:
+        d.add("p", "本年度自评各项均得满分，未发现需要扣分的问题。")
+    d.add("h2", "（三）改进建议。")
+    for i, line in enumerate(lost, 1):
+        d.add("p", f"{i}. {PHRASES[line.id]['measure']}")
+    if not lost:
+        d.add("p", "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。")
+    d.add("h1", "附件：县级部门整体绩效自评打分表")
+    table = [("一级指标", "二级指标", "三级指标", "分值", "自评得分", "扣分原因")]
+    for spec, line in zip(result_specs(result), result.lines):
+        table.append((spec[0], spec[1], line.name, fmt_num(line.max if line.min == 0 else line.min),
+                      fmt_num(line.score), "；".join(r.text for r in line.reasons)))
+    table.append(("部门整体自评得分", "", "", fmt_num(result.max_total), fmt_num(result.total), result.grade))
+    d.add("table", table)
+    return d
+
+
+def result_specs(result: Result) -> list[tuple[str, str]]:
+    from ..scoring.rubric import load_rubric
+    return [(s.level1, s.level2) for s in load_rubric(result.rubric_id).lines]
+
+
+def _indicator_sentence(result: Result, line_id: str, what: str) -> str:
+    line = result.line(line_id)
+    notes = " ".join(line.detail.notes)
+    counted = [r for r in line.detail.rows if r[-1] in ("达到", "未达到") or "超过" in str(r[-1]) or "低于" in str(r[-1])]
+    achieved = sum(1 for r in counted if r[-1] == "达到")
+    if not counted:
+        return f"未设置{what}数量指标。" if "未填写" not in line.status else f"{what}绩效指标未填写。"
+    return f"{what}数量指标{len(counted)}个，达到预期值{achieved}个，得{fmt_num(line.score)}分（满分{fmt_num(line.max)}分）。" \
+        + ("" if not notes else "")
+
+
+def _line_sentence(result: Result, ids: tuple[str, ...]) -> str:
+    parts = []
+    for line_id in ids:
+        line = result.line(line_id)
+        parts.append(f"{line.name}得{fmt_num(line.score)}分（满分{fmt_num(line.max)}分）")
+    return "；".join(parts) + "。"
+
+
+# ------------------------------------------------------------------ Word
+
+def _set_font(run_or_style, names: tuple[str, ...] | str, size: float | None = None, bold: bool | None = None) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+    name = names[0] if isinstance(names, tuple) else names
+    font = run_or_style.font
+    font.name = name
+    rpr = run_or_style.element.get_or_add_rPr() if hasattr(run_or_style.element, "get_or_add_rPr") \
+        else run_or_style._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+        fonts.set(qn(attr), name)
+    if size:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+
+
+def to_docx(d: Draft, path: Path) -> None:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.8)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    _set_font(doc.styles["Normal"], BODY_FONTS, 16)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        run = footer.add_run()
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.text = text
+            run._r.append(instr)
+    for kind, content in d.blocks:
+        if kind == "table":
+            table = doc.add_table(rows=len(content), cols=len(content[0]))
+            table.style = "Table Grid"
+            for i, row in enumerate(content):
+                for j, value in enumerate(row):
+                    cell = table.cell(i, j)
+                    cell.text = str(value)
+                    for p in cell.paragraphs:
+                        for r in p.runs:
+                            _set_font(r, BODY_FONTS, 10.5, bold=(i == 0))
+            header = table.rows[0]._tr.get_or_add_trPr()
+            repeat = OxmlElement("w:tblHeader")
+            repeat.set(qn("w:val"), "true")
+            header.append(repeat)
+            continue
+        p = doc.add_paragraph()
+        run = p.add_run(str(content))
+        if kind == "title":
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _set_font(run, "方正小标宋简体" if False else HEADING_FONT, 22, bold=True)
+        elif kind == "h1":
+            _set_font(run, HEADING_FONT, 16)
+        elif kind == "h2":
+            _set_font(run, ("楷体_GB2312", "楷体"), 16)
+        else:
+            p.paragraph_format.first_line_indent = Pt(32)
+            _set_font(run, BODY_FONTS, 16)
+        p.paragraph_format.line_spacing = Pt(28)
+    doc.save(str(path))
+
+
+def write_report(book: str | Path, out: str | Path | None = None) -> tuple[Path, Draft]:
+    """Draft the report of ``book`` and write it (atomically) to ``out`` or beside the workbook."""
+    from ..xlsx.parts import write_atomically
+    from ..xlsx.workbook import score_workbook
+    book = Path(book)
+    result, data = score_workbook(book)
+    d = draft(result, data.tables)
+    target = Path(out) if out else book.with_name(f"{book.stem}_自评报告.docx")
+    if target.suffix.lower() != ".docx":
+        raise WorkbookError(f"自评报告应保存为 .docx：{target.name}")
+    write_atomically(target, lambda tmp: to_docx(d, Path(tmp)))
+    return target, d

@@ -1,0 +1,141 @@
+"""perfeval report: the 自评报告 in the seeds' structure, every figure traceable to the workbook."""
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from perfeval.cli import main
+from perfeval.report import PLACEHOLDER, write_report
+from perfeval.scoring.numbers import fmt_cents, fmt_num
+from perfeval.xlsx.workbook import score_workbook
+from wbtools import SOFFICE
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ["红旗镇2023自评.xlsm", "五渡镇2023自评.xlsm"]
+HEADINGS = ["一、部门基本情况", "（一）机构组成。", "（二）机构职能和人员概况。", "（三）年度主要工作任务。",
+            "（四）部门整体支出绩效目标。", "二、部门财政资金收支情况", "（一）部门财政资金收入情况。",
+            "（二）部门财政资金支出情况。", "（三）部门财政资金结转结余情况。", "三、部门整体绩效管理情况",
+            "（一）部门整体履职绩效分析。", "（二）特定目标类项目绩效分析。", "（三）结果应用情况。",
+            "四、评价结论及建议", "（一）评价结论。", "（二）存在问题。", "（三）改进建议。", "附件：县级部门整体绩效自评打分表"]
+
+
+def docx_text(path: Path) -> tuple[list[str], list[str]]:
+    doc = Document(str(path))
+    paragraphs = [p.text for p in doc.paragraphs]
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return paragraphs, cells
+
+
+@pytest.fixture(params=SAMPLES)
+def report(request, tmp_path):
+    book = tmp_path / request.param
+    shutil.copy(ROOT / "workbook_templates" / request.param, book)
+    path, d = write_report(book)
+    return book, path, d
+
+
+def test_structure_follows_the_seeds(report):
+    _, path, d = report
+    paragraphs, _ = docx_text(path)
+    found = [p for p in paragraphs if p in HEADINGS]
+    assert found == HEADINGS and d.missing == []
+    assert paragraphs[0].endswith("年度部门整体支出绩效自评报告")
+    assert path.name.endswith("_自评报告.docx")
+
+
+def _sources(book: Path) -> set[str]:
+    """Every number the workbook holds or perfeval computed from it, as the report may print it."""
+    result, data = score_workbook(book)
+    numbers: set[str] = set()
+
+    def add(value):
+        if isinstance(value, bool) or value is None:
+            return
+        if isinstance(value, (int, float, Decimal)):
+            d = Decimal(str(value))
+            numbers.update({fmt_num(d), fmt_cents(d), fmt_num(d * 100), fmt_cents(d * 100)})
+        elif isinstance(value, str):
+            numbers.update(re.findall(r"\d+(?:\.\d+)?", value))
+
+    for table in data.tables.values():
+        for row in table.rows:
+            for v in row:
+                add(v)
+    for line in result.lines:
+        for v in (line.score, line.max, line.min, line.deduction):
+            add(v)
+        for r in line.reasons:
+            add(r.text)
+        for row in line.detail.rows:
+            for v in row:
+                add(v)
+        for note in line.detail.notes:
+            add(note)
+        counted = [r for r in line.detail.rows if str(r[-1]) in ("达到", "未达到")]
+        add(len(counted))
+        add(sum(1 for r in counted if r[-1] == "达到"))
+    for p in result.progress:
+        for v in (p.month, p.cumulative, p.rate, p.target):
+            add(v)
+    for v in (result.total, result.max_total, result.year, len(result.lines)):
+        add(v)
+    managed = [r for r in data.tables["Projects"].rows if r[4] == "是"]
+    add(len(managed))
+    add(sum((Decimal(str(r[2])) for r in managed if r[2] is not None), Decimal(0)))
+    add(sum((Decimal(str(r[3])) for r in managed if r[3] is not None), Decimal(0)))
+    numbers.update(str(i) for i in range(1, 15))             # list numbering of 存在问题/改进建议
+    return numbers
+
+
+def test_every_number_in_the_report_comes_from_the_workbook(report):
+    book, path, _ = report
+    paragraphs, cells = docx_text(path)
+    sources = _sources(book)
+    strays = [(n, text) for text in paragraphs + cells for n in re.findall(r"\d+(?:\.\d+)?", text) if n not in sources]
+    assert not strays, strays[:5]
+
+
+def test_drafted_problems_follow_the_deductions(tmp_path):
+    book = tmp_path / "红旗镇.xlsm"
+    shutil.copy(ROOT / "workbook_templates" / SAMPLES[0], book)
+    _, d = write_report(book)
+    text = d.plain()
+    assert "预算执行进度偏慢" in text and "挂钩机制" in text and "绩效评价得分：97分" in text
+    wudu = tmp_path / "五渡镇.xlsm"
+    shutil.copy(ROOT / "workbook_templates" / SAMPLES[1], wudu)
+    assert "各项均得满分" in write_report(wudu)[1].plain()
+
+
+def test_blank_basic_information_is_marked_not_invented(tmp_path):
+    book = tmp_path / "空白.xlsm"
+    shutil.copy(ROOT / "workbook_templates" / "部门整体绩效自评模板.xlsm", book)
+    r = CliRunner().invoke(main, ["report", str(book)])
+    assert r.exit_code == 0 and "【待填写】" in r.output and "单位名称" in r.output
+    paragraphs, _ = docx_text(book.with_name("空白_自评报告.docx"))
+    assert sum(PLACEHOLDER in p for p in paragraphs) >= 5
+    assert any("评价未完成" in p for p in paragraphs)
+
+
+def test_unreadable_workbook_is_exit_2_and_no_half_written_docx(tmp_path):
+    bad = tmp_path / "坏.xlsm"
+    bad.write_bytes(b"not a workbook")
+    r = CliRunner().invoke(main, ["report", str(bad)])
+    assert r.exit_code == 2 and r.output.startswith("错误：")
+    assert not list(tmp_path.glob("*.docx")) and not list(tmp_path.glob(".~perfeval*"))
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed; .ci/run installs it")
+def test_report_renders_in_libreoffice(report, tmp_path):
+    import subprocess
+    _, path, _ = report
+    out = tmp_path / "pdf"
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(out), str(path)], capture_output=True, timeout=180)
+    pdf = out / (path.stem + ".pdf")
+    if not pdf.exists():
+        pytest.skip("LibreOffice Writer is not installed (only Calc); .ci/run installs it")
+    assert pdf.stat().st_size > 10_000
