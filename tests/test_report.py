@@ -139,3 +139,24 @@ def test_report_renders_in_libreoffice(report, tmp_path):
     if not pdf.exists():
         pytest.skip("LibreOffice Writer is not installed (only Calc); .ci/run installs it")
     assert pdf.stat().st_size > 10_000
+
+
+def test_submit_builds_the_package_and_leaves_the_source_alone(tmp_path):
+    import zipfile
+    book = tmp_path / "红旗镇2023自评.xlsm"
+    shutil.copy(ROOT / "workbook_templates" / SAMPLES[0], book)
+    before = book.read_bytes()
+    r = CliRunner().invoke(main, ["submit", str(book), "-o", str(tmp_path / "out")])
+    assert r.exit_code == 0, r.output
+    assert book.read_bytes() == before
+    folder = tmp_path / "out" / "红旗镇人民政府_2023_部门整体支出绩效自评"
+    xlsx = folder / "红旗镇人民政府_2023_部门整体支出绩效自评.xlsx"
+    docx = folder / "红旗镇人民政府_2023_部门整体支出绩效自评_自评报告.docx"
+    assert xlsx.exists() and docx.exists()
+    assert "xl/vbaProject.bin" not in zipfile.ZipFile(xlsx).namelist()
+    assert score_workbook(xlsx)[0].total == 97
+    pdfs = sorted(p.name for p in folder.glob("*.pdf"))
+    if SOFFICE is None:
+        assert pdfs == [] and "未安装 LibreOffice" in r.output
+    else:
+        assert len(pdfs) >= 1

@@ -185,6 +185,21 @@ def report(book, output):
 
 
 @main.command()
+@click.argument("book")
+@click.option("-o", "--output", "directory", default=None, help="放置提交文件夹的目录（默认：工作簿所在目录）")
+@_guarded
+def submit(book, directory):
+    """生成报送文件夹：无宏的 .xlsx 副本、自评报告 .docx，以及（装有 LibreOffice 时）两者的 PDF。原工作簿不被修改。"""
+    from .report.submit import submit as build
+    folder, files, notes = build(book, directory)
+    _say(f"已生成报送文件夹：{folder}")
+    for path in files:
+        _say(f"  {path.name}")
+    for note in notes:
+        _say(f"注意：{note}")
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", default="汇总.xlsx", show_default=True, help="汇总工作簿")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认：CPU 核数）")

@@ -1,0 +1,63 @@
+"""The package a department e-mails to the county: ``单位_年度_部门整体支出绩效自评/`` with a
+macro-free .xlsx copy of the recalculated workbook, the .docx report, and PDFs of both when
+LibreOffice is installed (a note says so when it is not).  The source workbook is never modified:
+the copy is recalculated, not the original.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..xlsx.export import macro_free_copy
+from ..xlsx.workbook import recalc
+from . import write_report
+
+
+def _safe(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "", text) or "未填写"
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(path: Path, outdir: Path) -> Path | None:
+    exe = soffice()
+    if exe is None:
+        return None
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(outdir), str(path)], capture_output=True, timeout=300)
+    pdf = outdir / (path.stem + ".pdf")
+    return pdf if pdf.exists() else None
+
+
+def submit(book: str | Path, directory: str | Path | None = None) -> tuple[Path, list[Path], list[str]]:
+    """Build the package; returns (folder, files, notes)."""
+    book = Path(book)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / book.name
+        shutil.copy(book, work)                      # the original is only read
+        result = recalc(work)
+        name = f"{_safe(result.unit)}_{result.year or '年度未填写'}_部门整体支出绩效自评"
+        folder = Path(directory) / name if directory else book.with_name(name)
+        folder.mkdir(parents=True, exist_ok=True)
+        files = [macro_free_copy(work, folder / f"{name}.xlsx")]
+        report, draft = write_report(work, folder / f"{name}_自评报告.docx")
+        files.append(report)
+    notes = [f"报告中标为【待填写】：{'、'.join(draft.missing)}"] if draft.missing else []
+    if not result.complete:
+        notes.append(f"自评未完成：{result.incomplete}项未填写")
+    if soffice() is None:
+        notes.append("本机未安装 LibreOffice，未生成 PDF（可在 Excel/Word 中另存为 PDF）")
+    else:
+        for path in list(files):
+            pdf = to_pdf(path, folder)
+            if pdf:
+                files.append(pdf)
+            else:
+                notes.append(f"{path.name} 未能转换为 PDF")
+    return folder, files, notes
