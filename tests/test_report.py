@@ -100,14 +100,21 @@ def test_every_number_in_the_report_comes_from_the_workbook(report):
 
 
 def test_drafted_problems_follow_the_deductions(tmp_path):
+    from perfeval.samples import hongqi
+    from perfeval.xlsx.workbook import fill_workbook
     book = tmp_path / "红旗镇.xlsm"
     shutil.copy(ROOT / "workbook_templates" / SAMPLES[0], book)
-    _, d = write_report(book)
-    text = d.plain()
-    assert "预算执行进度偏慢" in text and "挂钩机制" in text and "绩效评价得分：97分" in text
+    text = write_report(book)[1].plain()                 # the seed's own 存在问题 from 报告文字
+    assert "财务管理制度不够健全" in text and "预算执行进度偏慢" not in text and "绩效评价得分：97分" in text
+    t = hongqi()
+    for row in t["ReportText"].rows:
+        row[1] = None
+    fill_workbook(book, {"ReportText": t["ReportText"]})
+    text = write_report(book)[1].plain()                 # blank: drafted from the deductions
+    assert "预算执行进度偏慢" in text and "挂钩机制" in text and "（执行进度扣3分）" in text
     wudu = tmp_path / "五渡镇.xlsm"
     shutil.copy(ROOT / "workbook_templates" / SAMPLES[1], wudu)
-    assert "各项均得满分" in write_report(wudu)[1].plain()
+    assert "预决算项目支出编制需进一步明确" in write_report(wudu)[1].plain()       # 五渡镇's seed text
 
 
 def test_blank_basic_information_is_marked_not_invented(tmp_path):

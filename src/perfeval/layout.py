@@ -60,6 +60,7 @@ class Table(NamedTuple):
     blank_rows: int = 0                        # list tables: extra empty rows in the template
     title: str = ""
     help: str = ""
+    optional: bool = False                     # older workbooks may lack it: no finding when missing
 
     @property
     def is_keyvalue(self) -> bool:
@@ -228,9 +229,24 @@ PARAMETERS = Table(
 )
 RUBRIC_PARAMETER_LABEL = "评分标准"
 
+REPORT_TEXT = Table(
+    key="report_text", name="ReportText", sheet="基本信息", title="自评报告文字（生成自评报告时使用）",
+    help="每段写在“内容”中，可换行（Alt+Enter）。留空的段落由程序根据本工作簿的数据起草；“存在问题”“改进建议”留空时按扣分项起草。",
+    columns=(Column("label", "段落", width=26), Column("text", "内容", width=110)),
+    rows=(
+        Row("duties", "部门整体履职绩效分析", help="履职情况、预算管理、资金投向与成效"),
+        Row("projects", "特定目标类项目绩效分析", help="项目目标制定、实现、支出控制、执行进度等"),
+        Row("results_use", "结果应用情况", help="绩效目标公开、问题整改、结果反馈、预算挂钩"),
+        Row("problems", "存在问题", help="留空：按扣分项起草"),
+        Row("suggestions", "改进建议", help="留空：按扣分项起草"),
+    ),
+    origin=(len(INFO.rows) + 5, 0),        # below 单位基本信息 on the same sheet
+    optional=True,
+)
+
 INPUT_TABLES: tuple[Table, ...] = (
     INFO, FINANCE, PUBLIC_EXPENSE, PROJECTS, MONTHLY, INDICATORS, QUALITATIVE,
-    MONITORING, VIOLATIONS, PARAMETERS,
+    MONITORING, VIOLATIONS, PARAMETERS, REPORT_TEXT,
 )
 TABLES_BY_KEY = {t.key: t for t in INPUT_TABLES}
 TABLES_BY_NAME = {t.name: t for t in INPUT_TABLES}

@@ -4,8 +4,8 @@ from the workbook's inputs or the computed result, the 打分表 as its attachme
 Narrative the workbook cannot compute comes from 基本信息 (机构组成, 机构职能, 年度主要工作任务,
 部门整体支出绩效目标); what is blank there is marked 【待填写】 and reported.  存在问题 and 改进建议
 are drafted from the lines that lost points (phrases in ``phrases.json``, data like the rubric).
-python-docx is imported only here.  Work in progress: the 报告文字 input sheet, the report button
-and the submission package are not built yet (see the project's issue on the 自评报告).
+The 报告文字 sheet holds the clerk's own narrative for the analysis paragraphs (put before the
+figures) and for 存在问题/改进建议 (instead of the drafted ones).  python-docx is imported only here.
 """
 from __future__ import annotations
 
@@ -94,7 +94,9 @@ def draft(result: Result, tables: dict) -> Draft:
     d.add("p", f"{year}年财政资金结转结余{_wan(fin.get('balance'))}。")
 
     d.add("h1", "三、部门整体绩效管理情况")
+    words = dept.report_text
     d.add("h2", "（一）部门整体履职绩效分析。")
+    _given(d, words.get("duties"))
     d.add("p", _indicator_sentence(result, "dept_indicators", "部门整体"))
     points = [p for p in result.progress if p.target is not None and p.rate is not None]
     if points:
@@ -102,12 +104,14 @@ def draft(result: Result, tables: dict) -> Draft:
             f"{p.month}月累计支出{fmt_cents(p.cumulative)}万元，执行进度{fmt_pct(p.rate)}（序时目标{fmt_pct_plain(p.target)}）"
             for p in points) + "。")
     d.add("h2", "（二）特定目标类项目绩效分析。")
+    _given(d, words.get("projects"))
     managed = [p for p in dept.projects if p.managed is True]
     budget = sum((p.budget for p in managed if isinstance(p.budget, Decimal)), Decimal(0))
     spent = sum((p.spent for p in managed if isinstance(p.spent, Decimal)), Decimal(0))
     d.add("p", f"纳入绩效目标管理的项目{len(managed)}个，预算合计{fmt_cents(budget)}万元，实际支出{fmt_cents(spent)}万元。"
                + _indicator_sentence(result, "project_indicators", "项目"))
     d.add("h2", "（三）结果应用情况。")
+    _given(d, words.get("results_use"))
     d.add("p", _line_sentence(result, ("budget_linkage", "disclosure", "rectification", "feedback")))
 
     d.add("h1", "四、评价结论及建议")
@@ -117,15 +121,17 @@ def draft(result: Result, tables: dict) -> Draft:
                f"等级：{result.grade}{complete}。")
     lost = [line for line in result.lines if line.status == "deducted" and line.id in PHRASES]
     d.add("h2", "（二）存在问题。")
-    for i, line in enumerate(lost, 1):
-        d.add("p", f"{i}. {PHRASES[line.id]['problem']}（{line.name}扣{fmt_num(line.deduction)}分）")
-    if not lost:
-        d.add("p", "本年度自评各项均得满分，未发现需要扣分的问题。")
+    if not _given(d, words.get("problems")):
+        for i, line in enumerate(lost, 1):
+            d.add("p", f"{i}. {PHRASES[line.id]['problem']}（{line.name}扣{fmt_num(line.deduction)}分）")
+        if not lost:
+            d.add("p", "本年度自评各项均得满分，未发现需要扣分的问题。")
     d.add("h2", "（三）改进建议。")
-    for i, line in enumerate(lost, 1):
-        d.add("p", f"{i}. {PHRASES[line.id]['measure']}")
-    if not lost:
-        d.add("p", "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。")
+    if not _given(d, words.get("suggestions")):
+        for i, line in enumerate(lost, 1):
+            d.add("p", f"{i}. {PHRASES[line.id]['measure']}")
+        if not lost:
+            d.add("p", "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。")
     d.add("h1", "附件：县级部门整体绩效自评打分表")
     table = [("一级指标", "二级指标", "三级指标", "分值", "自评得分", "扣分原因")]
     for spec, line in zip(result_specs(result), result.lines):
@@ -134,6 +140,16 @@ def draft(result: Result, tables: dict) -> Draft:
     table.append(("部门整体自评得分", "", "", fmt_num(result.max_total), fmt_num(result.total), result.grade))
     d.add("table", table)
     return d
+
+
+def _given(d: Draft, text: object) -> bool:
+    """The clerk's own paragraphs from 报告文字 (one per line); False when blank (then drafted)."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    for paragraph in text.splitlines():
+        if paragraph.strip():
+            d.add("p", paragraph.strip())
+    return True
 
 
 def result_specs(result: Result) -> list[tuple[str, str]]:

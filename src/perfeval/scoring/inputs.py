@@ -164,6 +164,8 @@ class _Converter:
 
     def get_table(self, table: L.Table) -> RawTable | None:
         raw = find_table(self.tables, table.name)
+        if raw is None and table.optional:
+            return None
         if raw is None:
             self.missing.add(table.name)
             self.add(ERROR, f"找不到表格 {table.name}（应在工作表“{table.sheet}”），相关项目按空白处理",
@@ -262,6 +264,7 @@ def department_from_tables(tables: dict[str, RawTable]) -> Department:
     dept.finance = c.key_values(L.FINANCE, "amount")
     dept.qualitative = c.key_values(L.QUALITATIVE, "answer")
     dept.parameters = c.key_values(L.PARAMETERS, "value", by_label=True)
+    dept.report_text = c.key_values(L.REPORT_TEXT, "text")
     for i, r in c.list_rows(L.PUBLIC_EXPENSE):
         dept.public_expenses.append(ExpenseItem(r["subject"], r["budget"], r["actual"], i))
     for i, r in c.list_rows(L.PROJECTS):

@@ -120,6 +120,7 @@ class Department:
     missing_tables: set = field(default_factory=set)     # input tables not found in the workbook
     info: KeyValues = field(default_factory=KeyValues)
     finance: KeyValues = field(default_factory=KeyValues)
+    report_text: KeyValues = field(default_factory=KeyValues)     # 报告文字: narrative for the 自评报告
     public_expenses: list[ExpenseItem] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     monthly: list[MonthlyLine] = field(default_factory=list)

@@ -209,7 +209,10 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None) -> None:
             ws.set_tab_color("#FFC000")
             _print_setup(ws, table.origin[0], landscape=_width(table) > 90)
         raw = tables.get(table.name)
-        if table.sheet == L.MONITORING.sheet and table is L.VIOLATIONS:
+        if table is L.REPORT_TEXT:
+            ws.write_string(table.origin[0] - 2, 0, table.title, fm.subtitle)
+            ws.write_string(table.origin[0] - 1, 0, table.help, fm.help)
+        elif table.sheet == L.MONITORING.sheet and table is L.VIOLATIONS:
             ws.write_string(1, table.origin[1], table.title, fm.subtitle)
         elif table.sheet == L.MONITORING.sheet:
             ws.write_string(0, 0, "问题清单", fm.title)
