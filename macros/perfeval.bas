@@ -15,6 +15,13 @@ Public Sub RunRecalc()
     RunPython "import perfeval.excel; perfeval.excel.main()"
 End Sub
 
+' RunReport is bound to the report button on the cover: recalculate, save, draft the report
+' (a .docx beside the workbook).
+Public Sub RunReport()
+    If Not InterpreterReady() Then Exit Sub
+    RunPython "import perfeval.report.button; perfeval.report.button.main()"
+End Sub
+
 Private Function InterpreterReady() As Boolean
     Dim interp As String, folder As Variant, fso As Object
     #If Mac Then

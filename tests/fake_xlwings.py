@@ -81,12 +81,15 @@ class FakeBook:
         self.calls: list[str] = []
         self._sheets: list[FakeSheet] = []
         self.app = FakeApp(self)
+        self.path = None
+        self.saved = False
 
     @classmethod
     def from_file(cls, path) -> "FakeBook":
         """The workbook as Excel would show it: cached formula results, number formats,
         tables with their header and totals rows."""
         book = cls()
+        book.path = path
         wb = openpyxl.load_workbook(path, data_only=True)
         for ws in wb.worksheets:
             sheet = FakeSheet(book, ws.title)
@@ -107,6 +110,16 @@ class FakeBook:
 
     def record(self, what: str) -> None:
         self.calls.append(what)
+
+    @property
+    def fullname(self):
+        self.record("book.fullname")
+        return str(self.path)
+
+    def save(self, path=None):
+        """Excel writes the open workbook to its file; the fake's file already holds the inputs."""
+        self.record("book.save")
+        self.saved = True
 
     @property
     def sheets(self):

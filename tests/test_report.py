@@ -167,3 +167,42 @@ def test_submit_builds_the_package_and_leaves_the_source_alone(tmp_path):
         assert pdfs == [] and "未安装 LibreOffice" in r.output
     else:
         assert len(pdfs) >= 1
+
+
+def test_report_button_recalculates_saves_and_drafts(tmp_path, monkeypatch):
+    from fake_xlwings import FakeBook
+    from perfeval.report import button
+    book = tmp_path / "红旗镇2023自评.xlsm"
+    shutil.copy(ROOT / "workbook_templates" / SAMPLES[0], book)
+    fake = FakeBook.from_file(book)
+    path = button.make_report(fake)
+    assert path == tmp_path / "红旗镇2023自评_自评报告.docx" and path.exists() and fake.saved
+    assert fake.app.alerts[-1][1].startswith("已生成自评报告：")
+    assert "range.value.set" in fake.calls                        # recalculated first (output blocks written)
+    import xlwings
+    monkeypatch.setattr(xlwings.Book, "caller", classmethod(lambda cls: fake))
+    button.main()
+    assert fake.app.alerts[-1][1].startswith("已生成自评报告：")
+
+
+def test_report_button_failure_is_a_chinese_message(tmp_path):
+    from fake_xlwings import FakeBook
+    from perfeval.report import button
+    book = tmp_path / "红旗镇2023自评.xlsm"
+    shutil.copy(ROOT / "workbook_templates" / SAMPLES[0], book)
+    fake = FakeBook.from_file(book)
+    fake.save = lambda path=None: (_ for _ in ()).throw(RuntimeError("Protected View"))
+    assert button.make_report(fake) is None
+    assert fake.app.alerts[-1][1].startswith("生成自评报告失败")
+
+
+def test_the_workbook_has_the_report_button_and_macro():
+    from oletools.olevba import VBA_Parser
+    book = ROOT / "workbook_templates" / SAMPLES[0]
+    code = {name: c for _, _, name, c in VBA_Parser(str(book)).extract_macros()}
+    source = code["perfeval.bas"]
+    body = source[source.index("Public Sub RunReport()"):]
+    assert body.index("InterpreterReady") < body.index('RunPython "import perfeval.report.button; perfeval.report.button.main()"')
+    import zipfile
+    vml = b"".join(zipfile.ZipFile(book).read(n) for n in zipfile.ZipFile(book).namelist() if n.endswith(".vml"))
+    assert b"[0]!RunReport" in vml and b"[0]!RunRecalc" in vml

@@ -39,8 +39,9 @@ class CannotWrite(Exception):
     """An output sheet cannot be written (e.g. protected with a password); message in Chinese."""
 
 
-def run(book, now: datetime | None = None):
-    """Recalculate a live workbook and tell the user the outcome in a message box."""
+def run(book, now: datetime | None = None, *, announce: bool = True):
+    """Recalculate a live workbook and tell the user the outcome in a message box (unless
+    ``announce`` is False: the caller reports the outcome)."""
     try:
         result, params, tables, locs = score_book(book)
         blocks = R.all_blocks(result, params, tables, lambda loc: resolve(locs, loc), now or datetime.now())
@@ -51,7 +52,8 @@ def run(book, now: datetime | None = None):
     except Exception as exc:  # noqa: BLE001 - the clerk gets a message, not a traceback
         _alert(book, f"计算失败：{type(exc).__name__}: {exc}\n\n输入数据未被修改。请将工作簿和此信息发给技术支持。")
         return None
-    _alert(book, R.summary(result))
+    if announce:
+        _alert(book, R.summary(result))
     return result
 
 

@@ -15,6 +15,7 @@ from .cfb import write_cfb
 from .ovba import Module, project_streams
 
 BUTTON_MACRO = "RunRecalc"
+REPORT_MACRO = "RunReport"
 WORKBOOK_BASE = "0{00020819-0000-0000-C000-000000000046}"
 SHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"
 

@@ -442,7 +442,7 @@ def _conf_sheet(wb) -> None:
 
 
 def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_project: bytes | None = None,
-          button_macro: str | None = None) -> Path:
+          button_macro: str | None = None, report_macro: str | None = None) -> Path:
     """Write a template (blank, or pre-filled with ``tables``) to ``path``."""
     path = Path(path)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
@@ -467,6 +467,9 @@ def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_pr
         button = {"macro": button_macro, "caption": "重新计算", "width": 140, "height": 40}
         cover.insert_button(2, 3, button)
         score.insert_button(0, L.SCORE.col("扣分原因"), dict(button, x_offset=200, height=30))
+    if report_macro:
+        cover.insert_button(2, 3, {"macro": report_macro, "caption": "生成自评报告", "width": 140, "height": 40,
+                                   "x_offset": 150})
     cover.activate()
     wb.close()
     return path

@@ -151,14 +151,14 @@ def new_template(path: str | Path, tables: dict[str, RawTable] | None = None, *,
     """A macro-enabled template (.xlsm) with the 重新计算 button, optionally pre-filled.
     Written next to the target and moved over it, like every other write."""
     from .template import build
-    from ..vba.project import BUTTON_MACRO, build_vba_project
+    from ..vba.project import BUTTON_MACRO, REPORT_MACRO, build_vba_project
     path = Path(path)
     if path.suffix.lower() != ".xlsm":
         raise WorkbookError(f"模板必须保存为 .xlsm（含“重新计算”按钮的宏）：{path.name}")
     if not force and path.exists():
         raise WorkbookError(f"“{path.name}”已存在，未覆盖（其中可能有已填写的数据）：请换一个文件名，或加 --force 覆盖")
     write_atomically(path, lambda tmp: build(tmp, tables, vba_project=build_vba_project(len(L.ALL_SHEETS)),
-                                             button_macro=BUTTON_MACRO))
+                                             button_macro=BUTTON_MACRO, report_macro=REPORT_MACRO))
     return path
 
 
