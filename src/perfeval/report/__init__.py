@@ -121,17 +121,12 @@ def draft(result: Result, tables: dict) -> Draft:
                f"等级：{result.grade}{complete}。")
     lost = [line for line in result.lines if line.status == "deducted" and line.id in PHRASES]
     d.add("h2", "（二）存在问题。")
-    if not _given(d, words.get("problems")):
-        for i, line in enumerate(lost, 1):
-            d.add("p", f"{i}. {PHRASES[line.id]['problem']}（{line.name}扣{fmt_num(line.deduction)}分）")
-        if not lost:
-            d.add("p", "本年度自评各项均得满分，未发现需要扣分的问题。")
+    _given(d, words.get("problems")) or _numbered(d, [
+        f"{PHRASES[line.id]['problem']}（{line.name}扣{fmt_num(line.deduction)}分）" for line in lost],
+        "本年度自评各项均得满分，未发现需要扣分的问题。")
     d.add("h2", "（三）改进建议。")
-    if not _given(d, words.get("suggestions")):
-        for i, line in enumerate(lost, 1):
-            d.add("p", f"{i}. {PHRASES[line.id]['measure']}")
-        if not lost:
-            d.add("p", "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。")
+    _given(d, words.get("suggestions")) or _numbered(d, [PHRASES[line.id]["measure"] for line in lost],
+                                                      "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。")
     d.add("h1", "附件：县级部门整体绩效自评打分表")
     table = [("一级指标", "二级指标", "三级指标", "分值", "自评得分", "扣分原因")]
     for spec, line in zip(result_specs(result), result.lines):
@@ -140,6 +135,14 @@ def draft(result: Result, tables: dict) -> Draft:
     table.append(("部门整体自评得分", "", "", fmt_num(result.max_total), fmt_num(result.total), result.grade))
     d.add("table", table)
     return d
+
+
+def _numbered(d: Draft, items: list[str], none: str) -> None:
+    """Drafted paragraphs "1. …", "2. …", or ``none`` when there are none."""
+    for i, item in enumerate(items, 1):
+        d.add("p", f"{i}. {item}")
+    if not items:
+        d.add("p", none)
 
 
 def _given(d: Draft, text: object) -> bool:
