@@ -206,3 +206,23 @@ def test_the_workbook_has_the_report_button_and_macro():
     import zipfile
     vml = b"".join(zipfile.ZipFile(book).read(n) for n in zipfile.ZipFile(book).namelist() if n.endswith(".vml"))
     assert b"[0]!RunReport" in vml and b"[0]!RunRecalc" in vml
+
+
+def test_control_characters_and_markup_in_clerks_text_are_safe(tmp_path):
+    from perfeval.samples import hongqi
+    from perfeval.xlsx.workbook import fill_workbook
+    book = tmp_path / "红旗镇.xlsm"
+    shutil.copy(ROOT / "workbook_templates" / SAMPLES[0], book)
+    t = hongqi()
+    t["ReportText"].rows[0][1] = "粘贴自其他文档\x0b的文字 <w:p>&amp; \x01"
+    fill_workbook(book, {"ReportText": t["ReportText"]})
+    path, _ = write_report(book)
+    paragraphs, _ = docx_text(path)
+    assert "粘贴自其他文档的文字 <w:p>&amp;" in paragraphs
+
+
+def test_blank_report_fields_are_findings_in_the_workbook(tmp_path):
+    book = tmp_path / "空白.xlsm"
+    shutil.copy(ROOT / "workbook_templates" / "部门整体绩效自评模板.xlsm", book)
+    messages = [f.message for f in score_workbook(book)[0].findings]
+    assert sum("生成报告时将标为【待填写】" in m for m in messages) == 4

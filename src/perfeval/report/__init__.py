@@ -24,6 +24,14 @@ HEADING_FONT = "黑体"
 PHRASES = json.loads((Path(__file__).with_name("phrases.json")).read_text(encoding="utf-8"))
 
 
+_NOT_XML = str.maketrans({c: None for c in list(range(0, 9)) + [11, 12] + list(range(14, 32))})
+
+
+def _clean(value: object) -> str:
+    """Text from the workbook as Word can hold it: control characters (pasted from elsewhere) dropped."""
+    return str(value).translate(_NOT_XML)
+
+
 def _wan(value) -> str:
     return f"{fmt_cents(value)}万元" if isinstance(value, Decimal) else PLACEHOLDER
 
@@ -36,6 +44,10 @@ class Draft:
         self.missing: list[str] = []
 
     def add(self, kind: str, content) -> None:
+        if kind == "table":
+            content = [tuple(_clean(c) for c in row) for row in content]
+        else:
+            content = _clean(content)
         self.blocks.append((kind, content))
 
     def text(self, value: object, what: str) -> str:
@@ -120,13 +132,17 @@ def draft(result: Result, tables: dict) -> Draft:
     d.add("p", f"{unit}认真组织开展了部门整体支出绩效自评工作，绩效评价得分：{fmt_num(result.total)}分，"
                f"等级：{result.grade}{complete}。")
     lost = [line for line in result.lines if line.status == "deducted" and line.id in PHRASES]
+    counts = result.counts()
+    open_items = [f"自评工作簿中尚有{counts['error']}处输入错误、{result.incomplete}项未填写，需更正后重新计算"] \
+        if counts["error"] or result.incomplete else []
     d.add("h2", "（二）存在问题。")
     _given(d, words.get("problems")) or _numbered(d, [
-        f"{PHRASES[line.id]['problem']}（{line.name}扣{fmt_num(line.deduction)}分）" for line in lost],
+        f"{PHRASES[line.id]['problem']}（{line.name}扣{fmt_num(line.deduction)}分）" for line in lost] + open_items,
         "本年度自评各项均得满分，未发现需要扣分的问题。")
     d.add("h2", "（三）改进建议。")
-    _given(d, words.get("suggestions")) or _numbered(d, [PHRASES[line.id]["measure"] for line in lost],
-                                                      "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。")
+    _given(d, words.get("suggestions")) or _numbered(
+        d, [PHRASES[line.id]["measure"] for line in lost] + (["按“校验结果”逐项更正输入，补齐未填写的内容。"] if open_items else []),
+        "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。")
     d.add("h1", "附件：县级部门整体绩效自评打分表")
     table = [("一级指标", "二级指标", "三级指标", "分值", "自评得分", "扣分原因")]
     for spec, line in zip(result_specs(result), result.lines):

@@ -53,6 +53,10 @@ def validate(dept: Department, tolerance: Decimal) -> list[Finding]:
                                     Loc(L.MONTHLY.name, None, L.MONTHLY.header("annual_budget"), L.MONTHLY.sheet)))
     findings += _project_checks(dept, tolerance)
     findings += _monthly_checks(dept, tolerance)
+    for key in ("organization", "functions", "tasks", "goal"):
+        if not dept.info.get(key):
+            findings.append(Finding(INFO, f"自评报告需要的“{L.INFO.label(key)}”未填写，生成报告时将标为【待填写】",
+                                    Loc(L.INFO.name, dept.info.rows.get(key), L.INFO.header("value"), L.INFO.sheet)))
     for key in ("unit_name", "year"):
         if not dept.info.get(key) and not isinstance(dept.info.get(key), Invalid):
             findings.append(Finding(WARNING, f"基本信息未填写“{L.INFO.label(key)}”",
