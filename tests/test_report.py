@@ -226,3 +226,11 @@ def test_blank_report_fields_are_findings_in_the_workbook(tmp_path):
     shutil.copy(ROOT / "workbook_templates" / "部门整体绩效自评模板.xlsm", book)
     messages = [f.message for f in score_workbook(book)[0].findings]
     assert sum("生成报告时将标为【待填写】" in m for m in messages) == 4
+
+
+def test_draft_drops_control_characters_word_cannot_hold():
+    from perfeval.report import Draft
+    d = Draft()
+    d.add("p", "甲\x0b乙\x01")
+    d.add("table", [("丙\x0c", 1)])
+    assert d.blocks == [("p", "甲乙"), ("table", [("丙", "1")])]

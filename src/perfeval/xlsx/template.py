@@ -18,7 +18,8 @@ from ..scoring.inputs import RawTable, normalize_label
 from ..scoring.rubric import DEFAULT_RUBRIC, RUBRIC_IDS, default_params, load_rubric
 
 FIXED_DATE = datetime(2024, 1, 1)
-LIST_VALIDATION_ROWS = 2000     # validation reaches this far below a list table's header
+LIST_VALIDATION_ROWS = 2000
+LONG_INFO_ROWS = ("organization", "functions", "tasks", "goal")     # paragraphs: taller rows     # validation reaches this far below a list table's header
 INPUT_FILL = "#FFF2CC"
 MONEY_FORMAT = "#,##0.00####"
 
@@ -208,10 +209,15 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None) -> None:
             ws = sheets[table.sheet] = wb.add_worksheet(table.sheet)
             ws.set_tab_color("#FFC000")
             _print_setup(ws, table.origin[0], landscape=_width(table) > 90)
+            if table is L.INFO:
+                ws.fit_to_pages(1, 1)        # fixed rows (basic information and report text): one page
         raw = tables.get(table.name)
         if table is L.REPORT_TEXT:
             ws.write_string(table.origin[0] - 2, 0, table.title, fm.subtitle)
-            ws.write_string(table.origin[0] - 1, 0, table.help, fm.help)
+            ws.merge_range(table.origin[0] - 1, 0, table.origin[0] - 1, len(table.columns) - 1, table.help, fm.help)
+            ws.set_row(table.origin[0] - 1, 30)
+            for i in range(len(table.rows)):                     # room for a paragraph or two
+                ws.set_row(table.origin[0] + 1 + i, 66)
         elif table.sheet == L.MONITORING.sheet and table is L.VIOLATIONS:
             ws.write_string(1, table.origin[1], table.title, fm.subtitle)
         elif table.sheet == L.MONITORING.sheet:
@@ -232,6 +238,8 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None) -> None:
             for i, row in enumerate(table.rows):
                 line = table.origin[0] + 1 + i
                 _validation(ws, row.kind, (), line, table.origin[1] + 1, line, row.help)
+                if table is L.INFO and row.key in LONG_INFO_ROWS:
+                    ws.set_row(line, 33)
         else:
             _list_table(ws, fm, table, raw)
 
