@@ -234,3 +234,16 @@ def test_draft_drops_control_characters_word_cannot_hold():
     d.add("p", "甲\x0b乙\x01")
     d.add("table", [("丙\x0c", 1)])
     assert d.blocks == [("p", "甲乙"), ("table", [("丙", "1")])]
+
+
+def test_official_fonts_with_fallbacks(report):
+    import zipfile
+    _, path, _ = report
+    fonts = zipfile.ZipFile(path).read("word/fontTable.xml").decode("utf-8")
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts
+    styles = zipfile.ZipFile(path).read("word/styles.xml").decode("utf-8")
+    assert 'w:eastAsia="仿宋_GB2312"' in styles
+    document = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+    assert 'w:eastAsia="黑体"' in document and "<w:tblHeader" in document and "PAGE" in \
+        zipfile.ZipFile(path).read("word/footer1.xml").decode("utf-8") if "word/footer1.xml" in \
+        zipfile.ZipFile(path).namelist() else 'w:eastAsia="黑体"' in document and "<w:tblHeader" in document

@@ -217,6 +217,22 @@ def _set_font(run_or_style, names: tuple[str, ...] | str, size: float | None = N
         font.bold = bold
 
 
+FONT_FALLBACKS = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "黑体": "SimHei"}
+
+
+def _font_table(doc) -> None:
+    """Declare the official fonts with their fallbacks (w:altName) in fontTable.xml, so a PC
+    without 仿宋_GB2312 uses 仿宋 rather than a Western default."""
+    part = next(p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml")
+    xml = part.blob.decode("utf-8")
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    fonts = "".join(f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+                    f'<w:family w:val="modern"/></w:font>' for name, alt in FONT_FALLBACKS.items())
+    xml = xml.replace("</w:fonts>", fonts + "</w:fonts>")
+    part._blob = xml.encode("utf-8")
+    assert w.split("=")[0] in xml
+
+
 def to_docx(d: Draft, path: Path) -> None:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -229,6 +245,7 @@ def to_docx(d: Draft, path: Path) -> None:
     section.left_margin = section.right_margin = Cm(2.8)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     _set_font(doc.styles["Normal"], BODY_FONTS, 16)
+    _font_table(doc)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
