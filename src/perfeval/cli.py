@@ -10,6 +10,7 @@ into a failure.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -41,7 +42,7 @@ def _say(text: str, err: bool = False) -> None:
         encoding = getattr(stream, "encoding", None) or "utf-8"
         click.echo(text.encode(encoding, "replace").decode(encoding, "replace"), err=err)
     except BrokenPipeError:          # output piped into e.g. `head`, which stopped reading
-        with __import__("contextlib").suppress(OSError):
+        with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
     except (OSError, UnicodeError, ValueError):
         pass
@@ -51,7 +52,7 @@ def _guarded(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         previous = None
-        with __import__("contextlib").suppress(ValueError, OSError):    # not in the main thread: keep it
+        with contextlib.suppress(ValueError, OSError):    # not in the main thread: keep it
             previous = signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             return fn(*args, **kwargs)
@@ -209,7 +210,6 @@ def submit(book, directory):
 def summary(paths, output, jobs, db, year):
     """汇总 PATHS（工作簿或文件夹）下所有单位的自评结果，写入 汇总.xlsx。"""
     from .summary import run
-    files_done = []
     bar = None
     if sys.stdout.isatty():
         from .summary.collect import find_workbooks
@@ -217,7 +217,7 @@ def summary(paths, output, jobs, db, year):
         bar.__enter__()
     try:
         result = run(paths, output, jobs=jobs, db=db, year=year,
-                     progress=(lambda r: bar.update(1)) if bar else files_done.append)
+                     progress=(lambda r: bar.update(1)) if bar else None)
     finally:
         if bar:
             bar.__exit__(None, None, None)

@@ -62,6 +62,17 @@ class TableLoc:
         return r1 + self.header_rows, r2 - self.totals_rows
 
 
+def contiguous_runs(indexes) -> list[list[int]]:
+    """[1, 2, 3, 5] → [[1, 2, 3], [5]]: runs of adjacent column indexes (in the order given)."""
+    runs: list[list[int]] = []
+    for j in indexes:
+        if runs and runs[-1][-1] == j - 1:
+            runs[-1].append(j)
+        else:
+            runs.append([j])
+    return runs
+
+
 def resolve(tables: dict[str, TableLoc], loc: Loc) -> tuple[str, str] | None:
     """Engine location → (sheet name as in the workbook, cell address)."""
     table = tables.get((loc.table or "").lower())

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from . import layout as L
-from .locate import cell_name, parse_ref
+from .locate import cell_name, contiguous_runs, parse_ref
 from .scoring.inputs import find_table, normalize_label
 from .scoring.model import Loc
 from .scoring.numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain
@@ -207,14 +207,7 @@ def fingerprint_formula(tables=None) -> str:
         outputs = _output_headers(t)
         refs = [f"{t.name}[[#Data]]"]
         if any(normalize_label(h) in outputs for h in headers):
-            runs: list[list[str]] = []
-            for i, h in enumerate(headers):
-                if normalize_label(h) in outputs:
-                    continue
-                if runs and runs[-1][-1] == i - 1:
-                    runs[-1].append(i)
-                else:
-                    runs.append([i])
+            runs = contiguous_runs(i for i, h in enumerate(headers) if normalize_label(h) not in outputs)
             refs = [f"{t.name}[[#Data],[{_structured_column(headers[r[0]])}]"
                     + (f":[{_structured_column(headers[r[-1]])}]" if len(r) > 1 else "") + "]" for r in runs]
         for ref in refs:

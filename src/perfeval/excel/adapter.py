@@ -18,7 +18,7 @@ from .. import layout as L
 from .. import render as R
 from ..scoring.engine import score_tables
 from ..scoring.inputs import RawTable, normalize_label
-from ..locate import TableLoc, resolve
+from ..locate import TableLoc, contiguous_runs, resolve
 from ..scoring.cells import SerialDate, format_kind, typed_number
 
 TITLE = "perfeval 重新计算"
@@ -87,17 +87,6 @@ def _cell(value: object, kind: str | None) -> object:
     return value
 
 
-def _runs(columns: list[int]) -> list[list[int]]:
-    """[1, 2, 3, 5] → [[1, 2, 3], [5]]: contiguous runs of column indexes."""
-    runs: list[list[int]] = []
-    for j in columns:
-        if runs and runs[-1][-1] == j - 1:
-            runs[-1].append(j)
-        else:
-            runs.append([j])
-    return runs
-
-
 def _format_kinds(sheet, loc: TableLoc, body: list[list[object]], skip: set[int]):
     """Number-format kinds of the body's numeric cells, read coarsely: one call per run of
     adjacent columns holding numbers (all 12 months at once), one per column only where a
@@ -112,7 +101,7 @@ def _format_kinds(sheet, loc: TableLoc, body: list[list[object]], skip: set[int]
         i2 = last - first if i2 is None else i2
         return sheet.range((first + 1 + i1, c1 + 1 + j1), (first + 1 + i2, c1 + 1 + j2)).number_format
 
-    for run in _runs(numeric):
+    for run in contiguous_runs(numeric):
         code = fmt(run[0], run[-1])
         if code is not None:
             per_column.update({j: format_kind(code) for j in run})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..excel.adapter import TITLE, _alert, run
+from ..excel.adapter import _alert, run
 
 
 def main() -> None:
@@ -31,5 +31,3 @@ def make_report(book) -> Path | None:
     _alert(book, f"已生成自评报告：{path}{note}")
     return path
 
-
-__all__ = ["main", "make_report", "TITLE"]

@@ -12,8 +12,7 @@ import re
 from pathlib import Path
 
 from .package import Package, WorkbookError
-from .parts import write_atomically
-from .zipcopy import source_bytes, write_zip
+from .parts import write_package
 
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
@@ -82,10 +81,5 @@ def macro_free_copy(source: str | Path, target: str | Path) -> Path:
     if not any(n.endswith(".vml") and parts.get(n, b"") is not None for n in pkg.zf.namelist()):
         types = re.sub(r'<Default Extension="vml" [^>]*/>', "", types)
     parts["[Content_Types].xml"] = types.encode("utf-8")
-    src = source_bytes(pkg.zf)
-
-    def write(tmp: str) -> None:
-        with open(tmp, "wb") as out:
-            write_zip(out, src, pkg.zf.infolist(), parts)
-    write_atomically(target, write)
+    write_package(pkg.zf, target, parts)
     return target

@@ -22,7 +22,7 @@ from ..scoring.model import Loc
 from ..scoring.results import Result
 from ..scoring.rubric import Params
 from .package import Package, WorkbookError
-from .parts import (SheetEditor, drop_part, file_lock, force_full_calc, is_read_only, resolve_target, set_table_ref,
+from .parts import (SheetEditor, drop_part, file_lock, force_full_calc, resolve_target, set_table_ref,
                     write_atomically, write_package)
 
 
@@ -108,8 +108,6 @@ def recalc(path: str | Path, *, now: datetime | None = None, out: str | Path | N
     a read-only file too.  The whole read-score-write holds the workbook's lock."""
     path = Path(path)
     if out is None and not path.is_dir() and path.exists():
-        if is_read_only(path) and not force:
-            raise WorkbookError(f"“{path.name}”是只读文件，未修改：请取消文件的只读属性后重试（或加 --force）")
         with file_lock(resolve_target(path)):
             return _recalc(path, now, None, force)
     return _recalc(path, now, out, force)

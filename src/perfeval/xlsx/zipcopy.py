@@ -51,16 +51,30 @@ def _dos_time(info: zipfile.ZipInfo) -> tuple[int, int]:
     return (h << 11) | (mi << 5) | (s // 2), ((max(y, 1980) - 1980) << 9) | (mo << 5) | d
 
 
+def _records(info: zipfile.ZipInfo, flags: int, method: int, crc: int, packed: int, size: int,
+             offset: int) -> tuple[bytes, bytes]:
+    """The local file header (name included) and the central-directory entry of one member."""
+    name = info.filename.encode("utf-8")
+    time, date = _dos_time(info)
+    local = struct.pack("<IHHHHHIIIHH", _LOCAL, 20, flags, method, time, date,
+                        0 if flags & 0x08 else crc, 0 if flags & 0x08 else packed, 0 if flags & 0x08 else size,
+                        len(name), 0) + name
+    entry = struct.pack("<IHHHHHHIIIHHHHHII", _CENTRAL, 20, 20, flags, method, time, date, crc, packed, size,
+                        len(name), 0, 0, 0, 0, info.external_attr & _LIMIT, offset) + name
+    return local, entry
+
+
+def _name_flags(info: zipfile.ZipInfo) -> int:
+    return _UTF8 if not info.filename.isascii() else 0
+
+
 def _stream(out: BinaryIO, info: zipfile.ZipInfo, chunks: Iterable[bytes], offset: int) -> tuple[bytes, int]:
     """A member from an iterable of chunks, deflated as it comes; sizes and CRC follow the data
     in a data descriptor (general-purpose flag bit 3).  Returns its central-directory entry and
     the bytes written."""
-    name = info.filename.encode("utf-8")
-    flags = 0x08 | (_UTF8 if not info.filename.isascii() else 0)
-    time, date = _dos_time(info)
-    header = struct.pack("<IHHHHHIIIHH", _LOCAL, 20, flags, zipfile.ZIP_DEFLATED, time, date, 0, 0, 0, len(name), 0)
-    out.write(header)
-    out.write(name)
+    flags = 0x08 | _name_flags(info)
+    local, _ = _records(info, flags, zipfile.ZIP_DEFLATED, 0, 0, 0, offset)
+    out.write(local)
     packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     crc = size = packed = 0
     for chunk in chunks:
@@ -74,9 +88,8 @@ def _stream(out: BinaryIO, info: zipfile.ZipInfo, chunks: Iterable[bytes], offse
     if max(size, packed, offset) > _LIMIT:
         raise WorkbookError("工作簿过大（超过 4 GB），不是部门整体绩效自评工作簿")
     out.write(struct.pack("<IIII", 0x08074B50, crc, packed, size))
-    entry = struct.pack("<IHHHHHHIIIHHHHHII", _CENTRAL, 20, 20, flags, zipfile.ZIP_DEFLATED, time, date, crc,
-                        packed, size, len(name), 0, 0, 0, 0, info.external_attr & _LIMIT, offset) + name
-    return entry, len(header) + len(name) + packed + 16
+    _, entry = _records(info, flags, zipfile.ZIP_DEFLATED, crc, packed, size, offset)
+    return entry, len(local) + packed + 16
 
 
 def write_zip(out: BinaryIO, src: bytes, infos: list[zipfile.ZipInfo],
@@ -100,22 +113,17 @@ def write_zip(out: BinaryIO, src: bytes, infos: list[zipfile.ZipInfo],
             else:
                 packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
                 method, body = zipfile.ZIP_DEFLATED, packer.compress(data) + packer.flush()
+            flags = _name_flags(info)
         else:
             crc, size, method, body = info.CRC, info.file_size, info.compress_type, _raw_member(src, info)
-        name = info.filename.encode("utf-8")
-        flags = _UTF8 if not info.filename.isascii() else 0
-        if method == zipfile.ZIP_DEFLATED:
-            flags |= info.flag_bits & 0x6 if info.filename not in replaced else 0    # keep the deflate level bits
+            flags = _name_flags(info) | (info.flag_bits & 0x6 if method == zipfile.ZIP_DEFLATED else 0)  # deflate level bits
         if max(size, len(body), offset) > _LIMIT or len(central) >= 0xFFFF:
             raise WorkbookError("工作簿过大（超过 4 GB 或 65535 个部件），不是部门整体绩效自评工作簿")
-        time, date = _dos_time(info)
-        header = struct.pack("<IHHHHHIIIHH", _LOCAL, 20, flags, method, time, date, crc, len(body), size, len(name), 0)
-        out.write(header)
-        out.write(name)
+        local, entry = _records(info, flags, method, crc, len(body), size, offset)
+        out.write(local)
         out.write(body)
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", _CENTRAL, 20, 20, flags, method, time, date, crc,
-                                   len(body), size, len(name), 0, 0, 0, 0, info.external_attr & _LIMIT, offset) + name)
-        offset += len(header) + len(name) + len(body)
+        central.append(entry)
+        offset += len(local) + len(body)
     directory = b"".join(central)
     out.write(directory)
     out.write(struct.pack("<IHHHHIIH", _END, 0, 0, len(central), len(central), len(directory), offset, 0))
