@@ -125,6 +125,7 @@ def test_blank_basic_information_is_marked_not_invented(tmp_path):
     paragraphs, _ = docx_text(book.with_name("空白_自评报告.docx"))
     assert sum(PLACEHOLDER in p for p in paragraphs) >= 5
     assert any("评价未完成" in p for p in paragraphs)
+    assert "部门整体绩效指标未填写。" in paragraphs                    # a blank table, not "未设置…指标"
 
 
 def test_unreadable_workbook_is_exit_2_and_no_half_written_docx(tmp_path):

@@ -181,7 +181,7 @@ def _indicator_sentence(result: Result, line_id: str, what: str) -> str:
     counted = [r for r in line.detail.rows if r[-1] in ("达到", "未达到") or "超过" in str(r[-1]) or "低于" in str(r[-1])]
     achieved = sum(1 for r in counted if r[-1] == "达到")
     if not counted:
-        return f"未设置{what}数量指标。" if "未填写" not in line.status else f"{what}绩效指标未填写。"
+        return f"{what}绩效指标未填写。" if line.status == "incomplete" else f"未设置{what}数量指标。"
     return f"{what}数量指标{len(counted)}个，达到预期值{achieved}个，得{fmt_num(line.score)}分（满分{fmt_num(line.max)}分）。"
 
 
