@@ -68,8 +68,8 @@ def test_monthly_total_must_match_finance():
 
 
 def test_rule_crash_becomes_error_line(monkeypatch):
-    from perfeval.scoring.rules import application
-    monkeypatch.setitem(application.RULES, "violations", lambda line, dept: 1 / 0)
+    from perfeval.scoring.ruletypes import RULE_TYPES
+    monkeypatch.setattr(RULE_TYPES["per_item"], "score", lambda line, rule: 1 / 0)
     r = run(base())
     assert r.line("violations").status == "error" and r.line("disclosure").status == "full"
     assert any("内部错误" in f.message for f in r.findings)

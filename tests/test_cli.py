@@ -126,7 +126,10 @@ def test_renamed_table_and_renamed_sheet(book):
 
 
 def test_deleted_table(book):
-    _edit_part(book, "xl/worksheets/_rels/sheet6.xml.rels", lambda b: re.sub(rb"<Relationship [^>]*table[^>]*/>", b"", b))
+    from perfeval.xlsx.package import Package
+    part = Package.open(str(book)).sheets["月度支出"]                 # xl/worksheets/sheetN.xml
+    rels = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
+    _edit_part(book, rels, lambda b: re.sub(rb"<Relationship [^>]*table[^>]*/>", b"", b))
     r = run("score", book, "--json")
     assert r.exit_code == 0
     assert any("找不到表格 MonthlySpending" in f["message"] for f in json.loads(r.output)["findings"])

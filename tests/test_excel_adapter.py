@@ -69,7 +69,7 @@ def test_excel_calls_do_not_grow_with_rows(template, tmp_path):
     large = FakeBook.from_file(filled(template, tmp_path, _with_rows(10_000), "l.xlsm"))
     excel.run(small, now=NOW)
     excel.run(large, now=NOW)
-    assert len(small.calls) == len(large.calls) <= 170        # 174 before typed reads (63 of them sheet.name), one table fewer
+    assert len(small.calls) == len(large.calls) <= 190        # 174 before typed reads (63 of them sheet.name); 182 with 三公经费 and 其他数据
     assert small.calls == large.calls
     assert small.calls.count("range.value.get") == len(L.INPUT_TABLES)
 

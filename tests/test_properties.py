@@ -9,7 +9,9 @@ from helpers import base, monthly, set_rows, set_value
 from perfeval import layout as L
 from perfeval.scoring.engine import INTERNAL_ERROR, score
 from perfeval.scoring.inputs import department_from_tables, raw_table
-from perfeval.scoring.rubric import RUBRIC_IDS
+from perfeval.scoring.rubric import load_rubric, shipped_ids
+
+RUBRIC_IDS = shipped_ids()
 
 money = st.decimals(min_value=0, max_value=100000, places=6, allow_nan=False)
 cell = st.one_of(
@@ -30,7 +32,7 @@ tables_strategy = st.fixed_dictionaries({
     "Indicators": records(L.INDICATORS, 6),
     "MonitoringIssues": records(L.MONITORING, 4),
     "Violations": records(L.VIOLATIONS, 4),
-    "Qualitative": st.fixed_dictionaries({r.label: cell for r in L.QUALITATIVE.rows}),
+    "Qualitative": st.fixed_dictionaries({i.label: cell for i in load_rubric().items}),
     "Finance": st.fixed_dictionaries({r.label: cell for r in L.FINANCE.rows}),
     "rubric": st.sampled_from(RUBRIC_IDS + ("bogus",)),
 })
@@ -40,7 +42,8 @@ def build(data):
     t = base()
     for name in ("Projects", "PublicExpense", "MonthlySpending", "Indicators", "MonitoringIssues", "Violations"):
         t[name] = raw_table(L.TABLES_BY_NAME[name], data[name])
-    t["Qualitative"] = raw_table(L.QUALITATIVE, data["Qualitative"])
+    from perfeval.scoring.inputs import rubric_table
+    t["Qualitative"] = raw_table(rubric_table(L.QUALITATIVE, load_rubric()), data["Qualitative"])
     t["Finance"] = raw_table(L.FINANCE, data["Finance"])
     set_value(t, "Parameters", "评分标准", data["rubric"])
     return t

@@ -3,7 +3,19 @@ from helpers import base, run, set_value
 from perfeval.samples import wudu
 from perfeval.scoring.inputs import RawTable
 from perfeval.scoring.model import KeyValues
-from perfeval.scoring.rubric import RUBRIC_IDS, lint, load_rubric, default_params, max_total, resolve
+from perfeval.scoring.model import Loc
+from perfeval.scoring.lint import form_lint as lint
+from perfeval.scoring.params import default_params, max_total, resolve as resolve_params
+from perfeval.scoring.rubric import load_rubric, select, shipped_ids
+
+RUBRIC_IDS = shipped_ids()
+
+
+def resolve(kv):
+    """The rubric 评分参数 names (with its finding), then its parameters with the overrides."""
+    rubric, findings = select(kv.get("评分标准"), Loc("Parameters", kv.rows.get("评分标准"), "本县取值"))
+    params, more = resolve_params(rubric, kv)
+    return params, findings + more
 
 
 def test_both_rubrics_have_the_14_lines_in_form_order():
@@ -50,8 +62,9 @@ def test_bad_parameters_fall_back_to_defaults():
                    {"评分标准": 0, "支出控制分值": 1, "执行进度检查点2月份": 2, "未知参数": 3, "执行进度检查点3月份": 4})
     params, findings = resolve(kv)
     assert params.rubric.id == "ebian-2023"
-    assert params["expense_control.points"] == 10 and params.checkpoints()[1][0] == 9
-    assert params.checkpoints()[2][0] == 11        # 5 is not after 9: the group is reset
+    assert params["lines.expense_control.points"] == 10
+    assert params["lines.execution_progress.rule.checkpoints.1.month"] == 9
+    assert params["lines.execution_progress.rule.checkpoints.2.month"] == 11   # 5 is not after 9: the group is reset
     severities = sorted(f.severity for f in findings)
     assert severities.count("error") == 4 and severities.count("warning") == 1
     assert all(f.loc.table == "Parameters" for f in findings)
@@ -67,7 +80,8 @@ def test_grade_bands_are_parameters():
 
 def _legacy_parameters(rubric_id: str) -> RawTable:
     """An older workbook's 评分参数: 参数 | 值 | 说明, with the printed form's values in 值."""
-    rows = [["评分标准", rubric_id, ""]] + [[p.label, p.value, p.description] for p in load_rubric("ebian-2023").parameters]
+    rows = [["评分标准", rubric_id, ""]] + [[p.label, p.value, p.description]
+                                          for p in default_params(load_rubric("ebian-2023")).parameters]
     return RawTable("Parameters", ["参数", "值", "说明"], rows)
 
 

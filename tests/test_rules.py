@@ -4,10 +4,7 @@ from decimal import Decimal as D
 import pytest
 
 from helpers import base, indicator, monthly, run, set_rows, set_value
-from perfeval.scoring.rules.control import checkpoint_points, expense_band_points, handling_score
-from perfeval.scoring.rubric import default_params, load_rubric
-
-PARAMS = default_params(load_rubric())
+from perfeval.scoring.ruletypes.checkpoints import checkpoint_points
 
 
 def line(tables, line_id):
@@ -138,7 +135,9 @@ def test_unreadable_indicator_makes_line_error():
 @pytest.mark.parametrize("deviation,points", [
     ("0", 10), ("0.1", 10), ("0.1000001", 5), ("0.2", 5), ("0.2000001", 0), ("0.5", 0)])
 def test_expense_bands_exact(deviation, points):
-    assert expense_band_points(D(deviation), PARAMS) == points
+    t = base()
+    set_rows(t, "PublicExpense", [{"科目": "办公费", "年初预算数（万元）": D(1), "决算数（万元）": 1 + D(deviation)}])
+    assert line(t, "expense_control").score == points
 
 
 @pytest.mark.parametrize("budget,actual,points", [
@@ -168,7 +167,11 @@ def test_expense_text_amount_is_error_with_location():
 # ---- 6: timely handling
 @pytest.mark.parametrize("n,u,expected", [(0, 0, 5), (4, 1, D("3.75")), (2, 2, 0), (2, 3, 0), (3, 0, 5)])
 def test_handling_score(n, u, expected):
-    assert handling_score(n, u, D(5)) == expected
+    t = base()
+    rows = [{"项目名称": f"项目{i}", "问题描述": "问题", "已整改处置": "否" if i < u else "是"} for i in range(max(n, u))]
+    set_rows(t, "MonitoringIssues", rows)
+    expected = D(5) - D(min(u, max(n, u))) / max(n, u) * 5 if max(n, u) else D(5)
+    assert line(t, "timely_handling").score == expected.quantize(D("0.01"))
 
 
 def test_timely_handling_counts_projects_not_rows():

@@ -16,6 +16,8 @@ AMOUNT = "amount"      # money in 万元, Decimal >= 0
 COUNT = "count"        # whole number >= 0
 YESNO = "yesno"        # 是/否 and its spellings
 ANSWER = "answer"      # 是/否 or a manual score (定性评价 填报)
+NUMBER = "number"      # a plain number >= 0 (an indicator's 分值, a rubric's number input)
+RATE = "rate"          # a rate as a fraction: 0.9927, "99.27%" or a percent-formatted cell
 VALUE = "value"        # indicator target/actual: number with optional sign and unit
 PARAM = "param"        # parameter value: number, percent or rubric id
 CHOICE = "choice"      # one of a list (validation list in the template)
@@ -30,6 +32,7 @@ class Column(NamedTuple):
     help: str = ""
     choices: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()     # older headers still accepted when reading
+    optional: bool = False            # added in a later release: older workbooks lack it (no finding)
 
     @property
     def is_output(self) -> bool:
@@ -42,6 +45,7 @@ class Row(NamedTuple):
     label: str
     kind: str = TEXT
     help: str = ""
+    optional: bool = False            # added in a later release: older workbooks lack it (no finding)
 
 
 class Table(NamedTuple):
@@ -61,10 +65,11 @@ class Table(NamedTuple):
     title: str = ""
     help: str = ""
     optional: bool = False                     # older workbooks may lack it: no finding when missing
+    keyvalue: bool = False                     # read by row label even when its rows come from the rubric
 
     @property
     def is_keyvalue(self) -> bool:
-        return bool(self.rows)
+        return self.keyvalue or bool(self.rows)
 
     def col(self, key: str) -> Column:
         for c in self.columns:
@@ -113,7 +118,23 @@ FINANCE = Table(
         Row("soe_budget", "国有资本经营预算拨款收入", AMOUNT),
         Row("expense_total", "财政拨款支出合计", AMOUNT), Row("basic_expense", "基本支出", AMOUNT),
         Row("project_expense", "项目支出", AMOUNT), Row("balance", "结转结余", AMOUNT),
+        Row("initial_budget", "年初预算数", AMOUNT, "部门年初预算总额（万元）", optional=True),
+        Row("annual_budget", "全年预算数（调整后）", AMOUNT, "调整后的全年预算总额（万元）", optional=True),
     ),
+)
+
+THREE_EXPENSES = Table(
+    key="three_expenses", name="ThreeExpenses", sheet="三公经费", title="“三公”经费（万元）",
+    columns=(
+        Column("item", "项目", width=24),
+        Column("prior_budget", "上年预算数", AMOUNT, width=14),
+        Column("prior_actual", "上年决算数", AMOUNT, width=14),
+        Column("budget", "本年预算数", AMOUNT, width=14),
+        Column("actual", "本年决算数", AMOUNT, width=14),
+    ),
+    prefill=(("因公出国（境）费",), ("公务用车购置费",), ("公务用车运行维护费",), ("公务接待费",)),
+    help="四项“三公”经费的上年、本年预算数和决算数（万元）；没有的项目填0。",
+    optional=True,
 )
 
 PUBLIC_EXPENSE = Table(
@@ -136,6 +157,9 @@ PROJECTS = Table(
         Column("spent", "实际支出（万元）", AMOUNT, width=16),
         Column("managed", "纳入绩效目标管理", YESNO, width=16, choices=YES_NO_CHOICES),
         Column("note", "备注", width=30),
+        Column("initial_budget", "年初预算数（万元）", AMOUNT, width=16, optional=True,
+               help="可不填；“预算数”为调整后的全年预算数"),
+        Column("key", "重点项目", YESNO, width=10, choices=YES_NO_CHOICES, optional=True),
     ),
     blank_rows=5,
 )
@@ -165,6 +189,8 @@ INDICATORS = Table(
         Column("unit", "计量单位", width=10),
         Column("actual", "实际完成值", VALUE, width=12),
         Column("reason", "偏差原因", width=30),
+        Column("weight", "分值", NUMBER, width=8, optional=True, help="该指标的权重分值（项目支出绩效自评表）"),
+        Column("grade", "完成等级", width=12, optional=True, help="定性指标：达成、部分达成、未达成（可加百分数，如“部分达成 70%”）"),
     ),
     blank_rows=5,
 )
@@ -176,21 +202,8 @@ QUALITATIVE = Table(
         Column("answer", "填报", ANSWER, width=12),
         Column("remark", "说明", width=60),
     ),
-    rows=(
-        Row("review", "开展内部绩效目标审核", YESNO),
-        Row("scientific", "目标科学合理", ANSWER),
-        Row("complete", "目标规范完整", ANSWER),
-        Row("quantified", "目标细化量化", ANSWER),
-        Row("matched", "目标与预算匹配", ANSWER),
-        Row("collective", "目标纳入集体决策", YESNO),
-        Row("internal_assessment", "纳入内部考核体系", ANSWER),
-        Row("linkage_mechanism", "建立预算绩效挂钩机制", ANSWER),
-        Row("disclosed", "自评情况随决算公开", YESNO),
-        Row("rectified", "问题整改", ANSWER),
-        Row("feedback", "按时反馈结果应用", YESNO),
-        Row("non_cooperation", "不配合评价次数", COUNT),
-    ),
-    help="填“是”或“否”；可酌情扣分的项目也可直接填分数。",
+    keyvalue=True,          # rows: the rubric's items (scoring.inputs.rubric_table)
+    help="填“是”或“否”；可酌情扣分的项目也可直接填分数；不涉及的项目填“不适用”。",
 )
 
 MONITORING = Table(
@@ -210,6 +223,7 @@ VIOLATIONS = Table(
         Column("source", "来源", CHOICE, width=12, choices=VIOLATION_SOURCES),
         Column("description", "问题描述", width=36),
         Column("status", "整改情况", width=20),
+        Column("category", "类别", width=14, optional=True),
     ),
     origin=(2, 4),
     blank_rows=3,
@@ -244,9 +258,20 @@ REPORT_TEXT = Table(
     optional=True,
 )
 
+EXTRA_INPUTS = Table(
+    key="extra_inputs", name="ExtraInputs", sheet="其他数据", title="其他数据（本县评分标准需要的其他数字）",
+    columns=(
+        Column("label", "项目", width=30),
+        Column("value", "值", VALUE, width=16),
+        Column("remark", "说明", width=50),
+    ),
+    keyvalue=True,          # rows: the rubric's inputs (scoring.inputs.rubric_table)
+    optional=True,
+)
+
 INPUT_TABLES: tuple[Table, ...] = (
-    INFO, FINANCE, PUBLIC_EXPENSE, PROJECTS, MONTHLY, INDICATORS, QUALITATIVE,
-    MONITORING, VIOLATIONS, PARAMETERS, REPORT_TEXT,
+    INFO, FINANCE, PUBLIC_EXPENSE, THREE_EXPENSES, PROJECTS, MONTHLY, INDICATORS, QUALITATIVE,
+    EXTRA_INPUTS, MONITORING, VIOLATIONS, PARAMETERS, REPORT_TEXT,
 )
 TABLES_BY_KEY = {t.key: t for t in INPUT_TABLES}
 TABLES_BY_NAME = {t.name: t for t in INPUT_TABLES}

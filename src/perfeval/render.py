@@ -19,7 +19,8 @@ from .scoring.inputs import find_table, normalize_label
 from .scoring.model import Loc
 from .scoring.numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain
 from .scoring.results import STATUS_LABELS, Resolver, Result, reason_text, where
-from .scoring.rubric import DEFAULT_RUBRIC, Params, line_bounds
+from .scoring.params import Params, line_bounds
+from .scoring.rubric import DEFAULT_RUBRIC
 
 
 class Formula(NamedTuple):
@@ -67,20 +68,27 @@ def hyperlink_formula(sheet: str, cell: str) -> str:
 
 # ------------------------------------------------------------------ 打分表
 
+def levels(rubric, spec) -> tuple[str, str, str]:
+    """(一级, 二级, 三级) as the form prints them: groups with their points; a line that is its
+    group's only content (named as the group) leaves the lower columns blank."""
+    chain = rubric.chain(spec)
+    names = [f"{g.name}（{fmt_num(g.points)}分）" for g in chain]
+    third = spec.name if not chain or spec.name != chain[-1].name else ""
+    if len(names) > 2:
+        names, third = names[:2], "：".join(g.name for g in chain[2:]) + (f"：{third}" if third else "")
+    names += [""] * (2 - len(names))
+    return names[0], names[1], third
+
+
 def score_rows(params: Params) -> list[list[object]]:
-    """The static columns of the 14 lines (texts, 分值, marks) under the given rubric."""
-    points = {g.name: g.points for g in params.rubric.groups}
-
-    def label(name: str) -> str:
-        return f"{name}（{fmt_num(points[name])}分）" if name in points else name
-
+    """The static columns of the rubric's lines (texts, 分值, marks) under the given parameters."""
     rows = []
     for spec in params.rubric.lines:
         lo, hi = line_bounds(spec, params)
-        shown_max = hi if spec.kind != "deduction" else lo
+        shown_max = lo if spec.deduction else hi
         marks = ["√" if m in spec.methods else "" for m in ("整体评价", "样本评价")]
         marks += ["√" if a in spec.attributes else "" for a in ("定性评价", "定量评价")]
-        rows.append([label(spec.level1), label(spec.level2), spec.level3, shown_max, spec.explanation, spec.criteria] + marks)
+        rows.append(list(levels(params.rubric, spec)) + [shown_max, spec.explanation, spec.criteria] + marks)
     return rows
 
 
@@ -203,6 +211,8 @@ def fingerprint_formula(tables=None) -> str:
     parts = []
     for t in L.INPUT_TABLES:
         raw = find_table(tables, t.name) if tables is not None else None
+        if tables is not None and raw is None:
+            continue                   # an older workbook without this table: a reference would be #REF!
         headers = list(raw.headers) if raw is not None else [c.header for c in t.columns]
         outputs = _output_headers(t)
         refs = [f"{t.name}[[#Data]]"]
@@ -282,7 +292,7 @@ def parameter_default_blocks(params: Params, tables, resolve: Resolver | None) -
         return []
     top, left = parse_ref(found[1])
     label_i = headers.index(normalize_label(table.header("label")))
-    defaults = {p.label: p.value for p in params.rubric.parameters}
+    defaults = {p.label: p.value for p in params.parameters}
     defaults[L.RUBRIC_PARAMETER_LABEL] = DEFAULT_RUBRIC
     rows = []
     for row in raw.rows:

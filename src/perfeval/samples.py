@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from . import layout as L
 from .scoring.inputs import RawTable, raw_table
+from .scoring.params import default_params
 from .scoring.rubric import DEFAULT_RUBRIC, load_rubric
 
 D = Decimal
@@ -45,7 +46,7 @@ def parameter_records(rubric_id: str | None = None) -> list[dict]:
     rubric = load_rubric(rubric_id or DEFAULT_RUBRIC)
     head = {"参数": L.RUBRIC_PARAMETER_LABEL, "默认值": DEFAULT_RUBRIC, "本县取值": rubric_id, "说明": RUBRIC_NOTE}
     return [head] + [{"参数": p.label, "默认值": p.value, "本县取值": None, "说明": p.description}
-                     for p in rubric.parameters]
+                     for p in default_params(rubric).parameters]
 
 
 def _parameters(rubric_id: str) -> RawTable:
@@ -72,10 +73,11 @@ def _indicators(rows: list[tuple]) -> RawTable:
 
 
 def _qualitative(answers: dict[str, object]) -> RawTable:
-    return raw_table(L.QUALITATIVE, answers)
+    from .scoring.inputs import rubric_table
+    return raw_table(rubric_table(L.QUALITATIVE, load_rubric(DEFAULT_RUBRIC)), answers)
 
 
-ALL_YES = {r.label: YES for r in L.QUALITATIVE.rows if r.kind != L.COUNT} | {"不配合评价次数": 0}
+ALL_YES = {i.label: YES for i in load_rubric(DEFAULT_RUBRIC).items if i.kind != "count"} | {"不配合评价次数": 0}
 
 
 def hongqi(rubric_id: str = "ebian-2023") -> dict[str, RawTable]:

@@ -3,7 +3,8 @@ from the workbook's inputs or the computed result, the 打分表 as its attachme
 
 Narrative the workbook cannot compute comes from 基本信息 (机构组成, 机构职能, 年度主要工作任务,
 部门整体支出绩效目标); what is blank there is marked 【待填写】 and reported.  存在问题 and 改进建议
-are drafted from the lines that lost points (phrases in ``phrases.json``, data like the rubric).
+are drafted from the lines that lost points (phrases in ``scoring/rubrics/phrases/``, data beside
+the rubric; a rubric without phrases gets sentences from its lines' names and results).
 The 报告文字 sheet holds the clerk's own narrative for the analysis paragraphs (put before the
 figures) and for 存在问题/改进建议 (instead of the drafted ones).  python-docx is imported only here.
 """
@@ -21,7 +22,25 @@ from ..xlsx.package import WorkbookError
 PLACEHOLDER = "【待填写】"
 BODY_FONTS = ("仿宋_GB2312", "仿宋")
 HEADING_FONT = "黑体"
-PHRASES = json.loads((Path(__file__).with_name("phrases.json")).read_text(encoding="utf-8"))
+PHRASES_DIR = Path(__file__).resolve().parent.parent / "scoring" / "rubrics" / "phrases"
+
+
+def phrases(rubric_id: str) -> dict:
+    """The report data beside a rubric: phrases per line and the lines 结果应用情况 quotes."""
+    for path in sorted(PHRASES_DIR.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if rubric_id in data.get("rubrics", ()):
+            return data
+    return {}
+
+
+def _phrase(data: dict, line, key: str) -> str:
+    found = data.get("lines", {}).get(line.id, {}).get(key)
+    if found:
+        return found
+    if key == "problem":
+        return f"“{line.name}”未得满分。"
+    return f"对照“{line.name}”的计分标准逐项整改，争取下一年度得满分。"
 
 
 _NOT_XML = str.maketrans({c: None for c in list(range(0, 9)) + [11, 12] + list(range(14, 32))})
@@ -109,7 +128,8 @@ def draft(result: Result, tables: dict) -> Draft:
     words = dept.report_text
     d.add("h2", "（一）部门整体履职绩效分析。")
     _given(d, words.get("duties"))
-    d.add("p", _indicator_sentence(result, "dept_indicators", "部门整体"))
+    for sentence in _indicator_sentences(result, ("department", None)):
+        d.add("p", sentence)
     points = [p for p in result.progress if p.target is not None and p.rate is not None]
     if points:
         d.add("p", "预算执行进度：" + "；".join(
@@ -121,32 +141,37 @@ def draft(result: Result, tables: dict) -> Draft:
     budget = sum((p.budget for p in managed if isinstance(p.budget, Decimal)), Decimal(0))
     spent = sum((p.spent for p in managed if isinstance(p.spent, Decimal)), Decimal(0))
     d.add("p", f"纳入绩效目标管理的项目{len(managed)}个，预算合计{fmt_cents(budget)}万元，实际支出{fmt_cents(spent)}万元。"
-               + _indicator_sentence(result, "project_indicators", "项目"))
+               + "".join(_indicator_sentences(result, ("project", "managed_project"))))
     d.add("h2", "（三）结果应用情况。")
     _given(d, words.get("results_use"))
-    d.add("p", _line_sentence(result, ("budget_linkage", "disclosure", "rectification", "feedback")))
+    data = phrases(result.rubric_id)
+    quoted = [line for line in result.lines if line.id in data.get("results_use", ())]
+    if quoted:
+        d.add("p", _line_sentence(quoted))
 
     d.add("h1", "四、评价结论及建议")
     d.add("h2", "（一）评价结论。")
     complete = "" if result.complete else f"（{result.incomplete}项未填写，评价未完成）"
     d.add("p", f"{unit}认真组织开展了部门整体支出绩效自评工作，绩效评价得分：{fmt_num(result.total)}分，"
                f"等级：{result.grade}{complete}。")
-    lost = [line for line in result.lines if line.status == "deducted" and line.id in PHRASES]
+    lost = [line for line in result.lines if line.status == "deducted"]
     counts = result.counts()
     open_items = [f"自评工作簿中尚有{counts['error']}处输入错误、{result.incomplete}项未填写，需更正后重新计算"] \
         if counts["error"] or result.incomplete else []
     d.add("h2", "（二）存在问题。")
     _given(d, words.get("problems")) or _numbered(d, [
-        f"{PHRASES[line.id]['problem']}（{line.name}扣{fmt_num(line.deduction)}分）" for line in lost] + open_items,
+        f"{_phrase(data, line, 'problem')}（{line.name}扣{fmt_num(line.deduction)}分）" for line in lost] + open_items,
         "本年度自评各项均得满分，未发现需要扣分的问题。")
     d.add("h2", "（三）改进建议。")
     _given(d, words.get("suggestions")) or _numbered(
-        d, [PHRASES[line.id]["measure"] for line in lost] + (["按“校验结果”逐项更正输入，补齐未填写的内容。"] if open_items else []),
+        d, [_phrase(data, line, "measure") for line in lost] + (["按“校验结果”逐项更正输入，补齐未填写的内容。"] if open_items else []),
         "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。")
     d.add("h1", "附件：县级部门整体绩效自评打分表")
     table = [("一级指标", "二级指标", "三级指标", "分值", "自评得分", "扣分原因")]
-    for spec, line in zip(result_specs(result), result.lines):
-        table.append((spec[0], spec[1], line.name, fmt_num(line.max if line.min == 0 else line.min),
+    for line in result.lines:
+        chain = result.rubric.chain(line.spec)
+        first, second = (chain[0].name if chain else ""), (chain[1].name if len(chain) > 1 else "")
+        table.append((first, second, line.name, fmt_num(line.max if line.min == 0 else line.min),
                       fmt_num(line.score), "；".join(r.text for r in line.reasons)))
     table.append(("部门整体自评得分", "", "", fmt_num(result.max_total), fmt_num(result.total), result.grade))
     d.add("table", table)
@@ -171,26 +196,28 @@ def _given(d: Draft, text: object) -> bool:
     return True
 
 
-def result_specs(result: Result) -> list[tuple[str, str]]:
-    from ..scoring.rubric import load_rubric
-    return [(s.level1, s.level2) for s in load_rubric(result.rubric_id).lines]
+def _indicator_sentences(result: Result, objects: tuple) -> list[str]:
+    """One sentence per line that counts indicators of these objects (from the line's result)."""
+    out = []
+    for line in result.lines:
+        rule = line.spec.rule
+        if rule.get("population", "indicators") != "indicators" or rule["type"] not in ("count_ratio", "weighted_indicators"):
+            continue
+        obj = rule.get("filter", {}).get("object")
+        if obj not in objects:
+            continue
+        what = "部门整体" if obj in ("department", None) else "项目"
+        level = rule.get("filter", {}).get("level2", "")
+        counted, passing = line.extra.get("counted"), line.extra.get("passing")
+        if not counted:
+            out.append(f"{what}绩效指标未填写。" if line.status == "incomplete" else f"未设置{what}{level or '绩效指标'}。")
+            continue
+        out.append(f"{what}{level}{counted}个，达到预期值{passing}个，得{fmt_num(line.score)}分（满分{fmt_num(line.max)}分）。")
+    return out
 
 
-def _indicator_sentence(result: Result, line_id: str, what: str) -> str:
-    line = result.line(line_id)
-    counted = [r for r in line.detail.rows if r[-1] in ("达到", "未达到") or "超过" in str(r[-1]) or "低于" in str(r[-1])]
-    achieved = sum(1 for r in counted if r[-1] == "达到")
-    if not counted:
-        return f"{what}绩效指标未填写。" if line.status == "incomplete" else f"未设置{what}数量指标。"
-    return f"{what}数量指标{len(counted)}个，达到预期值{achieved}个，得{fmt_num(line.score)}分（满分{fmt_num(line.max)}分）。"
-
-
-def _line_sentence(result: Result, ids: tuple[str, ...]) -> str:
-    parts = []
-    for line_id in ids:
-        line = result.line(line_id)
-        parts.append(f"{line.name}得{fmt_num(line.score)}分（满分{fmt_num(line.max)}分）")
-    return "；".join(parts) + "。"
+def _line_sentence(lines) -> str:
+    return "；".join(f"{line.name}得{fmt_num(line.score)}分（满分{fmt_num(line.max)}分）" for line in lines) + "。"
 
 
 # ------------------------------------------------------------------ Word

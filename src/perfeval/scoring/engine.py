@@ -1,19 +1,23 @@
-"""Score one department-year: resolve the rubric, run the 14 rules, total and grade.
+"""Score one department-year under its rubric: resolve the parameters, run every line's rule
+type, rescale when lines are excluded, total and grade.
 
-Pure: no Excel objects, no I/O.  Never raises for bad input — an unexpected failure
-inside a rule becomes that line's ``error`` status and an 错误 finding.
+Pure: no Excel objects, no I/O.  Never raises for bad input — an unexpected failure inside a
+rule becomes that line's ``error`` status and an 错误 finding.  No line id is named here: the
+rubric is data.
 """
 from __future__ import annotations
 
 from decimal import Decimal
 
 from .inputs import department_from_tables
+from .lint import form_lint
 from .model import ERROR, Department, Finding
+from .numbers import round_score
+from .params import Params, grade, line_bounds, max_total, resolve
 from .results import ERROR_STATUS, Detail, LineResult, Reason, Result
-from .rubric import Params, grade, line_bounds, lint, max_total, resolve
-from .rules import Line
-from .rules.application import RULES
-from .rules.control import progress_and_planner
+from .rubric import load_rubric
+from .ruletypes import RULE_TYPES, Line
+from .ruletypes import checkpoints as checkpoint_rule
 from .validate import validate
 
 INTERNAL_ERROR = "内部错误"
@@ -21,33 +25,49 @@ INTERNAL_ERROR = "内部错误"
 
 def score_tables(tables: dict) -> tuple[Result, Params]:
     """Raw input tables (from any adapter) → result and the parameters it was scored with."""
-    dept = department_from_tables(tables)
-    params, param_findings = resolve(dept.parameters)
-    dept.findings += param_findings
-    return score(dept, params), params
+    result = score(department_from_tables(tables))
+    return result, result.params
 
 
-def score(dept: Department, params: Params | None = None) -> Result:
+def score(dept: Department, params: Params | None = None, given: dict | None = None) -> Result:
+    """``given``: metric values taken as given (a rubric's worked examples)."""
     findings: list[Finding] = list(dept.findings)
+    if dept.rubric is None:
+        dept.rubric = load_rubric()
     if params is None:
-        params, param_findings = resolve(dept.parameters)
+        params, param_findings = resolve(dept.rubric, dept.parameters)
         findings += param_findings
-    findings += lint(params)
-    findings += validate(dept, params["check.tolerance"])
-    lines = [_run(spec, params, dept, findings) for spec in params.rubric.lines]
-    progress, planner, last = progress_and_planner(Line(params.rubric.line("execution_progress"), params, []), dept)
-    total = sum((line.score for line in lines), Decimal(0))
+    findings += form_lint(params)
+    findings += validate(dept, params.tolerance)
+    lines = [_run(spec, params, dept, findings, given) for spec in params.rubric.lines]
+    progress, planner, last = _progress(params, dept)
+    total = sum((line.score for line in lines if not line.excluded), Decimal(0))
+    top = max_total(params)
+    applicable = sum((line.max for line in lines if not line.excluded), Decimal(0))
+    rescaled = any(line.excluded for line in lines)
+    if rescaled:
+        total = round_score(total * top / applicable) if applicable else Decimal(0)
     return Result(unit=dept.unit_name, year=dept.year, rubric_id=params.rubric.id, total=total,
-                  max_total=max_total(params), grade=grade(total, params), lines=lines,
-                  findings=findings, planner=planner, progress=progress, last_month=last)
+                  max_total=top, grade=grade(total, params), lines=lines,
+                  findings=list(dict.fromkeys(findings)), planner=planner, progress=progress, last_month=last,
+                  rubric=params.rubric, params=params, rescaled=rescaled)
 
 
-def _run(spec, params: Params, dept: Department, findings: list[Finding]) -> LineResult:
-    line = Line(spec, params, findings)
+def _run(spec, params: Params, dept: Department, findings: list[Finding], given) -> LineResult:
+    line = Line(spec, params.rule(spec), params.points(spec), dept, findings, given)
     try:
-        return line.finish(RULES[spec.id](line, dept))
+        return line.finish(RULE_TYPES[spec.kind].score(line, line.rule))
     except Exception as exc:  # noqa: BLE001 - a rule bug must not stop the other lines
-        message = f"{INTERNAL_ERROR}：计算“{spec.name}”时出错（{type(exc).__name__}: {exc}），请将工作簿发给技术支持"
+        message = f"{INTERNAL_ERROR}：计算“{spec.label}”时出错（{type(exc).__name__}: {exc}），请将工作簿发给技术支持"
         findings.append(Finding(ERROR, message, None))
         lo, hi = line_bounds(spec, params)
-        return LineResult(spec.id, spec.name, hi, lo, Decimal(0), ERROR_STATUS, [Reason(message)], Detail(()))
+        return LineResult(spec.id, spec.label, hi, lo, Decimal(0), ERROR_STATUS, [Reason(message)], Detail(()), spec=spec)
+
+
+def _progress(params: Params, dept: Department):
+    """The monthly execution (chart) and planner of the first ``checkpoints`` line, if any."""
+    spec = next((s for s in params.rubric.lines if s.kind == checkpoint_rule.NAME), None)
+    if spec is None:
+        return [], [], 0
+    line = Line(spec, params.rule(spec), params.points(spec), dept, [])
+    return checkpoint_rule.progress(line, line.rule)

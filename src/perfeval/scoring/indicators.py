@@ -77,14 +77,17 @@ def describe(ind: Indicator) -> str:
     return ind.level3 or ind.level2 or "（未命名指标）"
 
 
-def judge(ind: Indicator, band: Decimal) -> Judgement:
+def judge(ind: Indicator, band: Decimal, *, counted: bool | None = None, noun: str = QUANTITY) -> Judgement:
+    """``counted``: the row is of the kind the line counts (by default: 二级指标 数量指标)."""
     name = describe(ind)
+    if counted is None:
+        counted = ind.level2.strip() == QUANTITY
     col_dir = normalize_direction(ind.direction)
     if not is_blank(ind.direction) and col_dir is None:
         return Judgement(ind, False, False, "方向无法识别，未计入",
                          warnings=(f"指标「{name}」的指标方向“{ind.direction}”无法识别（应为 ≥ ≤ = 定性），未计入",))
-    if col_dir == QUAL or ind.level2.strip() != QUANTITY:
-        kind = "定性指标" if col_dir == QUAL else (ind.level2 or "非数量指标")
+    if col_dir == QUAL or not counted:
+        kind = "定性指标" if col_dir == QUAL else (ind.level2 or f"非{noun}")
         return Judgement(ind, False, False, f"{kind}，列示不计分", direction=col_dir)
     target, actual = parse_value(ind.target), parse_value(ind.actual)
     if target is None:

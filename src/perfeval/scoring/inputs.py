@@ -12,16 +12,30 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import layout as L
-from .model import (ERROR, INFO, WARNING, Department, ExpenseItem, Finding, Indicator,
-                    Invalid, KeyValues, Loc, MonitoringIssue, MonthlyLine, Project,
+from .model import (ERROR, INFO, NOT_APPLICABLE, WARNING, Department, ExpenseItem, Finding, Indicator,
+                    Invalid, KeyValues, Loc, MonitoringIssue, MonthlyLine, Project, ThreeExpense,
                     Violation)
+from .rubric import Rubric, select
 from .cells import DateText, Percent, SerialDate, Uncalculated, Unreadable
 from .numbers import (Parsed, fmt_num, is_blank, is_excel_error, parse_amount, parse_count,
-                      parse_number_text, parse_yes_no, to_halfwidth)
+                      parse_number_text, parse_rate, parse_yes_no, to_halfwidth)
 
 
 _UNDECIDED = object()
-_NOUNS = {L.AMOUNT: "金额", L.COUNT: "数量", L.YESNO: "“是/否”", L.ANSWER: "“是/否”或分数", L.PARAM: "参数值"}
+_NOUNS = {L.AMOUNT: "金额", L.COUNT: "数量", L.NUMBER: "数值", L.RATE: "比率", L.YESNO: "“是/否”",
+          L.ANSWER: "“是/否”或分数", L.PARAM: "参数值"}
+ITEM_KINDS = {"yes_no": L.YESNO, "score": L.ANSWER, "count": L.COUNT, "number": L.NUMBER, "choice": L.CHOICE}
+INPUT_KINDS = {"amount": L.AMOUNT, "count": L.COUNT, "number": L.NUMBER, "rate": L.RATE, "days": L.NUMBER}
+NOT_APPLICABLE_WORDS = {"不适用", "不涉及", "na", "n/a"}
+
+
+def rubric_table(table: L.Table, rubric: Rubric) -> L.Table:
+    """定性评价 and 其他数据 with the rubric's items and inputs as their rows, in order."""
+    if table.name == L.QUALITATIVE.name:
+        return table._replace(rows=tuple(L.Row(i.id, i.label, ITEM_KINDS[i.kind], i.help) for i in rubric.items))
+    if table.name == L.EXTRA_INPUTS.name:
+        return table._replace(rows=tuple(L.Row(i.id, i.label, INPUT_KINDS[i.kind], i.help) for i in rubric.inputs))
+    return table
 
 
 @dataclass(eq=False)
@@ -79,8 +93,10 @@ class _Converter:
         typed = self.typed(kind, value, loc, what)
         if typed is not _UNDECIDED:
             return typed
-        if kind in (L.AMOUNT, L.COUNT):
-            parsed = (parse_amount if kind == L.AMOUNT else parse_count)(value)
+        if kind in (L.AMOUNT, L.COUNT, L.NUMBER):
+            parsed = (parse_count if kind == L.COUNT else parse_amount)(value)
+        elif kind == L.RATE:
+            parsed = parse_rate(value)
         elif kind == L.YESNO:
             parsed = parse_yes_no(value)
         elif kind == L.ANSWER:
@@ -123,6 +139,8 @@ class _Converter:
         if isinstance(value, Percent):
             if kind in (L.VALUE, L.PARAM):
                 return value.text()             # 0.96 shown as 96% is 96%
+            if kind == L.RATE:
+                return parse_amount(float(value), allow_negative=True).value
             if kind in (L.AMOUNT, L.COUNT):
                 return invalid(f"{'金额' if kind == L.AMOUNT else '数量'}单元格设置成了百分比格式（显示为 {value.text()}）。"
                                f"请把单元格格式设为“常规”或“数值”后按{'万元' if kind == L.AMOUNT else '整数'}填写")
@@ -155,8 +173,8 @@ class _Converter:
                 if alias is not None:
                     found[col.key] = index[normalize_label(alias)]
                     self.aliased.add(col.key)
-            if found[col.key] is None and col.is_output:
-                continue                       # written by recalculation, not needed to score
+            if found[col.key] is None and (col.is_output or col.optional):
+                continue                       # written by recalculation, or added in a later release
             if found[col.key] is None:
                 self.add(ERROR, f"表格{table.name}（{table.sheet}）缺少列“{col.header}”，该列按空白处理",
                          Loc(table.name, None, None, table.sheet))
@@ -165,6 +183,7 @@ class _Converter:
     def get_table(self, table: L.Table) -> RawTable | None:
         raw = find_table(self.tables, table.name)
         if raw is None and table.optional:
+            self.missing.add(table.name)        # no finding: a line that reads it says so
             return None
         if raw is None:
             self.missing.add(table.name)
@@ -189,9 +208,10 @@ class _Converter:
                 out[col.key] = self.convert(col.kind, picked[col.key], loc, f"{table.sheet}第{i + 1}行“{col.header}”")
             yield i, out
 
-    def key_values(self, table: L.Table, value_key: str, *, by_label: bool = False) -> KeyValues:
+    def key_values(self, table: L.Table, value_key: str, *, by_label: bool = False, na: bool = False) -> KeyValues:
         """Read a key-value table by row label.  ``by_label`` keeps every row keyed by its
-        label text (the parameter sheet), otherwise rows are the declared ones."""
+        label text (the parameter sheet), otherwise rows are the declared ones.  ``na`` takes
+        the answer 不适用 (定性评价)."""
         kv = KeyValues()
         raw = self.get_table(table)
         if raw is None:
@@ -227,13 +247,16 @@ class _Converter:
                          Loc(table.name, i, table.columns[0].header))
                 continue
             kv.rows[key] = i
-            kv.values[key] = self.convert(kind, value, loc, what)
+            if na and isinstance(value, str) and to_halfwidth(value).strip().lower() in NOT_APPLICABLE_WORDS:
+                kv.values[key] = NOT_APPLICABLE
+            else:
+                kv.values[key] = self.convert(kind, value, loc, what)
             remark_i = cols.get("remark")
             if remark_i is not None and remark_i < len(cells) and not is_blank(cells[remark_i]):
                 kv.remarks[key] = self.text(cells[remark_i], Loc(table.name, i, table.header("remark")), what)
         if not by_label:
             for row in table.rows:
-                if row.key not in kv.rows:
+                if row.key not in kv.rows and not row.optional:
                     self.add(WARNING, f"{table.sheet}缺少“{row.label}”一行，按空白处理",
                              Loc(table.name, None, None, table.sheet))
         return kv
@@ -256,29 +279,43 @@ def _parse_answer(value: object):
     return parse_amount(value, allow_negative=True)
 
 
-def department_from_tables(tables: dict[str, RawTable]) -> Department:
-    """Convert raw tables into a Department; conversion findings are kept on it."""
+def department_from_tables(tables: dict[str, RawTable], rubric: Rubric | None = None) -> Department:
+    """Convert raw tables into a Department; conversion findings are kept on it.  The 定性评价
+    and 其他数据 rows are the rubric's (``rubric``, else the one 评分参数 names)."""
     c = _Converter(tables)
     dept = Department()
+    dept.parameters = c.key_values(L.PARAMETERS, "value", by_label=True)
+    if rubric is None:
+        label = L.RUBRIC_PARAMETER_LABEL
+        loc = Loc(L.PARAMETERS.name, dept.parameters.rows.get(label), L.PARAMETERS.header("value"))
+        rubric, chosen = select(dept.parameters.get(label), loc)
+        c.findings += chosen
+    dept.rubric = rubric
     dept.info = c.key_values(L.INFO, "value")
     dept.finance = c.key_values(L.FINANCE, "amount")
-    dept.qualitative = c.key_values(L.QUALITATIVE, "answer")
-    dept.parameters = c.key_values(L.PARAMETERS, "value", by_label=True)
+    dept.qualitative = c.key_values(rubric_table(L.QUALITATIVE, rubric), "answer", na=True)
+    if rubric.inputs:
+        dept.extra = c.key_values(rubric_table(L.EXTRA_INPUTS, rubric), "value", na=True)
     dept.report_text = c.key_values(L.REPORT_TEXT, "text")
     for i, r in c.list_rows(L.PUBLIC_EXPENSE):
         dept.public_expenses.append(ExpenseItem(r["subject"], r["budget"], r["actual"], i))
+    for i, r in c.list_rows(L.THREE_EXPENSES):
+        dept.three_expenses.append(ThreeExpense(r["item"], r["prior_budget"], r["prior_actual"], r["budget"],
+                                                r["actual"], i))
     for i, r in c.list_rows(L.PROJECTS):
-        dept.projects.append(Project(r["name"], r["source"], r["budget"], r["spent"], r["managed"], r["note"], i))
+        dept.projects.append(Project(r["name"], r["source"], r["budget"], r["spent"], r["managed"], r["note"], i,
+                                     r["initial_budget"], r["key"]))
     for i, r in c.list_rows(L.MONTHLY):
         months = tuple(r[f"m{m}"] for m in L.MONTHS)
         dept.monthly.append(MonthlyLine(r["item"], r["annual_budget"], months, i))
     for i, r in c.list_rows(L.INDICATORS):
         dept.indicators.append(Indicator(row=i, **{k: r[k] for k in (
-            "target_object", "level1", "level2", "level3", "direction", "target", "unit", "actual", "reason")}))
+            "target_object", "level1", "level2", "level3", "direction", "target", "unit", "actual", "reason",
+            "weight", "grade")}))
     for i, r in c.list_rows(L.MONITORING):
         dept.monitoring.append(MonitoringIssue(r["project"], r["description"], r["handled"], i))
     for i, r in c.list_rows(L.VIOLATIONS):
-        dept.violations.append(Violation(r["source"], r["description"], r["status"], i))
+        dept.violations.append(Violation(r["source"], r["description"], r["status"], i, r["category"]))
     dept.findings = c.findings
     dept.missing_tables = c.missing
     return dept

@@ -43,7 +43,20 @@ class Invalid(NamedTuple):
 
 
 Amount = Union[Decimal, None, Invalid]          # None = blank
-Answer = Union[bool, Decimal, None, Invalid]    # 是/否, manual score, blank
+
+
+class NotApplicable:
+    """The answer 不适用: the line's (or the item's) ``na`` policy applies."""
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_APPLICABLE"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_APPLICABLE = NotApplicable()
 
 
 @dataclass(eq=False)
@@ -63,6 +76,8 @@ class Project:
     managed: Union[bool, None, Invalid] = None
     note: str = ""
     row: int | None = None
+    initial_budget: Amount = None
+    key: Union[bool, None, Invalid] = None
 
 
 @dataclass(eq=False)
@@ -85,6 +100,8 @@ class Indicator:
     actual: object = None
     reason: str = ""
     row: int | None = None
+    weight: Amount = None
+    grade: str = ""
 
 
 @dataclass(eq=False)
@@ -100,6 +117,17 @@ class Violation:
     source: str
     description: str = ""
     status: str = ""
+    row: int | None = None
+    category: str = ""
+
+
+@dataclass(eq=False)
+class ThreeExpense:
+    item: str
+    prior_budget: Amount = None
+    prior_actual: Amount = None
+    budget: Amount = None
+    actual: Amount = None
     row: int | None = None
 
 
@@ -122,6 +150,8 @@ class Department:
     finance: KeyValues = field(default_factory=KeyValues)
     report_text: KeyValues = field(default_factory=KeyValues)     # 报告文字: narrative for the 自评报告
     public_expenses: list[ExpenseItem] = field(default_factory=list)
+    three_expenses: list[ThreeExpense] = field(default_factory=list)
+    extra: KeyValues = field(default_factory=KeyValues)         # 其他数据: the rubric's inputs by id
     projects: list[Project] = field(default_factory=list)
     monthly: list[MonthlyLine] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
@@ -130,6 +160,7 @@ class Department:
     violations: list[Violation] = field(default_factory=list)
     parameters: KeyValues = field(default_factory=KeyValues)   # raw values by parameter label
     findings: list[Finding] = field(default_factory=list)      # from reading and conversion
+    rubric: object = None                                      # the rubric the inputs were read for
 
     @property
     def unit_name(self) -> str:

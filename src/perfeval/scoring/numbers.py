@@ -120,6 +120,14 @@ def parse_amount(value: object, *, allow_negative: bool = False) -> Parsed:
     return Parsed(number, notes=notes)
 
 
+def parse_rate(value: object) -> Parsed:
+    """A rate as a fraction: 0.9927, "99.27%" (→ 0.9927); may be negative (a decline)."""
+    if isinstance(value, str) and value.strip().endswith(("%", "％")):
+        parsed = parse_number_text(value)
+        return Parsed(parsed.value / 100, notes=parsed.notes) if parsed.ok else parsed
+    return parse_amount(value, allow_negative=True)
+
+
 def parse_count(value: object) -> Parsed:
     parsed = parse_amount(value)
     if parsed.ok and parsed.value is not None and parsed.value != parsed.value.to_integral_value():

@@ -12,8 +12,8 @@ from typing import Callable, NamedTuple
 from .model import SEVERITY_ORDER, Finding, Loc
 from .numbers import fmt_num
 
-FULL, DEDUCTED, ERROR_STATUS, INCOMPLETE = "full", "deducted", "error", "incomplete"
-STATUS_LABELS = {FULL: "满分", DEDUCTED: "扣分", ERROR_STATUS: "错误", INCOMPLETE: "未填写"}
+FULL, DEDUCTED, ERROR_STATUS, INCOMPLETE, NA = "full", "deducted", "error", "incomplete", "na"
+STATUS_LABELS = {FULL: "满分", DEDUCTED: "扣分", ERROR_STATUS: "错误", INCOMPLETE: "未填写", NA: "不适用"}
 
 Resolver = Callable[[Loc], "tuple[str, str] | None"]   # Loc → (sheet, cell)
 
@@ -41,6 +41,9 @@ class LineResult:
     status: str
     reasons: list[Reason]
     detail: Detail
+    spec: object = None                 # the rubric's LineSpec (texts, group, rule)
+    extra: dict = field(default_factory=dict)   # counted/passing, indicator verdicts, checkpoints …
+    excluded: bool = False              # 不适用 with na "exclude": out of score and maximum
 
     @property
     def deduction(self) -> Decimal:
@@ -78,6 +81,9 @@ class Result:
     planner: list[PlannerRow] = field(default_factory=list)
     progress: list[ProgressPoint] = field(default_factory=list)
     last_month: int = 0
+    rubric: object = None               # the Rubric scored under
+    params: object = None               # the resolved parameters (scoring.params.Params)
+    rescaled: bool = False              # some line was excluded: total = Σ × Σ all maxima ÷ Σ applicable
 
     def line(self, line_id: str) -> LineResult:
         return next(line for line in self.lines if line.id == line_id)
@@ -112,7 +118,8 @@ class Result:
             "incomplete": self.incomplete,
             "lines": [{
                 "id": line.id, "name": line.name, "max": json_number(line.max),
-                "score": json_number(line.score), "deduction": json_number(line.deduction),
+                "score": None if line.excluded else json_number(line.score),
+                "deduction": None if line.excluded else json_number(line.deduction),
                 "status": line.status, "reasons": [reason_text(r, resolve) for r in line.reasons],
             } for line in self.lines],
             "findings": [{

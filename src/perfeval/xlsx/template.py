@@ -14,8 +14,9 @@ import xlsxwriter
 
 from .. import layout as L
 from .. import render as R
-from ..scoring.inputs import RawTable, normalize_label
-from ..scoring.rubric import DEFAULT_RUBRIC, RUBRIC_IDS, default_params, load_rubric
+from ..scoring.inputs import RawTable, normalize_label, rubric_table
+from ..scoring.params import default_params
+from ..scoring.rubric import DEFAULT_RUBRIC, load_rubric, shipped_ids
 
 FIXED_DATE = datetime(2024, 1, 1)
 LIST_VALIDATION_ROWS = 2000
@@ -200,10 +201,19 @@ def _print_setup(ws, header_row: int | None, *, landscape: bool = True) -> None:
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
+def template_rubric(tables: dict[str, RawTable] | None):
+    """The rubric a pre-filled template is made for: the one its 评分参数 names, else the default."""
+    raw = (tables or {}).get(L.PARAMETERS.name)
+    chosen = _kv_values(L.PARAMETERS, raw).get(normalize_label(L.RUBRIC_PARAMETER_LABEL)) if raw else None
+    value = chosen[[c.key for c in L.PARAMETERS.columns].index("value")] if chosen else None
+    return load_rubric(value if value in shipped_ids() else DEFAULT_RUBRIC)
+
+
 def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None) -> None:
+    rubric = template_rubric(tables)
     tables = tables or {}
     sheets: dict[str, object] = {}
-    for table in L.INPUT_TABLES:
+    for table in (rubric_table(t, rubric) for t in L.INPUT_TABLES):
         ws = sheets.get(table.sheet)
         if ws is None:
             ws = sheets[table.sheet] = wb.add_worksheet(table.sheet)
@@ -234,6 +244,9 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None) -> None:
                 vals = given.get(normalize_label(row.label), [row.label, None, None])
                 value = vals[1]
                 rows.append((row.label, value, _value_format(fm, row.kind, value), vals[2] if len(vals) > 2 else None))
+            if not rows:               # this county's form reads no such rows: the table says so (sheet hidden)
+                rows = [("（本评分标准不需要填写此表）", None, fm.input, None)]
+                ws.hide()
             _kv_table(ws, fm, table, rows)
             for i, row in enumerate(table.rows):
                 line = table.origin[0] + 1 + i
@@ -252,15 +265,15 @@ def _parameters_table(ws, fm: _Formats, raw: RawTable | None) -> None:
     given = _kv_values(table, raw)
     keys = [c.key for c in table.columns]
     chosen = given.get(normalize_label(L.RUBRIC_PARAMETER_LABEL))
-    rubric_id = chosen[keys.index("value")] if chosen and chosen[keys.index("value")] in RUBRIC_IDS else None
-    kinds = {p.label: p.kind for p in load_rubric(rubric_id or DEFAULT_RUBRIC).parameters}
+    rubric_id = chosen[keys.index("value")] if chosen and chosen[keys.index("value")] in shipped_ids() else None
+    kinds = {p.label: p.kind for p in default_params(load_rubric(rubric_id or DEFAULT_RUBRIC)).parameters}
     records = parameter_records(rubric_id)
     r0, c0 = table.origin
     for i, rec in enumerate(records):
         label = rec["参数"]
         vals = given.get(normalize_label(label))
         override = vals[keys.index("value")] if vals else None
-        ratio = kinds.get(label) == "ratio"
+        ratio = kinds.get(label) in ("ratio", "rate")
         row = r0 + 1 + i
         _write(ws, row, c0, label, fm.label)
         _write(ws, row, c0 + 1, rec["默认值"], fm.output_pct if ratio else fm.output)
@@ -272,7 +285,7 @@ def _parameters_table(ws, fm: _Formats, raw: RawTable | None) -> None:
     for j, col in enumerate(table.columns):
         ws.set_column(c0 + j, c0 + j, col.width)
     value_col = c0 + keys.index("value")
-    _validation(ws, L.CHOICE, RUBRIC_IDS, r0 + 1, value_col, r0 + 1,
+    _validation(ws, L.CHOICE, shipped_ids(), r0 + 1, value_col, r0 + 1,
                 "留空＝ebian-2023。ebian-2023：按表列分值（满分105）；ebian-2023-100：百分制读法（满分100）")
     _validation(ws, L.PARAM, (), r0 + 2, value_col, r0 + len(records), table.col("value").help)
 

@@ -20,7 +20,7 @@ from ..scoring.inputs import RawTable, normalize_label
 from ..locate import TableLoc
 from ..scoring.model import Loc
 from ..scoring.results import Result
-from ..scoring.rubric import Params
+from ..scoring.params import Params
 from .package import Package, WorkbookError
 from .parts import (SheetEditor, drop_part, file_lock, force_full_calc, resolve_target, set_table_ref,
                     write_atomically, write_package)

@@ -1,0 +1,159 @@
+"""The rubric lint: defects of the file (each with its JSON path) and the arithmetic of the
+printed form (group points against their lines, the total against the line maxima, 计分标准
+texts that state other points) — reported, never hidden, never raised."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import NamedTuple
+
+from .. import layout as L
+from .metrics import LIBRARY
+from .model import ERROR, INFO, WARNING, Finding, Loc
+from .numbers import fmt_num
+from .rubric import Rubric, shipped_ids, load_rubric
+from .ruletypes import RULE_TYPES
+from ._examples_refs import example_problems
+
+LEVELS = "一二三"
+
+
+class Issue(NamedTuple):
+    severity: str
+    path: str
+    message: str
+
+    def text(self) -> str:
+        return f"{self.path or '（文件）'}：{self.message}"
+
+
+def defects(rubric: Rubric) -> list[Issue]:
+    """References that do not resolve, cycles, ordering and duplicate ids (errors) and
+    inconsistencies a county should look at (warnings)."""
+    out: list[Issue] = []
+    err = lambda path, message: out.append(Issue(ERROR, path, message))      # noqa: E731
+    for kind, rows in (("分组", rubric.groups), ("定性项目", rubric.items), ("其他数据", rubric.inputs), ("指标", rubric.lines)):
+        seen = set()
+        for i, row in enumerate(rows):
+            if row.id in seen:
+                err(f"{_key(kind)}[{i}].id", f"{kind}编号“{row.id}”重复")
+            seen.add(row.id)
+    for i, g in enumerate(rubric.groups):
+        if g.parent and rubric.group(g.parent) is None:
+            err(f"groups[{i}].parent", f"未知的上级分组“{g.parent}”")
+        if g.level > 3:
+            err(f"groups[{i}]", "分组最多三级")
+    for i, item in enumerate(rubric.items):
+        if item.kind == "choice" and not item.choices:
+            err(f"items[{i}].choices", "choice 类型的项目应给出 choices")
+    labels: dict[str, int] = {}
+    for i, spec in enumerate(rubric.lines):
+        if rubric.group(spec.group) is None:
+            err(f"lines[{i}].group", f"未知的分组“{spec.group}”")
+        for path, message in RULE_TYPES[spec.kind].references(spec.rule, rubric):
+            err(f"lines[{i}].rule.{path}", message)
+        total = getattr(RULE_TYPES[spec.kind], "parts_total", None)
+        if total and total(spec.rule) != spec.points:
+            out.append(Issue(WARNING, f"lines[{i}].points", f"“{spec.label}”分值{fmt_num(spec.points)}分，"
+                                                            f"但各子项分值合计{fmt_num(total(spec.rule))}分"))
+        if spec.label in labels:
+            out.append(Issue(WARNING, f"lines[{i}].label", f"“{spec.label}”与第{labels[spec.label] + 1}项同名，请用 label 区分"))
+        labels.setdefault(spec.label, i)
+    for name, tree in rubric.metrics.items():
+        if name in LIBRARY:
+            err(f"metrics.{name}", f"自定义指标“{name}”与指标库中的指标同名")
+        for path, ref in _leaves(tree, f"metrics.{name}"):
+            kind, _, target = ref.partition(":")
+            if kind == "input" and rubric.input(target) is None:
+                err(path, f"未知的其他数据（input）“{target}”")
+            elif kind == "item" and rubric.item(target) is None:
+                err(path, f"未知的定性项目（item）“{target}”")
+            elif kind == "metric" and target not in LIBRARY and target not in rubric.metrics:
+                err(path, f"未知的指标“{target}”")
+        cycle = _cycle(name, rubric.metrics)
+        if cycle:
+            err(f"metrics.{name}", f"自定义指标循环引用：{' → '.join(cycle)}")
+    out += [Issue(ERROR, p, m) for p, m in example_problems(rubric)]
+    return out
+
+
+def _key(kind: str) -> str:
+    return {"分组": "groups", "定性项目": "items", "其他数据": "inputs", "指标": "lines"}[kind]
+
+
+def _leaves(tree, path):
+    if isinstance(tree, dict):
+        op, args = next(iter(tree.items()))
+        for i, arg in enumerate(args if isinstance(args, list) else [args]):
+            yield from _leaves(arg, f"{path}.{op}[{i}]" if isinstance(args, list) else f"{path}.{op}")
+    elif isinstance(tree, str):
+        yield path, tree
+
+
+def _cycle(start: str, metrics: dict, stack: tuple = ()) -> list[str] | None:
+    if start in stack:
+        return list(stack[stack.index(start):]) + [start]
+    tree = metrics.get(start)
+    if tree is None:
+        return None
+    for _, ref in _leaves(tree, ""):
+        kind, _, target = ref.partition(":")
+        if kind == "metric" and target in metrics:
+            found = _cycle(target, metrics, stack + (start,))
+            if found:
+                return found
+    return None
+
+
+def form_lint(params) -> list[Finding]:
+    """Arithmetic consistency of the printed form under these parameters (提示 findings)."""
+    rubric = params.rubric
+    where = Loc(L.PARAMETERS.name, None, None, L.PARAMETERS.sheet)
+    span = {s.id: params.points(s) for s in rubric.lines}
+    findings = []
+    for group in rubric.groups:
+        members = rubric.members(group)
+        total = sum((span[s.id] for s in members), Decimal(0))
+        if members and total != group.points:
+            names = "、".join(dict.fromkeys(s.label if s.name != group.name else s.name for s in members))
+            findings.append(Finding(INFO, f"评分表口径提示：{LEVELS[min(group.level, 3) - 1]}级指标“{group.name}”标注"
+                                          f"{fmt_num(group.points)}分，但其下各项（{names}）分值合计{fmt_num(total)}分", where))
+    for spec in rubric.lines:
+        if spec.criteria_points is not None and spec.criteria_points != span[spec.id]:
+            findings.append(Finding(INFO, f"评分表口径提示：“{spec.label}”分值为{fmt_num(span[spec.id])}分，"
+                                          f"但计分标准写“得{fmt_num(spec.criteria_points)}分”；本次按{fmt_num(span[spec.id])}分计", where))
+    from .params import max_total
+    top = max_total(params)
+    if top != rubric.total:
+        findings.append(Finding(INFO, f"评分表口径提示：各项满分合计{fmt_num(top)}分{_why(rubric, params)}，"
+                                      f"不是{fmt_num(rubric.total)}分{_alternative(rubric)}", where))
+    return findings
+
+
+def _alternatives(rubric: Rubric) -> list[Rubric]:
+    """Shipped readings of the same form (same region, year and scope) whose maxima add up."""
+    from .params import default_params, max_total
+    out = []
+    for rid in shipped_ids():
+        if rid == rubric.id:
+            continue
+        other = load_rubric(rid)
+        if (other.region, other.year, other.scope) == (rubric.region, rubric.year, rubric.scope) and \
+                max_total(default_params(other)) == other.total:
+            out.append(other)
+    return out
+
+
+def _why(rubric: Rubric, params) -> str:
+    """Lines another reading of the form treats as pure deductions, counted here as points."""
+    for other in _alternatives(rubric):
+        names = [s for s in rubric.lines if not s.deduction and any(o.id == s.id and o.deduction for o in other.lines)]
+        if names:
+            return "（" + "、".join(f"{s.label}按{fmt_num(params.points(s))}分计入" for s in names) + "）"
+    return ""
+
+
+def _alternative(rubric: Rubric) -> str:
+    others = _alternatives(rubric)
+    if not others:
+        return ""
+    return "；可在评分参数中改用 " + "、".join(f"{o.id}（{o.version or o.title}）" for o in others)

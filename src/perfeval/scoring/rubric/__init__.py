@@ -1,0 +1,95 @@
+"""Rubric files: read, validate against the schema, build the ``Rubric``; the shipped ones.
+
+A county's form is one ``perfeval-rubric/2`` JSON file (see docs/rubrics.md).  The shipped
+rubrics are the files in ``scoring/rubrics/`` (listed, never named in code but for the default).
+Problems of a file are ``Problem`` records with their JSON path; a file that cannot be used
+raises ``RubricError`` carrying all of them.
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from .model import Example, Group, InputDef, Item, LineSpec, Rubric, canonical_json, dec
+from .schema import Problem, validate
+
+FORMAT = "perfeval-rubric/2"
+DEFAULT_RUBRIC = "ebian-2023"
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "rubrics"
+
+__all__ = ["FORMAT", "DEFAULT_RUBRIC", "Example", "Group", "InputDef", "Item", "LineSpec", "Problem", "Rubric",
+           "RubricError", "canonical_json", "dec", "load_rubric", "parse_rubric", "read_rubric", "shipped_ids"]
+
+
+class RubricError(ValueError):
+    """A rubric that cannot be used: every problem, each with its JSON path (Chinese)."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source, self.problems = source, problems
+        super().__init__("\n".join(f"评分标准“{source}” {p.text()}" for p in problems))
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"不是有效的数字：{name}")
+
+
+def parse_rubric(text: str | bytes, source: str = "") -> tuple[Rubric | None, list[Problem]]:
+    """(rubric, structural problems); the rubric is None when any problem was found."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None, [Problem("", "不是 UTF-8 编码的文本文件")]
+    try:
+        data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        where = f"（第{exc.lineno}行第{exc.colno}列）" if hasattr(exc, "lineno") else ""
+        return None, [Problem("", f"不是有效的 JSON{where}：{getattr(exc, 'msg', exc)}")]
+    if isinstance(data, dict) and data.get("format") != FORMAT:
+        return None, [Problem("format", f"格式版本应为 {FORMAT}，实为“{data.get('format')}”（本程序只读取 {FORMAT}）")]
+    problems = validate(data)
+    if problems:
+        return None, problems
+    return Rubric(data, source), []
+
+
+def read_rubric(path: str | Path) -> Rubric:
+    """A rubric file from disk; ``RubricError`` with every structural problem."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RubricError(str(path), [Problem("", f"无法读取文件（{exc.strerror or exc}）")]) from None
+    rubric, problems = parse_rubric(raw, str(path))
+    if rubric is None:
+        raise RubricError(path.name, problems)
+    return rubric
+
+
+def shipped_ids() -> tuple[str, ...]:
+    """The shipped rubrics, found by listing their folder."""
+    return tuple(sorted(p.stem for p in SHIPPED_DIR.glob("*.json")))
+
+
+@lru_cache(maxsize=None)
+def load_rubric(rubric_id: str = DEFAULT_RUBRIC) -> Rubric:
+    """A shipped rubric by id (``KeyError`` for an unknown id)."""
+    if rubric_id not in shipped_ids():
+        raise KeyError(rubric_id)
+    return read_rubric(SHIPPED_DIR / f"{rubric_id}.json")
+
+
+def select(raw_id: object, loc) -> tuple[Rubric, list]:
+    """The rubric a workbook names in 评分参数 (blank: the default), and a finding when it names
+    one that does not exist (the default is used then)."""
+    from ..model import ERROR, Finding
+    from ..numbers import is_blank
+    if is_blank(raw_id):
+        return load_rubric(DEFAULT_RUBRIC), []
+    candidate = str(raw_id).strip()
+    if candidate in shipped_ids():
+        return load_rubric(candidate), []
+    message = f"评分标准“{candidate}”不存在（可选：{'、'.join(shipped_ids())}），已按 {DEFAULT_RUBRIC} 计算"
+    return load_rubric(DEFAULT_RUBRIC), [Finding(ERROR, message, loc)]

@@ -1,0 +1,44 @@
+"""per_item: points − count × per_item, not below 0 (扣完为止); the count is a metric or an item."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..metrics import MISSING, label_of
+from ..numbers import fmt_num
+from ._common import check_metric
+
+NAME, LABEL = "per_item", "按个数扣分"
+
+
+def score(line, rule):
+    ref, per = rule["count"], Decimal(rule["per_item"])
+    m = line.metric(ref)
+    if line.stopped or m.value is MISSING:
+        return None
+    count = m.value
+    if m.members or line.detail.headers:          # a count of rows: the metric listed them
+        for text, loc in m.members:
+            line.reason(f"{text}，扣{fmt_num(per)}分", loc)
+    else:
+        label = label_of(ref, line.rubric)
+        loc = line.item_loc(str(ref).split(":", 1)[1]) if str(ref).startswith("item:") else None
+        line.table(label, "每次扣分", "最多扣分").rows.append((int(count) if count == int(count) else count, per, line.points))
+        if count:
+            line.reason(f"{label}{fmt_num(count)}，每次扣{fmt_num(per)}分，共扣{fmt_num(min(line.points, per * count))}分", loc)
+    line.extra["count"] = count
+    return max(Decimal(0), line.points - per * count)
+
+
+def readback(spec, rule, rubric) -> str:
+    return (f"{label_of(rule['count'], rubric)}每个扣{fmt_num(Decimal(rule['per_item']))}分，"
+            f"最多扣{fmt_num(spec.points)}分（扣完为止）")
+
+
+def param(path, rule, spec, rubric):
+    if tuple(path) == ("per_item",):
+        return f"{spec.label}每个扣分", "points"
+    return None
+
+
+def references(rule, rubric):
+    return check_metric(rule["count"], rubric, "count")
