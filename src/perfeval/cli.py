@@ -22,6 +22,7 @@ from pathlib import Path
 
 import click
 
+from .scoring.rubric import RubricError
 from .xlsx.package import WorkbookError
 
 EXIT_UNREADABLE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 1, 130, 143
@@ -58,6 +59,10 @@ def _guarded(fn):
             return fn(*args, **kwargs)
         except WorkbookError as exc:
             _say(f"错误：{exc}", err=True)
+            sys.exit(EXIT_UNREADABLE)
+        except RubricError as exc:
+            for problem in exc.problems:
+                _say(f"错误：评分标准“{exc.source}” {problem.text()}", err=True)
             sys.exit(EXIT_UNREADABLE)
         except click.exceptions.Exit:
             raise
@@ -225,6 +230,61 @@ def summary(paths, output, jobs, db, year):
         _say(f"错误：没有可以计算的工作簿（{len(result.unreadable)}个文件无法读取）", err=True)
         sys.exit(EXIT_UNREADABLE)
     _say(f"已汇总{len(result.scored)}个单位（{result.year}年），{len(result.unreadable)}个文件无法使用：{output}")
+
+
+@main.group()
+def rubric():
+    """评分标准（县级打分表）：列出、查看、检查。"""
+
+
+@rubric.command("list")
+@_guarded
+def rubric_list():
+    """列出随附的评分标准。"""
+    from .scoring.params import default_params, max_total
+    from .scoring.rubric import load_rubric, shipped_ids
+    for rid in shipped_ids():
+        r = load_rubric(rid)
+        _say(f"{rid}\t{r.title}\t满分{_num(max_total(default_params(r)))}分\t校验码 {r.checksum}")
+
+
+@rubric.command("show")
+@click.argument("source")
+@_guarded
+def rubric_show(source):
+    """逐项显示评分标准 SOURCE（编号或 .json 文件）的计分规则（中文）和检查结果。"""
+    from .scoring.examples import check
+    from .scoring.readback import readback_all
+    from .scoring.rubric import find
+    r = find(source)
+    _say(f"{r.id}：{r.title}（{r.year}年，满分{_num(r.total)}分，校验码 {r.checksum}）")
+    for spec, text in readback_all(r):
+        _say(f"  {spec.id}  {spec.label}（{_num(spec.points)}分）：{text}")
+    issues, _ = check(r)
+    for issue in issues:
+        _say(f"{_SEVERITY[issue.severity]}：{issue.text()}")
+
+
+_SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+@rubric.command("check")
+@click.argument("source")
+@_guarded
+def rubric_check(source):
+    """检查评分标准 SOURCE：结构、引用、口径，并运行其中的算例。全部通过退出码为0，有错误或算例不符为1，无法读取为2。"""
+    from .scoring.examples import check
+    from .scoring.rubric import find
+    r = find(source)
+    issues, outcomes = check(r)
+    failures = [f for o in outcomes for f in o.failures]
+    for issue in issues + failures:
+        _say(f"{_SEVERITY[issue.severity]}：{issue.text()}")
+    passed = sum(1 for o in outcomes if not o.failures)
+    errors = sum(1 for i in issues if i.severity == "error")
+    _say(f"{r.id}：{len(r.lines)}项，错误{errors}个，算例{passed}/{len(r.examples)}通过")
+    if errors or failures:
+        sys.exit(1)
 
 
 @main.command("setup-excel")

@@ -23,7 +23,7 @@ class Issue(NamedTuple):
     message: str
 
     def text(self) -> str:
-        return f"{self.path or '（文件）'}：{self.message}"
+        return f"{self.path}：{self.message}" if self.path else self.message
 
 
 def defects(rubric: Rubric) -> list[Issue]:

@@ -20,7 +20,7 @@ DEFAULT_RUBRIC = "ebian-2023"
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "rubrics"
 
 __all__ = ["FORMAT", "DEFAULT_RUBRIC", "Example", "Group", "InputDef", "Item", "LineSpec", "Problem", "Rubric",
-           "RubricError", "canonical_json", "dec", "load_rubric", "parse_rubric", "read_rubric", "shipped_ids"]
+           "RubricError", "canonical_json", "dec", "find", "load_rubric", "parse_rubric", "read_rubric", "shipped_ids"]
 
 
 class RubricError(ValueError):
@@ -79,6 +79,17 @@ def load_rubric(rubric_id: str = DEFAULT_RUBRIC) -> Rubric:
     if rubric_id not in shipped_ids():
         raise KeyError(rubric_id)
     return read_rubric(SHIPPED_DIR / f"{rubric_id}.json")
+
+
+def find(source: str | Path) -> Rubric:
+    """A shipped rubric by id, or a rubric file by path (``RubricError`` when neither)."""
+    text = str(source)
+    if text in shipped_ids():
+        return load_rubric(text)
+    path = Path(text)
+    if path.is_file():
+        return read_rubric(path)
+    raise RubricError(text, [Problem("", f"找不到评分标准：既不是随附的评分标准（{'、'.join(shipped_ids())}），也不是文件")])
 
 
 def select(raw_id: object, loc) -> tuple[Rubric, list]:

@@ -41,9 +41,10 @@ def score(line, rule):
 
 def readback(spec, rule, rubric) -> str:
     label, unit = label_of(rule["metric"], rubric), unit_of(rule["metric"], rubric)
-    parts = [f"{label}{OP_WORDS[b['op']]}{threshold_text(b['value'], unit, rubric)}得{fmt_num(band_points(b, spec.points))}分"
-             for b in rule["bands"]]
-    return "；".join(parts) + f"；否则得{fmt_num(Decimal(rule.get('else', 0)))}分"
+    parts = [f"{label if i == 0 else ''}{OP_WORDS[b['op']]}{threshold_text(b['value'], unit, rubric)}"
+             f"得{fmt_num(band_points(b, spec.points))}分" for i, b in enumerate(rule["bands"])]
+    rest = Decimal(rule.get("else", 0))
+    return "；".join(parts) + (f"；否则得{fmt_num(rest)}分" if rest else "；否则不得分")
 
 
 def param(path, rule, spec, rubric):

@@ -30,7 +30,7 @@ def score(line, rule):
 
 
 def readback(spec, rule, rubric) -> str:
-    return (f"{label_of(rule['count'], rubric)}每个扣{fmt_num(Decimal(rule['per_item']))}分，"
+    return (f"按{label_of(rule['count'], rubric)}计，每个扣{fmt_num(Decimal(rule['per_item']))}分，"
             f"最多扣{fmt_num(spec.points)}分（扣完为止）")
 
 
