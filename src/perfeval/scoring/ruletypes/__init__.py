@@ -102,6 +102,12 @@ class Line:
     def metric_text(self, ref: object, value) -> str:
         return f"{label_of(ref, self.rubric)}{fmt_value(value, unit_of(ref, self.rubric))}"
 
+    def stated(self, ref: object, m) -> str:
+        """The metric and its value, with the facts it came from when they say more:
+        "公用经费预决算偏差15.00%（年初预算12万元，决算13.8万元）"."""
+        text = self.metric_text(ref, m.value)
+        return f"{text}（{m.facts}）" if m.facts and m.facts != text else text
+
     # -- 定性评价 answers
     def item_loc(self, item_id: str, column: str = "answer") -> Loc:
         return Loc(L.QUALITATIVE.name, self.dept.qualitative.rows.get(item_id), L.QUALITATIVE.header(column))
@@ -111,6 +117,8 @@ class Line:
         already reported).  A blank answer takes the item's ``blank`` value when it has one."""
         item = self.rubric.item(item_id)
         value = self.dept.qualitative.get(item_id)
+        if isinstance(value, str) and not value.strip():
+            value = None                          # a blank text cell (choice items are read as text)
         if not self.check(value):
             return MISSING
         if value is None and L.QUALITATIVE.name in self.dept.missing_tables:

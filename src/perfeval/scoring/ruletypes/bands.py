@@ -33,9 +33,10 @@ def score(line, rule):
         else:
             k = hit - 1 if hit else (len(values) - 1 if hit is None else 0)
             word = OP_WORDS[rule["bands"][k]["op"]] if hit == 0 else NEGATED[rule["bands"][k]["op"]]
-            facts = f"（{m.facts}）" if m.facts else ""
-            line.reason(f"{line.metric_text(rule['metric'], m.value)}{facts}，{word}"
-                        f"{threshold_text(values[k], unit, line.rubric)}，得{fmt_num(got)}分（满分{fmt_num(line.points)}分）")
+            bound = threshold_text(values[k], unit, line.rubric)
+            if isinstance(rule["bands"][k]["value"], str):       # another input: its name and value
+                bound = f"{label_of(rule['bands'][k]['value'], line.rubric)}（{bound}）"
+            line.reason(f"{line.stated(rule['metric'], m)}，{word}{bound}，得{fmt_num(got)}分（满分{fmt_num(line.points)}分）")
     return got
 
 

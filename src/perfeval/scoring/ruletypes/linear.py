@@ -25,8 +25,7 @@ def score(line, rule):
         (line.points if share > 0 else Decimal(0))
     if round_score(got) < line.points:
         unit = unit_of(rule["metric"], line.rubric)
-        facts = f"（{m.facts}）" if m.facts else ""
-        line.reason(f"{line.metric_text(rule['metric'], m.value)}{facts}，{threshold_text(full, unit, line.rubric)}得满分、"
+        line.reason(f"{line.stated(rule['metric'], m)}，{threshold_text(full, unit, line.rubric)}得满分、"
                     f"{threshold_text(zero, unit, line.rubric)}不得分，按比例得{fmt_num(round_score(got))}分（满分{fmt_num(line.points)}分）")
     return got
 

@@ -22,8 +22,7 @@ def score(line, rule):
         return None
     got = line.points * share if share.is_finite() else (line.points if share > 0 else Decimal(0))
     if round_score(min(line.points, max(Decimal(0), got))) < line.points:
-        facts = f"{m.facts}，" if m.facts else ""
-        line.reason(f"{facts}{line.metric_text(rule['metric'], m.value)}，"
+        line.reason(f"{line.stated(rule['metric'], m)}，"
                     f"得{fmt_num(round_score(max(Decimal(0), min(line.points, got))))}分（满分{fmt_num(line.points)}分）")
     return got
 

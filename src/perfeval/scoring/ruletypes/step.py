@@ -34,9 +34,8 @@ def score(line, rule):
     deduct = per * steps if steps.is_finite() else line.points
     line.detail.rows[-1] = line.detail.rows[-1][:4] + (min(deduct, line.points),)
     capped = "，扣完为止" if deduct >= line.points else ""
-    facts = f"（{m.facts}）" if m.facts else ""
     shown = step_text(excess, unit) if excess.is_finite() else "无穷大"
-    line.reason(f"{line.metric_text(rule['metric'], m.value)}{facts}，{word}{limit}{shown}，每{word}"
+    line.reason(f"{line.stated(rule['metric'], m)}，{word}{limit}{shown}，每{word}"
                 f"{step_text(step, unit)}扣{fmt_num(per)}分，扣{fmt_num(round_score(min(deduct, line.points)))}分{capped}")
     return line.points - deduct
 
