@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from helpers import base, run, set_rows, set_value
 from perfeval import layout as L
+from perfeval import sheets as S
 from perfeval.cli import main
 from perfeval.render import summary
 from perfeval.samples import hongqi
@@ -35,14 +36,14 @@ def test_untouched_template_prints_未填写_and_未完成(tmp_path):
     book.write_bytes(TEMPLATE.read_bytes())
     result = recalc(book)
     wb = openpyxl.load_workbook(book)
-    ws = wb[L.SCORE_SHEET]
-    first = L.SCORE.first_line_row + 1
-    statuses = [ws.cell(first + i, L.SCORE.col("状态") + 1).value for i in range(14)]
+    ws = wb[S.SCORE_SHEET]
+    first = S.SCORE.first_line_row + 1
+    statuses = [ws.cell(first + i, S.SCORE.col("状态") + 1).value for i in range(14)]
     assert statuses.count("未填写") == 11
-    total_status = ws.cell(first + 14, L.SCORE.col("状态") + 1).value
+    total_status = ws.cell(first + 14, S.SCORE.col("状态") + 1).value
     assert total_status == "未完成（11项未填写）"
-    cover = wb[L.COVER_SHEET]
-    assert "未完成（11项未填写）" in cover.cell(*(x + 1 for x in L.COVER_STATUS_BY_KEY["state"].cell)).value
+    cover = wb[S.COVER_SHEET]
+    assert "未完成（11项未填写）" in cover.cell(*(x + 1 for x in S.COVER_STATUS_BY_KEY["state"].cell)).value
     assert "未完成（11项未填写）" in summary(result)
 
 

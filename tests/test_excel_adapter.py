@@ -8,6 +8,7 @@ import pytest
 from fake_xlwings import FakeBook
 from perfeval.excel import adapter as excel
 from perfeval import layout as L
+from perfeval import sheets as S
 from perfeval.scoring.inputs import raw_table
 from perfeval.samples import hongqi
 from perfeval.xlsx.workbook import fill_workbook, new_template, recalc
@@ -37,12 +38,12 @@ def test_same_outputs_as_headless_on_hongqi(template, tmp_path):
     live = excel.run(fake, now=NOW)
     headless = recalc(book_path, now=NOW)
     assert live.total == headless.total == 97
-    for sheet in L.OUTPUT_SHEETS + (L.COVER_SHEET,):
+    for sheet in S.OUTPUT_SHEETS + (S.COVER_SHEET,):
         assert fake.sheets[sheet].cells == sheet_values(book_path, sheet), sheet
-    table = fake.sheets[L.FINDINGS_SHEET].tables["Findings"]
+    table = fake.sheets[S.FINDINGS_SHEET].tables["Findings"]
     assert table.bounds == (3, 1, 3 + len(headless.findings), 4)
     assert fake.app.alerts == [(excel.TITLE, "计算完成：总分97分（优），扣分2项，校验未发现错误或警告")]
-    assert all(fake.sheets[s].protected for s in L.OUTPUT_SHEETS)
+    assert all(fake.sheets[s].protected for s in S.OUTPUT_SHEETS)
 
 
 def test_inputs_are_not_written(template, tmp_path):
@@ -80,7 +81,7 @@ def test_text_that_looks_like_a_formula_stays_text(template, tmp_path):
     fake = FakeBook.from_file(filled(template, tmp_path, t))
     excel.run(fake, now=NOW)
     assert excel.excel_value("=1+1") == "'=1+1" and excel.excel_value("@x") == "'@x"
-    reasons = [v for v in fake.sheets[L.SCORE_SHEET].cells.values() if isinstance(v, str) and "=1+1" in v]
+    reasons = [v for v in fake.sheets[S.SCORE_SHEET].cells.values() if isinstance(v, str) and "=1+1" in v]
     assert reasons and not any(v.startswith("=") for v in reasons)
 
 
@@ -94,12 +95,12 @@ def test_not_a_perfeval_workbook_gets_a_message(tmp_path):
 
 def test_python_errors_become_a_message_and_sheets_stay_protected(template, tmp_path, monkeypatch):
     fake = FakeBook.from_file(filled(template, tmp_path, hongqi()))
-    for s in L.OUTPUT_SHEETS:
+    for s in S.OUTPUT_SHEETS:
         fake.sheets[s].protected = True
     monkeypatch.setattr(excel.R, "all_blocks", lambda *a: 1 / 0)
     assert excel.run(fake) is None
     assert fake.app.alerts[-1][1].startswith("计算失败：ZeroDivisionError")
-    assert all(fake.sheets[s].protected for s in L.OUTPUT_SHEETS)
+    assert all(fake.sheets[s].protected for s in S.OUTPUT_SHEETS)
 
 
 def test_dates_read_like_the_file_reader():
@@ -131,22 +132,22 @@ def test_the_fake_only_offers_what_xlwings_has():
 
 def test_only_protected_sheets_are_unprotected_and_reprotected(template, tmp_path):
     fake = FakeBook.from_file(filled(template, tmp_path, hongqi()))
-    assert all(fake.sheets[s].protected for s in L.OUTPUT_SHEETS)        # as the template saves them
-    fake.sheets[L.DETAILS_SHEET].protected = False                        # a clerk unprotected one
+    assert all(fake.sheets[s].protected for s in S.OUTPUT_SHEETS)        # as the template saves them
+    fake.sheets[S.DETAILS_SHEET].protected = False                        # a clerk unprotected one
     excel.run(fake, now=NOW)
-    assert fake.calls.count("sheet.api.Unprotect") == len(L.OUTPUT_SHEETS) - 1
-    assert not fake.sheets[L.DETAILS_SHEET].protected
-    assert fake.sheets[L.SCORE_SHEET].protected and fake.sheets[L.FINDINGS_SHEET].protected
+    assert fake.calls.count("sheet.api.Unprotect") == len(S.OUTPUT_SHEETS) - 1
+    assert not fake.sheets[S.DETAILS_SHEET].protected
+    assert fake.sheets[S.SCORE_SHEET].protected and fake.sheets[S.FINDINGS_SHEET].protected
 
 
 def test_a_password_on_an_output_sheet_is_a_chinese_message_and_nothing_is_left_unprotected(template, tmp_path):
     fake = FakeBook.from_file(filled(template, tmp_path, hongqi()))
-    fake.sheets[L.FINDINGS_SHEET].password = "secret"
+    fake.sheets[S.FINDINGS_SHEET].password = "secret"
     before = {s._name: dict(s.cells) for s in fake._sheets}
     assert excel.run(fake, now=NOW) is None
     title, message = fake.app.alerts[-1]
-    assert "设置了密码保护" in message and "撤销工作表保护" in message and L.FINDINGS_SHEET in message
-    assert all(fake.sheets[s].protected for s in L.OUTPUT_SHEETS)       # the ones opened were re-protected
+    assert "设置了密码保护" in message and "撤销工作表保护" in message and S.FINDINGS_SHEET in message
+    assert all(fake.sheets[s].protected for s in S.OUTPUT_SHEETS)       # the ones opened were re-protected
     assert {s._name: dict(s.cells) for s in fake._sheets} == before       # nothing written
 
 
@@ -161,4 +162,4 @@ def test_screen_updating_and_calculation_are_restored_even_on_failure(template, 
     assert excel.run(fake, now=NOW) is None
     assert fake.app.history[-2:] == [("calculation", "semiautomatic"), ("screen_updating", True)]
     assert fake.app.alerts[-1][1].startswith("计算失败：ZeroDivisionError")
-    assert all(fake.sheets[s].protected for s in L.OUTPUT_SHEETS)
+    assert all(fake.sheets[s].protected for s in S.OUTPUT_SHEETS)

@@ -15,6 +15,8 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from perfeval import layout as L
+
+from perfeval import sheets as S
 from perfeval.xlsx.workbook import recalc, write_samples
 from perfeval.xlsx.package import NS, Package
 
@@ -43,13 +45,13 @@ def recalculated(tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize("sheet", [L.SCORE_SHEET, L.DETAILS_SHEET, L.FINDINGS_SHEET, L.COVER_SHEET])
+@pytest.mark.parametrize("sheet", [S.SCORE_SHEET, S.DETAILS_SHEET, S.FINDINGS_SHEET, S.COVER_SHEET])
 def test_output_sheets_match_golden(recalculated, sheet):
     pkg = Package.open(str(recalculated))
     with zipfile.ZipFile(recalculated) as z:
         actual = cell_lines(z.read(pkg.sheets[sheet]), pkg.shared_strings())
-    if sheet == L.COVER_SHEET:   # only the status cells are ours
-        rows = {s.cell[0] + 1 for s in L.COVER_STATUS}
+    if sheet == S.COVER_SHEET:   # only the status cells are ours
+        rows = {s.cell[0] + 1 for s in S.COVER_STATUS}
         actual = [l for l in actual if re.match(r"B(\d+)\t", l) and int(re.match(r"B(\d+)", l).group(1)) in rows]
     golden = GOLDEN / f"hongqi-{sheet}.txt"
     if os.environ.get("PERFEVAL_UPDATE_GOLDEN"):

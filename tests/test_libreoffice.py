@@ -25,6 +25,7 @@ def test_stale_flag_computed_by_a_real_spreadsheet_engine(tmp_path):
     fingerprint formula agrees with the one perfeval computed); after an input edit it shows the message."""
     import csv
     from perfeval import layout as L
+    from perfeval import sheets as S
     from perfeval.samples import hongqi
     from perfeval.xlsx.workbook import fill_workbook
 
@@ -43,7 +44,7 @@ def test_stale_flag_computed_by_a_real_spreadsheet_engine(tmp_path):
     t = hongqi()
     t["Projects"].rows[0][3] = 30           # an input changes after the last recalculation
     fill_workbook(book, {"Projects": t["Projects"]})
-    assert cover_values(book, "b")["输入检查"] == L.STALE_MESSAGE
+    assert cover_values(book, "b")["输入检查"] == S.STALE_MESSAGE
 
 
 def test_every_visible_sheet_prints_on_a4_one_page_wide():

@@ -7,6 +7,8 @@ import openpyxl
 import pytest
 
 from perfeval import layout as L
+
+from perfeval import sheets as S
 from perfeval.xlsx.workbook import recalc, write_samples, write_values
 from perfeval.xlsx.package import Package
 from wbtools import FIXTURES, convert, needs_libreoffice, parts
@@ -25,7 +27,7 @@ def fixture(name):
 
 def owned_parts(path) -> set[str]:
     pkg = Package.open(str(path))
-    owned = {pkg.sheets[s] for s in (L.COVER_SHEET,) + L.OUTPUT_SHEETS} | {pkg.workbook}
+    owned = {pkg.sheets[s] for s in (S.COVER_SHEET,) + S.OUTPUT_SHEETS} | {pkg.workbook}
     if "parameters" in pkg.tables:              # its 默认值 column only (input cells: see _input_values)
         owned.add(pkg.sheets[pkg.tables["parameters"].sheet])
     if "findings" in pkg.tables:
@@ -59,7 +61,7 @@ def test_libreoffice_resaved_sample_recalc_preserves_parts_and_inputs(tmp_path):
     assert result.total == 97
     assert_only_owned_changed(before, parts(resaved), owned_parts(resaved))
     assert _input_values(resaved) == inputs_before
-    assert openpyxl.load_workbook(resaved)[L.SCORE_SHEET]["K19"].value == 97
+    assert openpyxl.load_workbook(resaved)[S.SCORE_SHEET]["K19"].value == 97
 
 
 def _input_values(path):

@@ -1,7 +1,8 @@
-"""The one declaration of the workbook layout.
+"""The one declaration of the workbook's inputs (the input contract).
 
-Every sheet name, Excel table name, column header and row label of the workbook
-contract (the project's workbook design) is written here and nowhere else.  The
+Every input sheet name, Excel table name, column header and row label of the workbook
+contract (the project's workbook design) is written here and nowhere else; the output
+sheets are declared in ``sheets``.  The
 input converter, the template generator, the file reader/writer and the live-Excel
 adapter all derive from these objects.  Pure data: standard library only.
 """
@@ -273,89 +274,4 @@ INPUT_TABLES: tuple[Table, ...] = (
     INFO, FINANCE, PUBLIC_EXPENSE, THREE_EXPENSES, PROJECTS, MONTHLY, INDICATORS, QUALITATIVE,
     EXTRA_INPUTS, MONITORING, VIOLATIONS, PARAMETERS, REPORT_TEXT,
 )
-TABLES_BY_KEY = {t.key: t for t in INPUT_TABLES}
 TABLES_BY_NAME = {t.name: t for t in INPUT_TABLES}
-
-
-# ---------------------------------------------------------------- output sheets
-
-COVER_SHEET = "使用说明"
-SCORE_SHEET = "打分表"
-DETAILS_SHEET = "计算明细"
-FINDINGS_SHEET = "校验结果"
-OUTPUT_SHEETS = (SCORE_SHEET, DETAILS_SHEET, FINDINGS_SHEET)
-# A hidden sheet xlwings reads before any config file: safe settings for this workbook on every PC
-# (no UDF server, whose DLL is named after the exact xlwings version; the workbook's folder not put
-# on sys.path, where a stray email.py would shadow the standard library).  The interpreter is left
-# to the user's config, which `perfeval setup-excel` writes, so the e-mailed file works anywhere.
-CONF_SHEET = "xlwings.conf"
-CONF_SETTINGS = (("USE UDF SERVER", "False"), ("ADD_WORKBOOK_TO_PYTHONPATH", "False"))
-ALL_SHEETS = (COVER_SHEET,) + tuple(dict.fromkeys(t.sheet for t in INPUT_TABLES)) + OUTPUT_SHEETS + (CONF_SHEET,)
-
-
-class StatusCell(NamedTuple):
-    key: str
-    label: str
-    cell: tuple[int, int]   # (row, col) of the value; the label sits one column left
-
-
-COVER_STATUS = (
-    StatusCell("time", "最后计算时间", (3, 1)),
-    StatusCell("state", "计算状态", (4, 1)),
-    StatusCell("total", "总分", (5, 1)),
-    StatusCell("grade", "等级", (6, 1)),
-    StatusCell("stale", "输入检查", (7, 1)),
-    StatusCell("current", "当前输入指纹", (8, 1)),
-    StatusCell("fingerprint", "上次计算时的输入指纹", (9, 1)),
-)
-COVER_STATUS_BY_KEY = {s.key: s for s in COVER_STATUS}
-STALE_MESSAGE = "输入已修改，请重新计算"
-
-
-class ScoreSheet(NamedTuple):
-    """打分表: a two-row header like the official form, one row per line, a total row."""
-    title_row: int = 0
-    header_rows: tuple[int, int] = (2, 3)
-    first_line_row: int = 4
-    columns: tuple[str, ...] = (
-        "一级指标", "二级指标", "三级指标", "分值", "指标解释", "计分标准",
-        "整体评价", "样本评价", "定性评价", "定量评价", "自评得分", "扣分", "状态", "扣分原因",
-    )
-    group_headers: tuple[tuple[str, int, int], ...] = (("评价方式", 6, 7), ("评价属性", 8, 9))
-    widths: tuple[float, ...] = (10, 11, 12, 6, 24, 40, 6, 6, 6, 6, 8, 7, 8, 46)
-    total_label: str = "部门整体自评得分"
-    grade_label: str = "等级"
-    max_label: str = "满分合计"
-
-    def col(self, header: str) -> int:
-        return self.columns.index(header)
-
-
-SCORE = ScoreSheet()
-SCORE_LINE_COUNT = 14   # rows reserved for lines; rubrics have exactly the 14 lines of the form
-
-
-class DetailsSheet(NamedTuple):
-    """计算明细: a fixed chart-data block (month × cumulative rate) then free blocks."""
-    chart_title_row: int = 0
-    chart_header_row: int = 1
-    chart_first_row: int = 2         # 12 month rows follow
-    chart_columns: tuple[str, ...] = ("月份", "当月支出（万元）", "累计支出（万元）", "累计执行进度", "序时目标")
-    blocks_first_row: int = 16
-    width: int = 8
-    widths: tuple[float, ...] = (26, 16, 16, 14, 14, 16, 16, 40)
-
-
-DETAILS = DetailsSheet()
-
-
-FINDINGS = Table(
-    key="findings", name="Findings", sheet=FINDINGS_SHEET, title="校验结果",
-    columns=(
-        Column("severity", "级别", width=8),
-        Column("sheet", "工作表", width=12),
-        Column("cell", "单元格", width=12),
-        Column("message", "说明", width=90),
-    ),
-)
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}

@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from . import layout as L
+
+from . import sheets as S
 from .locate import cell_name, contiguous_runs, parse_ref
 from .scoring.inputs import find_table, normalize_label
 from .scoring.model import Loc
@@ -116,7 +118,7 @@ def summary(result: Result) -> str:
 
 
 def score_blocks(result: Result, params: Params, resolve: Resolver | None) -> list[Block]:
-    s = L.SCORE
+    s = S.SCORE
     rows = []
     for static, line in zip(score_rows(params), result.lines):
         reasons = "\n".join(printed_reason(r) for r in line.reasons)
@@ -127,8 +129,8 @@ def score_blocks(result: Result, params: Params, resolve: Resolver | None) -> li
     head = f"单位：{result.unit or '（未填写）'}　　年度：{result.year or '（未填写）'}　　" \
            f"评分标准：{result.rubric_id}（满分{fmt_num(result.max_total)}分）"
     width = len(s.columns)
-    return [Block(L.SCORE_SHEET, s.title_row + 1, 0, [[head] + [None] * (width - 1)], width=width),
-            Block(L.SCORE_SHEET, s.first_line_row, 0, rows + [total_row, grade_row], width=width)]
+    return [Block(S.SCORE_SHEET, s.title_row + 1, 0, [[head] + [None] * (width - 1)], width=width),
+            Block(S.SCORE_SHEET, s.first_line_row, 0, rows + [total_row, grade_row], width=width)]
 
 
 # ------------------------------------------------------------------ 计算明细
@@ -140,7 +142,7 @@ def _display(value: object, header: str) -> object:
 
 
 def details_blocks(result: Result, params: Params, resolve: Resolver | None = None) -> list[Block]:
-    d = L.DETAILS
+    d = S.DETAILS
     chart = []
     for p in result.progress:
         chart.append([f"{p.month}月", p.spent, p.cumulative, p.rate, p.target])
@@ -167,8 +169,8 @@ def details_blocks(result: Result, params: Params, resolve: Resolver | None = No
     else:
         rows.append([Styled("全年各检查点均已过去，无需测算" if result.last_month else "月度支出尚未填报", "note")])
     return [
-        Block(L.DETAILS_SHEET, d.chart_first_row, 0, chart, width=len(d.chart_columns)),
-        Block(L.DETAILS_SHEET, d.blocks_first_row, 0, rows, clear_to_end=True, width=d.width),
+        Block(S.DETAILS_SHEET, d.chart_first_row, 0, chart, width=len(d.chart_columns)),
+        Block(S.DETAILS_SHEET, d.blocks_first_row, 0, rows, clear_to_end=True, width=d.width),
     ]
 
 
@@ -181,16 +183,16 @@ def findings_rows(result: Result, resolve: Resolver | None) -> list[list[object]
         link: object = cell
         if sheet and cell:
             link = Formula(hyperlink_formula(sheet, cell), cell)
-        rows.append([L.SEVERITY_LABELS[f.severity], sheet, link, f.message])
+        rows.append([S.SEVERITY_LABELS[f.severity], sheet, link, f.message])
     if not rows:
         rows.append(["提示", "", "", "未发现问题"])
     return rows
 
 
 def findings_block(result: Result, resolve: Resolver | None) -> Block:
-    top = L.FINDINGS.origin[0] + 1
-    return Block(L.FINDINGS_SHEET, top, L.FINDINGS.origin[1], findings_rows(result, resolve),
-                 clear_to_end=True, width=len(L.FINDINGS.columns))
+    top = S.FINDINGS.origin[0] + 1
+    return Block(S.FINDINGS_SHEET, top, S.FINDINGS.origin[1], findings_rows(result, resolve),
+                 clear_to_end=True, width=len(S.FINDINGS.columns))
 
 
 # ------------------------------------------------------------------ 使用说明 status
@@ -226,10 +228,10 @@ def fingerprint_formula(tables=None) -> str:
 
 
 def stale_formula() -> str:
-    cur = cell_name(*L.COVER_STATUS_BY_KEY["current"].cell)
-    last = cell_name(*L.COVER_STATUS_BY_KEY["fingerprint"].cell)
+    cur = cell_name(*S.COVER_STATUS_BY_KEY["current"].cell)
+    last = cell_name(*S.COVER_STATUS_BY_KEY["fingerprint"].cell)
     return (f'IF({last}="","尚未计算",IF(ABS({cur}-{last})<=0.000001*MAX(1,ABS({last})),"",'
-            f'"{L.STALE_MESSAGE}"))')
+            f'"{S.STALE_MESSAGE}"))')
 
 
 def fingerprint(tables) -> float:
@@ -267,10 +269,10 @@ def status_values(result: Result, tables, now: datetime) -> dict[str, object]:
 
 def cover_blocks(values: dict[str, object]) -> list[Block]:
     """The status cells are one column of consecutive rows (layout): one block."""
-    cells = sorted(L.COVER_STATUS, key=lambda s: s.cell)
+    cells = sorted(S.COVER_STATUS, key=lambda s: s.cell)
     top, col = cells[0].cell
     assert [s.cell for s in cells] == [(top + i, col) for i in range(len(cells))]
-    return [Block(L.COVER_SHEET, top, col, [[values[s.key]] for s in cells])]
+    return [Block(S.COVER_SHEET, top, col, [[values[s.key]] for s in cells])]
 
 
 # ------------------------------------------------------------------ 评分参数 默认值

@@ -15,11 +15,14 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from .. import layout as L
+
+from .. import sheets as S
 from .. import render as R
 from ..scoring.engine import score_tables
 from ..scoring.inputs import RawTable, normalize_label
 from ..locate import TableLoc, contiguous_runs, resolve
-from ..scoring.cells import SerialDate, format_kind, typed_number
+from ..cellformat import format_kind, typed_number
+from ..scoring.cells import SerialDate
 
 TITLE = "perfeval 重新计算"
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -121,7 +124,7 @@ def read_tables(book) -> tuple[dict[str, RawTable], dict[str, TableLoc]]:
     """Every input table as the file reader sees it: one value read per table (errors as
     text, always 2-D), its totals row dropped, and number formats read per body or column
     — a constant number of Excel calls whatever the row count."""
-    wanted = {t.name.lower() for t in L.INPUT_TABLES} | {L.FINDINGS.name.lower()}
+    wanted = {t.name.lower() for t in L.INPUT_TABLES} | {S.FINDINGS.name.lower()}
     tables: dict[str, RawTable] = {}
     locs: dict[str, TableLoc] = {}
     for sheet in book.sheets:
@@ -132,8 +135,8 @@ def read_tables(book) -> tuple[dict[str, RawTable], dict[str, TableLoc]]:
                 continue
             rng = table.range
             address = rng.address
-            if name.lower() == L.FINDINGS.name.lower():
-                locs[name.lower()] = TableLoc(name, sheet_name, address, [c.header for c in L.FINDINGS.columns])
+            if name.lower() == S.FINDINGS.name.lower():
+                locs[name.lower()] = TableLoc(name, sheet_name, address, [c.header for c in S.FINDINGS.columns])
                 continue
             values = rng.options(ndim=2, err_to_str=True).value
             totals = 1 if table.show_totals else 0
@@ -219,7 +222,7 @@ def _unprotected(sheets):
 
 def write_blocks(book, blocks: list[R.Block], locs: dict[str, TableLoc]) -> None:
     sheets = {s: book.sheets[s] for s in dict.fromkeys(b.sheet for b in blocks)}
-    with _quiet(book.app), _unprotected([sheets[s] for s in L.OUTPUT_SHEETS if s in sheets]):
+    with _quiet(book.app), _unprotected([sheets[s] for s in S.OUTPUT_SHEETS if s in sheets]):
         _write(book, blocks, locs, sheets)
 
 
@@ -231,12 +234,12 @@ def _write(book, blocks: list[R.Block], locs: dict[str, TableLoc], sheets) -> No
             last = max(sheet.used_range.last_cell.row, top + len(block.rows))
             area = sheet.range((top, left), (last, left + width - 1))
             # free 计算明细 blocks lose their old formats too (values only on this path)
-            area.clear() if block.sheet == L.DETAILS_SHEET else area.clear_contents()
+            area.clear() if block.sheet == S.DETAILS_SHEET else area.clear_contents()
         if block.rows:
             sheet.range((top, left)).resize(len(block.rows), width).value = _matrix(block)
-    findings = locs.get(L.FINDINGS.name.lower())
+    findings = locs.get(S.FINDINGS.name.lower())
     if findings is not None:
-        block = next(b for b in blocks if b.sheet == L.FINDINGS_SHEET)
+        block = next(b for b in blocks if b.sheet == S.FINDINGS_SHEET)
         r1, c1, _, c2 = findings.bounds
         sheet = book.sheets[findings.sheet]
         sheet.tables[findings.name].resize(sheet.range((r1 + 1, c1 + 1), (r1 + 1 + len(block.rows), c2 + 1)))

@@ -85,8 +85,10 @@ class Draft:
         return "\n".join(out)
 
 
-def draft(result: Result, tables: dict) -> Draft:
-    dept = department_from_tables(tables)
+def draft(result: Result, tables: dict | None = None) -> Draft:
+    """The report of a scored workbook: every figure from ``result`` and the inputs it was scored
+    from (``tables`` only for a result made without them)."""
+    dept = result.department if result.department is not None else department_from_tables(tables)
     info, fin = dept.info, dept.finance
     d = Draft()
     unit = d.text(result.unit, "单位名称")

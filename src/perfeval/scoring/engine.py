@@ -50,7 +50,7 @@ def score(dept: Department, params: Params | None = None, given: dict | None = N
     return Result(unit=dept.unit_name, year=dept.year, rubric_id=params.rubric.id, total=total,
                   max_total=top, grade=grade(total, params), lines=lines,
                   findings=list(dict.fromkeys(findings)), planner=planner, progress=progress, last_month=last,
-                  rubric=params.rubric, params=params, rescaled=rescaled)
+                  rubric=params.rubric, params=params, rescaled=rescaled, department=dept)
 
 
 def _run(spec, params: Params, dept: Department, findings: list[Finding], given) -> LineResult:

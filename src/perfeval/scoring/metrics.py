@@ -38,6 +38,7 @@ class Value(NamedTuple):
     facts: str = ""             # the inputs as a reason quotes them
     undefined: str = ""         # what 0 ÷ 0 means here ("无相关支出")
     members: tuple = ()         # counted rows (text, Loc) for per_item
+    loc: object = None          # the denominator's cell (where a 0 ÷ 0 is reported)
 
 
 class Metric(NamedTuple):
@@ -73,6 +74,11 @@ def _amount(line, value) -> Decimal:
     return value if line.check(value) and value is not None else ZERO
 
 
+def _kv_loc(dept: Department, table: L.Table, key: str) -> Loc:
+    kv = dept.info if table is L.INFO else dept.finance
+    return Loc(table.name, kv.rows.get(key), table.columns[1].header)
+
+
 def _kv(line, dept: Department, table: L.Table, key: str):
     """A key-value cell as a number: blank → 未填写 (MISSING), unreadable → error (MISSING)."""
     kv = dept.info if table is L.INFO else dept.finance
@@ -92,7 +98,7 @@ def _kv(line, dept: Department, table: L.Table, key: str):
 def _finance(key: str, label: str) -> Callable[..., Value]:
     def compute(line, dept, args) -> Value:
         v = _kv(line, dept, L.FINANCE, key)
-        return Value(v, "" if v is MISSING else f"{label}{fmt_money(v)}万元")
+        return Value(v, "" if v is MISSING else f"{label}{fmt_money(v)}万元", loc=_kv_loc(dept, L.FINANCE, key))
     return compute
 
 
@@ -106,7 +112,7 @@ def _quotient(num: tuple, den: tuple, *, absolute: bool = False, change: bool = 
         value = ratio(abs(top) if absolute else top, b)
         unit = "万元" if num[0] is L.FINANCE else "人"
         facts = f"{num[2]}{fmt_money(a) if unit == '万元' else fmt_num(a)}{unit}，{den[2]}{fmt_money(b) if unit == '万元' else fmt_num(b)}{unit}"
-        return Value(value, facts, undefined)
+        return Value(value, facts, undefined, loc=_kv_loc(dept, den[0], den[1]))
     return compute
 
 
@@ -141,7 +147,7 @@ def public_expense_deviation(line, dept, args) -> Value:
     facts = f"年初预算{fmt_money(budget)}万元，决算{fmt_money(actual)}万元"
     if value is not None and not value.is_finite():
         facts = f"公用经费年初预算为0，决算{fmt_money(actual)}万元，无法控制在预算内"
-    return Value(value, facts, "无相关支出")
+    return Value(value, facts, "无相关支出", loc=Loc(L.PUBLIC_EXPENSE.name, 0, L.PUBLIC_EXPENSE.header("budget")))
 
 
 _SANGONG = {"prior_budget": "上年预算", "prior_actual": "上年决算", "budget": "本年预算", "actual": "本年决算"}
@@ -168,7 +174,8 @@ def _sangong(num: str, den: str, change: bool) -> Callable:
         detail.rows.append(("合计",) + tuple(sums.values()))
         a, b = sums[num], sums[den]
         value = ratio(a - b if change else a, b)
-        return Value(value, f"三公经费{_SANGONG[num]}{fmt_money(a)}万元，{_SANGONG[den]}{fmt_money(b)}万元", "三公经费均为0")
+        return Value(value, f"三公经费{_SANGONG[num]}{fmt_money(a)}万元，{_SANGONG[den]}{fmt_money(b)}万元", "三公经费均为0",
+                     loc=Loc(L.THREE_EXPENSES.name, 0, L.THREE_EXPENSES.header(den)))
     return compute
 
 
@@ -182,7 +189,8 @@ def key_spending_rate(line, dept, args) -> Value:
         total += b
         if line.check(p.key) and p.key:
             key += b
-    return Value(ratio(key, total), f"重点项目预算{fmt_money(key)}万元，项目预算合计{fmt_money(total)}万元", "项目预算均为0")
+    return Value(ratio(key, total), f"重点项目预算{fmt_money(key)}万元，项目预算合计{fmt_money(total)}万元", "项目预算均为0",
+                 loc=Loc(L.PROJECTS.name, 0, L.PROJECTS.header("budget")))
 
 
 def monitoring_handled_share(line, dept, args) -> Value:
@@ -386,7 +394,7 @@ def _tree(tree: object, line, dept, given, stack) -> Value:
         return Value(None, facts, next((p.undefined for p in parts if p.undefined), ""))
     values = [p.value for p in parts]
     if op == "ratio":
-        return Value(ratio(values[0], values[1]), facts, "分子分母均为0")
+        return Value(ratio(values[0], values[1]), facts, "分子分母均为0", loc=parts[1].loc)
     if op == "abs":
         return Value(abs(values[0]), facts)
     if op == "sub":
@@ -421,7 +429,7 @@ def _input(line, dept: Department, input_id: str) -> Value:
         line.incomplete(f"其他数据“{found.label}”未填写", loc)
         return Value(MISSING)
     unit = {"amount": "amount", "rate": "rate"}.get(found.kind, "number")
-    return Value(Decimal(value), f"{found.label}{fmt_value(Decimal(value), unit)}")
+    return Value(Decimal(value), f"{found.label}{fmt_value(Decimal(value), unit)}", loc=loc)
 
 
 def _item_number(line, dept: Department, item_id: str) -> Value:
@@ -434,4 +442,4 @@ def _item_number(line, dept: Department, item_id: str) -> Value:
         return Value(MISSING)
     if isinstance(value, bool):
         value = ONE if value else ZERO
-    return Value(Decimal(value), f"{found.label}{fmt_num(Decimal(value))}")
+    return Value(Decimal(value), f"{found.label}{fmt_num(Decimal(value))}", loc=line.item_loc(item_id))

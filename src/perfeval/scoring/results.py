@@ -84,6 +84,7 @@ class Result:
     rubric: object = None               # the Rubric scored under
     params: object = None               # the resolved parameters (scoring.params.Params)
     rescaled: bool = False              # some line was excluded: total = Σ × Σ all maxima ÷ Σ applicable
+    department: object = None           # the converted inputs (scoring.model.Department) it was scored from
 
     def line(self, line_id: str) -> LineResult:
         return next(line for line in self.lines if line.id == line_id)

@@ -97,7 +97,7 @@ def _monthly_checks(dept: Department, tolerance: Decimal) -> list[Finding]:
     if not rows or any(not isinstance(r.annual_budget, Decimal) and r.annual_budget is not None for r in rows):
         return []
     budget = sum((r.annual_budget or ZERO for r in rows), ZERO)
-    out, running, filled = [], ZERO, 0
+    out, running, filled, over = [], ZERO, 0, False
     for m in range(12):
         values = [r.months[m] for r in rows]
         if any(v is not None and not isinstance(v, Decimal) for v in values):
@@ -105,7 +105,8 @@ def _monthly_checks(dept: Department, tolerance: Decimal) -> list[Finding]:
         if any(v is not None for v in values):
             filled = m + 1
         running += sum((v or ZERO for v in values), ZERO)
-        if budget > 0 and running - budget > tolerance and not any("超过全年预算数" in f.message for f in out):
+        if budget > 0 and running - budget > tolerance and not over:
+            over = True                                  # the first month above the budget, once
             out.append(Finding(WARNING, f"截至{m + 1}月累计支出{fmt_money(running)}万元，超过全年预算数{fmt_money(budget)}万元"
                                         f"（{fmt_pct(running / budget)}），请核对是否多填或单位有误（应为万元）",
                                Loc(L.MONTHLY.name, 0, L.MONTH_HEADERS[m])))

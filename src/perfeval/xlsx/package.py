@@ -25,8 +25,8 @@ from defusedxml.ElementTree import fromstring as _safe_fromstring
 from defusedxml.ElementTree import iterparse as _safe_iterparse
 
 from ..locate import BadAddress, TableLoc, parse_ref
-from ..scoring.cells import (CellError, SerialDate, Uncalculated, Unreadable, builtin_format_kind, format_kind,
-                             typed_number)
+from ..cellformat import builtin_format_kind, format_kind, typed_number
+from ..scoring.cells import CellError, SerialDate, Uncalculated, Unreadable
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -13,6 +13,8 @@ from pathlib import Path
 import xlsxwriter
 
 from .. import layout as L
+
+from .. import sheets as S
 from .. import render as R
 from ..scoring.inputs import RawTable, normalize_label, rubric_table
 from ..scoring.params import default_params
@@ -291,7 +293,7 @@ def _parameters_table(ws, fm: _Formats, raw: RawTable | None) -> None:
 
 
 def _cover(wb, fm: _Formats):
-    ws = wb.add_worksheet(L.COVER_SHEET)
+    ws = wb.add_worksheet(S.COVER_SHEET)
     ws.set_tab_color("#70AD47")
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 60)
@@ -302,7 +304,7 @@ def _cover(wb, fm: _Formats):
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
-    for s in L.COVER_STATUS:
+    for s in S.COVER_STATUS:
         r, c = s.cell
         small = s.key in ("current", "fingerprint")
         ws.write_string(r, c - 1, s.label, fm.small if small else fm.label)
@@ -314,7 +316,7 @@ def _cover(wb, fm: _Formats):
             ws.write_string(r, c, "尚未计算", fm.status_value)
         else:
             ws.write_blank(r, c, None, fm.small if small else fm.status_value)
-    first = max(s.cell[0] for s in L.COVER_STATUS) + 2
+    first = max(s.cell[0] for s in S.COVER_STATUS) + 2
     for i, text in enumerate(COVER_TEXT):
         ws.write_string(first + i, 0, text, fm.subtitle if i == 0 else fm.plain)
     ws.write_string(first + len(COVER_TEXT) + 1, 0,
@@ -323,8 +325,8 @@ def _cover(wb, fm: _Formats):
 
 
 def _score_sheet(wb, fm: _Formats):
-    s = L.SCORE
-    ws = wb.add_worksheet(L.SCORE_SHEET)
+    s = S.SCORE
+    ws = wb.add_worksheet(S.SCORE_SHEET)
     ws.set_tab_color("#4472C4")
     last_col = len(s.columns) - 1
     ws.merge_range(s.title_row, 0, s.title_row, last_col, "县级部门整体绩效自评打分表", fm.title)
@@ -394,8 +396,8 @@ def _merge_runs(ws, static: list[list], first: int, col_fmt) -> None:
 
 
 def _details_sheet(wb, fm: _Formats):
-    d = L.DETAILS
-    ws = wb.add_worksheet(L.DETAILS_SHEET)
+    d = S.DETAILS
+    ws = wb.add_worksheet(S.DETAILS_SHEET)
     ws.set_tab_color("#4472C4")
     for c, width in enumerate(d.widths):
         ws.set_column(c, c, width)
@@ -412,7 +414,7 @@ def _details_sheet(wb, fm: _Formats):
     ws.set_column(R.PALETTE_COLUMN, R.PALETTE_COLUMN, None, None, {"hidden": True})
     chart = wb.add_chart({"type": "line"})
     first, last = d.chart_first_row, d.chart_first_row + 11
-    sheet = R.quote_sheet(L.DETAILS_SHEET)
+    sheet = R.quote_sheet(S.DETAILS_SHEET)
     chart.add_series({"name": "累计执行进度", "categories": f"={sheet}!$A${first + 1}:$A${last + 1}",
                       "values": f"={sheet}!$D${first + 1}:$D${last + 1}", "marker": {"type": "circle"},
                       "line": {"color": "#4472C4", "width": 2.25}})
@@ -431,7 +433,7 @@ def _details_sheet(wb, fm: _Formats):
 
 
 def _findings_sheet(wb, fm: _Formats):
-    t = L.FINDINGS
+    t = S.FINDINGS
     ws = wb.add_worksheet(t.sheet)
     ws.set_tab_color("#C00000")
     ws.write_string(0, 0, t.title, fm.title)
@@ -455,8 +457,8 @@ def _findings_sheet(wb, fm: _Formats):
 
 def _conf_sheet(wb) -> None:
     """The hidden xlwings.conf sheet (see layout.CONF_SETTINGS)."""
-    ws = wb.add_worksheet(L.CONF_SHEET)
-    for i, (key, value) in enumerate(L.CONF_SETTINGS):
+    ws = wb.add_worksheet(S.CONF_SHEET)
+    for i, (key, value) in enumerate(S.CONF_SETTINGS):
         ws.write_string(i, 0, key)
         ws.write_string(i, 1, value)
     ws.hide()
@@ -487,7 +489,7 @@ def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_pr
     if button_macro:
         button = {"macro": button_macro, "caption": "重新计算", "width": 140, "height": 40}
         cover.insert_button(2, 3, button)
-        score.insert_button(0, L.SCORE.col("扣分原因"), dict(button, x_offset=200, height=30))
+        score.insert_button(0, S.SCORE.col("扣分原因"), dict(button, x_offset=200, height=30))
     if report_macro:
         cover.insert_button(2, 3, {"macro": report_macro, "caption": "生成自评报告", "width": 140, "height": 40,
                                    "x_offset": 150})

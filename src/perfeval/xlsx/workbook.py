@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import layout as L
+
+from .. import sheets as S
 from .. import locate
 from .. import render as R
 from ..scoring.engine import score_tables
@@ -85,7 +87,7 @@ def score_file(path: str | Path) -> Result:
 
 
 def _palette(editors: dict[str, SheetEditor]) -> dict[str, str | None]:
-    ed = editors.get(L.DETAILS_SHEET)
+    ed = editors.get(S.DETAILS_SHEET)
     if ed is None:
         return {}
     return {role: ed.style(i, R.PALETTE_COLUMN) for i, role in enumerate(R.PALETTE_ROLES)}
@@ -95,7 +97,7 @@ def _style(block: R.Block, value: object, palette: dict[str, str | None]) -> str
     """None keeps the cell's own (template) style; the free 计算明细 blocks use the palette."""
     if isinstance(value, R.Styled):
         return palette.get(value.role)
-    if block.sheet == L.DETAILS_SHEET and block.clear_to_end:
+    if block.sheet == S.DETAILS_SHEET and block.clear_to_end:
         if value is None:
             return None
         return palette.get("number" if isinstance(value, (int, float, Decimal)) else "text")
@@ -116,12 +118,12 @@ def recalc(path: str | Path, *, now: datetime | None = None, out: str | Path | N
 def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: bool) -> Result:
     data = read_inputs(path)
     pkg = data.package
-    missing = [s for s in (L.COVER_SHEET,) + L.OUTPUT_SHEETS if s not in pkg.sheets]
+    missing = [s for s in (S.COVER_SHEET,) + S.OUTPUT_SHEETS if s not in pkg.sheets]
     if missing:
         raise WorkbookError(f"工作簿缺少输出工作表“{'”“'.join(missing)}”，无法写入结果（原文件未修改）")
     result, params = score_inputs(data)
     blocks = R.all_blocks(result, params, data.tables, data.resolve, now or datetime.now())
-    targets = dict.fromkeys((L.COVER_SHEET,) + L.OUTPUT_SHEETS + tuple(b.sheet for b in blocks))
+    targets = dict.fromkeys((S.COVER_SHEET,) + S.OUTPUT_SHEETS + tuple(b.sheet for b in blocks))
     editors = {s: SheetEditor(pkg.read(pkg.sheets[s])) for s in targets if s in pkg.sheets}
     palette = _palette(editors)
     for block in blocks:
@@ -132,10 +134,10 @@ def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: boo
             for j, value in enumerate(row):
                 ed.set(block.top + i, block.left + j, value, _style(block, value, palette))
     parts: dict[str, object] = {pkg.sheets[s]: ed.chunks() for s, ed in editors.items()}
-    findings_table = pkg.tables.get(L.FINDINGS.name.lower())
+    findings_table = pkg.tables.get(S.FINDINGS.name.lower())
     if findings_table is not None:
         r1, c1, _, c2 = findings_table.bounds
-        n = len(next(b for b in blocks if b.sheet == L.FINDINGS_SHEET).rows)
+        n = len(next(b for b in blocks if b.sheet == S.FINDINGS_SHEET).rows)
         parts[findings_table.part] = set_table_ref(pkg.read(findings_table.part),
                                                    f"{R.cell_name(r1, c1)}:{R.cell_name(r1 + n, c2)}")
     parts[pkg.workbook] = force_full_calc(pkg.read(pkg.workbook))
@@ -155,7 +157,7 @@ def new_template(path: str | Path, tables: dict[str, RawTable] | None = None, *,
         raise WorkbookError(f"模板必须保存为 .xlsm（含“重新计算”按钮的宏）：{path.name}")
     if not force and path.exists():
         raise WorkbookError(f"“{path.name}”已存在，未覆盖（其中可能有已填写的数据）：请换一个文件名，或加 --force 覆盖")
-    write_atomically(path, lambda tmp: build(tmp, tables, vba_project=build_vba_project(len(L.ALL_SHEETS)),
+    write_atomically(path, lambda tmp: build(tmp, tables, vba_project=build_vba_project(len(S.ALL_SHEETS)),
                                              button_macro=BUTTON_MACRO, report_macro=REPORT_MACRO))
     return path
 

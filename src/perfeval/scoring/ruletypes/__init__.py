@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from ... import layout as L
 from ..metrics import MISSING, evaluate, fmt_value, label_of, unit_of
-from ..model import ERROR, NOT_APPLICABLE, WARNING, Department, Finding, Invalid, Loc
+from ..model import ERROR, INFO, NOT_APPLICABLE, WARNING, Department, Finding, Invalid, Loc
 from ..numbers import fmt_num, parse_amount, parse_yes_no, round_score
 from ..results import DEDUCTED, ERROR_STATUS, FULL, INCOMPLETE, NA, Detail, LineResult, Reason
 from ..rubric import LineSpec
@@ -96,7 +96,9 @@ class Line:
         """The value of a metric reference or operand (MISSING once the line has stopped)."""
         value = evaluate(ref, self, self.dept, self.given)
         if value.value is None and not self.stopped:
-            self.not_applicable(f"{label_of(ref, self.rubric)}无法计算（{value.undefined or '分子分母均为0'}）")
+            text = f"{label_of(ref, self.rubric)}无法计算（{value.undefined or '分子分母均为0'}）"
+            self.not_applicable(text, value.loc)
+            self.finding(INFO, f"{self.spec.label}：{text}，{NA_TEXT[self.spec.na]}", value.loc)
         return value
 
     def metric_text(self, ref: object, value) -> str:
