@@ -11,24 +11,46 @@ from __future__ import annotations
 from typing import NamedTuple
 
 
-# Column value kinds: how a cell is converted (see inputs.py) and validated (template.py).
-TEXT = "text"          # free text
-AMOUNT = "amount"      # money in 万元, Decimal >= 0
-COUNT = "count"        # whole number >= 0
-YESNO = "yesno"        # 是/否 and its spellings
-ANSWER = "answer"      # 是/否 or a manual score (定性评价 填报)
-NUMBER = "number"      # a plain number >= 0 (an indicator's 分值, a rubric's number input)
-RATE = "rate"          # a rate as a fraction: 0.9927, "99.27%" or a percent-formatted cell
-VALUE = "value"        # indicator target/actual: number with optional sign and unit
-PARAM = "param"        # parameter value: number, percent or rubric id
-CHOICE = "choice"      # one of a list (validation list in the template)
-OUTPUT = "output"      # a column written by recalculation (评分参数 默认值); never read as input
+class Kind(NamedTuple):
+    """What a column (or a key-value row) holds, declared once: how ``scoring.inputs`` reads it
+    (``parse``: the name of its reader there), what the clerk is told it should be (``noun``,
+    ``unit``), the template's data validation (XlsxWriter options) and input help, and the
+    number format of its input cells (``money``, ``number`` or text)."""
+    name: str
+    parse: str = "text"          # text | amount | count | number | rate | yes_no | answer | value | raw
+    noun: str = ""
+    unit: str = ""
+    validation: tuple = ()       # (option, value) pairs for XlsxWriter's data_validation
+    help: str = ""
+    number_format: str = ""
+    output: bool = False         # written by recalculation; never read as input
+
+
+YES_NO_CHOICES = ("是", "否")
+TEXT = Kind("text")                                                    # free text
+AMOUNT = Kind("amount", "amount", "金额", "万元", (("validate", "decimal"), ("criteria", ">="), ("value", 0),
+              ("error_type", "warning"), ("error_message", "请输入不小于0的金额（万元）")),
+              "金额，单位万元，可保留6位小数", "money")                   # money in 万元, Decimal >= 0
+COUNT = Kind("count", "count", "数量", "整数", (("validate", "integer"), ("criteria", ">="), ("value", 0),
+             ("error_type", "warning"), ("error_message", "请输入不小于0的整数")), number_format="number")
+YESNO = Kind("yesno", "yes_no", "“是/否”", validation=(("validate", "list"), ("source", YES_NO_CHOICES),
+             ("error_type", "warning"), ("error_message", "请填写“是”或“否”")))
+ANSWER = Kind("answer", "answer", "“是/否”或分数", validation=(("validate", "list"), ("source", YES_NO_CHOICES),
+              ("error_type", "information"), ("error_message", "可填“是/否”，或直接填写酌情评定的分数")),
+              help="填“是/否”；酌情扣分的项目可直接填分数")              # 是/否 or a manual score (定性评价 填报)
+NUMBER = Kind("number", "amount", "数值", "数值", (("validate", "decimal"), ("criteria", ">="), ("value", 0),
+              ("error_type", "warning"), ("error_message", "请输入不小于0的数")), number_format="number")
+RATE = Kind("rate", "rate", "比率", help="比率：可填 99.27% 或 0.9927")      # a fraction; "99.27%" or a % cell
+VALUE = Kind("value", "raw", "数值")                                   # indicator target/actual with sign and unit
+PARAM = Kind("param", "raw", "参数值")                                 # parameter value: number, percent or rubric id
+CHOICE = Kind("choice")                                                # one of a list (the column's choices)
+OUTPUT = Kind("output", "raw", output=True)                            # 评分参数 默认值
 
 
 class Column(NamedTuple):
     key: str
     header: str
-    kind: str = TEXT
+    kind: Kind = TEXT
     width: float = 14
     help: str = ""
     choices: tuple[str, ...] = ()
@@ -37,14 +59,14 @@ class Column(NamedTuple):
 
     @property
     def is_output(self) -> bool:
-        return self.kind == OUTPUT
+        return self.kind.output
 
 
 class Row(NamedTuple):
     """A row label of a key-value table."""
     key: str
     label: str
-    kind: str = TEXT
+    kind: Kind = TEXT
     help: str = ""
     optional: bool = False            # added in a later release: older workbooks lack it (no finding)
 
@@ -91,7 +113,6 @@ class Table(NamedTuple):
         return self.row(key).label
 
 
-YES_NO_CHOICES = ("是", "否")
 MONTHS = tuple(range(1, 13))
 MONTH_HEADERS = tuple(f"{m}月" for m in MONTHS)
 

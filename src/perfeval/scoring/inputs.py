@@ -22,8 +22,6 @@ from .numbers import (Parsed, fmt_num, is_blank, is_excel_error, parse_amount, p
 
 
 _UNDECIDED = object()
-_NOUNS = {L.AMOUNT: "金额", L.COUNT: "数量", L.NUMBER: "数值", L.RATE: "比率", L.YESNO: "“是/否”",
-          L.ANSWER: "“是/否”或分数", L.PARAM: "参数值"}
 ITEM_KINDS = {"yes_no": L.YESNO, "score": L.ANSWER, "count": L.COUNT, "number": L.NUMBER, "choice": L.CHOICE}
 INPUT_KINDS = {"amount": L.AMOUNT, "count": L.COUNT, "number": L.NUMBER, "rate": L.RATE, "days": L.NUMBER}
 NOT_APPLICABLE_WORDS = {"不适用", "不涉及", "na", "n/a"}
@@ -93,18 +91,10 @@ class _Converter:
         typed = self.typed(kind, value, loc, what)
         if typed is not _UNDECIDED:
             return typed
-        if kind in (L.AMOUNT, L.COUNT, L.NUMBER):
-            parsed = (parse_count if kind == L.COUNT else parse_amount)(value)
-        elif kind == L.RATE:
-            parsed = parse_rate(value)
-        elif kind == L.YESNO:
-            parsed = parse_yes_no(value)
-        elif kind == L.ANSWER:
-            parsed = _parse_answer(value)
-        elif kind in (L.VALUE, L.PARAM):
-            return value
-        else:
-            return self.text(value, loc, what)
+        parse = _READERS.get(kind.parse)
+        if parse is None:
+            return value if kind.parse == "raw" else self.text(value, loc, what)
+        parsed = parse(value)
         if not parsed.ok:
             self.add(ERROR, f"{what}：{parsed.error}", loc)
             return Invalid(loc, value, parsed.error)
@@ -126,11 +116,11 @@ class _Converter:
                            "请在 Excel 中打开此文件并保存，再重新计算")
         if isinstance(value, Unreadable):
             return invalid(f"{value}。请在 Excel 中打开此文件、检查该单元格并保存")
-        if kind in (L.TEXT, L.CHOICE):
+        if kind.parse == "text":
             return _UNDECIDED
         if is_excel_error(value):
             return invalid(f"单元格为错误值 {str(value).strip()}（公式出错）。请修正公式或直接填写数值")
-        noun = _NOUNS.get(kind)
+        noun = kind.noun
         if isinstance(value, SerialDate) and kind == L.VALUE:
             return DateText(value.text())       # an indicator value may be a date (时效): text, not a number
         if isinstance(value, SerialDate) and noun:
@@ -141,9 +131,9 @@ class _Converter:
                 return value.text()             # 0.96 shown as 96% is 96%
             if kind == L.RATE:
                 return parse_amount(float(value), allow_negative=True).value
-            if kind in (L.AMOUNT, L.COUNT):
-                return invalid(f"{'金额' if kind == L.AMOUNT else '数量'}单元格设置成了百分比格式（显示为 {value.text()}）。"
-                               f"请把单元格格式设为“常规”或“数值”后按{'万元' if kind == L.AMOUNT else '整数'}填写")
+            if kind.unit:
+                return invalid(f"{kind.noun}单元格设置成了百分比格式（显示为 {value.text()}）。"
+                               f"请把单元格格式设为“常规”或“数值”后按{kind.unit}填写")
             return invalid(f"单元格设置成了百分比格式（显示为 {value.text()}），应填{noun}")
         return _UNDECIDED
 
@@ -277,6 +267,10 @@ def _parse_answer(value: object):
             return parsed
         return Parsed(error=f"“{value.strip()}”应填“是/否”或分数")
     return parse_amount(value, allow_negative=True)
+
+
+_READERS = {"amount": parse_amount, "count": parse_count, "rate": parse_rate, "yes_no": parse_yes_no,
+            "answer": _parse_answer}     # the one place a Kind's ``parse`` name meets its function
 
 
 def department_from_tables(tables: dict[str, RawTable], rubric: Rubric | None = None) -> Department:

@@ -91,25 +91,13 @@ def _write(ws, row: int, col: int, value: object, fmt) -> None:
         ws.write_string(row, col, str(value), fmt)
 
 
-def _validation(ws, kind: str, choices: tuple[str, ...], first: int, col: int, last: int, help_text: str) -> None:
-    opts: dict = {}
-    if kind in (L.AMOUNT,):
-        opts = {"validate": "decimal", "criteria": ">=", "value": 0, "error_type": "warning",
-                "error_message": "请输入不小于0的金额（万元）"}
-        help_text = help_text or "金额，单位万元，可保留6位小数"
-    elif kind == L.COUNT:
-        opts = {"validate": "integer", "criteria": ">=", "value": 0, "error_type": "warning",
-                "error_message": "请输入不小于0的整数"}
-    elif kind == L.YESNO:
-        opts = {"validate": "list", "source": list(L.YES_NO_CHOICES), "error_type": "warning",
-                "error_message": "请填写“是”或“否”"}
-    elif kind == L.ANSWER:
-        opts = {"validate": "list", "source": list(L.YES_NO_CHOICES), "error_type": "information",
-                "error_message": "可填“是/否”，或直接填写酌情评定的分数"}
-        help_text = help_text or "填“是/否”；酌情扣分的项目可直接填分数"
-    elif choices:
+def _validation(ws, kind: L.Kind, choices: tuple[str, ...], first: int, col: int, last: int, help_text: str) -> None:
+    """The kind's own validation (layout.Kind), else a list of the column's choices; input help."""
+    opts: dict = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kind.validation}
+    if not opts and choices:
         opts = {"validate": "list", "source": list(choices), "error_type": "warning",
                 "error_message": "请从下拉列表中选择"}
+    help_text = help_text or kind.help
     if not opts and not help_text:
         return
     if not opts:
@@ -119,8 +107,8 @@ def _validation(ws, kind: str, choices: tuple[str, ...], first: int, col: int, l
     ws.data_validation(first, col, last, col, opts)
 
 
-def _cell_format(fm: _Formats, kind: str):
-    return {L.AMOUNT: fm.input_money, L.COUNT: fm.input_num}.get(kind, fm.input)
+def _cell_format(fm: _Formats, kind: L.Kind):
+    return {"money": fm.input_money, "number": fm.input_num}.get(kind.number_format, fm.input)
 
 
 def _list_table(ws, fm: _Formats, table: L.Table, raw: RawTable | None) -> None:
@@ -170,9 +158,9 @@ def _kv_values(table: L.Table, raw: RawTable | None) -> dict[str, list]:
     return {normalize_label(rec[0]): rec for rec in _records(table, raw) if rec[0] is not None}
 
 
-def _value_format(fm: _Formats, kind: str, value: object):
+def _value_format(fm: _Formats, kind: L.Kind, value: object):
     """The value cell of a key-value row: money for amounts, plain number or text otherwise."""
-    if kind == L.AMOUNT:
+    if kind.number_format == "money":
         return fm.input_money
     return fm.input_num if isinstance(_num(value), (int, float)) else fm.input
 
