@@ -1,0 +1,38 @@
+"""Workbooks made before the rubric format (wave 2: the bundled template and both samples as they
+were shipped) score exactly as wave 2 scored them — every line, reason and finding — and the
+current bundled workbooks score the same as well.  The JSON beside each was written by the wave-2
+release (``perfeval score --json``)."""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from perfeval.cli import main
+from perfeval.xlsx.workbook import recalc
+
+HERE = Path(__file__).parent / "fixtures" / "wave2"
+BUNDLED = Path(__file__).resolve().parents[1] / "workbook_templates"
+NAMES = ["红旗镇2023自评", "五渡镇2023自评", "部门整体绩效自评模板"]
+
+
+def scored(path: Path) -> dict:
+    out = CliRunner().invoke(main, ["score", str(path), "--json"])
+    assert out.exit_code == 0, out.output
+    return json.loads(out.output)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_wave2_workbook_scores_exactly_as_wave2_did(name, tmp_path):
+    expected = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
+    assert scored(HERE / f"{name}.xlsm") == expected
+    book = tmp_path / f"{name}.xlsm"
+    shutil.copy(HERE / f"{name}.xlsm", book)
+    assert recalc(book).total == expected["total"]                # and it can still be recalculated
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_bundled_workbooks_score_as_before(name):
+    expected = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
+    assert scored(BUNDLED / f"{name}.xlsm") == expected
