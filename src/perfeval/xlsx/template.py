@@ -383,7 +383,17 @@ def _merge_runs(ws, static: list[list], first: int, col_fmt) -> None:
             ws.merge_range(first + i, 0, first + i, 2, row[0], col_fmt[0])
 
 
-def _details_sheet(wb, fm: _Formats):
+def _target_series_name(rubric) -> str:
+    """"序时目标（40%/67.5%/82.5%）" from the rubric's first checkpoints line (none: "序时目标")."""
+    from ..scoring.numbers import fmt_pct_plain
+    spec = next((s for s in rubric.lines if s.kind == "checkpoints"), None)
+    if spec is None:
+        return "序时目标"
+    targets = "/".join(fmt_pct_plain(Decimal(str(cp["target"]))) for cp in default_params(rubric).rule(spec)["checkpoints"])
+    return f"序时目标（{targets}）"
+
+
+def _details_sheet(wb, fm: _Formats, rubric):
     d = S.DETAILS
     ws = wb.add_worksheet(S.DETAILS_SHEET)
     ws.set_tab_color("#4472C4")
@@ -406,7 +416,7 @@ def _details_sheet(wb, fm: _Formats):
     chart.add_series({"name": "累计执行进度", "categories": f"={sheet}!$A${first + 1}:$A${last + 1}",
                       "values": f"={sheet}!$D${first + 1}:$D${last + 1}", "marker": {"type": "circle"},
                       "line": {"color": "#4472C4", "width": 2.25}})
-    chart.add_series({"name": "序时目标（40%/67.5%/82.5%）", "categories": f"={sheet}!$A${first + 1}:$A${last + 1}",
+    chart.add_series({"name": _target_series_name(rubric), "categories": f"={sheet}!$A${first + 1}:$A${last + 1}",
                       "values": f"={sheet}!$E${first + 1}:$E${last + 1}",
                       "line": {"none": True}, "marker": {"type": "diamond", "size": 9, "fill": {"color": "#C00000"},
                                                           "border": {"color": "#C00000"}}})
@@ -465,7 +475,7 @@ def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_pr
     cover = _cover(wb, fm)
     _input_sheets(wb, fm, tables)
     score = _score_sheet(wb, fm)
-    _details_sheet(wb, fm)
+    _details_sheet(wb, fm, template_rubric(tables))
     _findings_sheet(wb, fm)
     _conf_sheet(wb)
     if vba_project is not None:
