@@ -131,14 +131,13 @@ def form_lint(params) -> list[Finding]:
 
 def _alternatives(rubric: Rubric) -> list[Rubric]:
     """Shipped readings of the same form (same region, year and scope) whose maxima add up."""
-    from .params import default_params, max_total
     out = []
     for rid in shipped_ids():
         if rid == rubric.id:
             continue
         other = load_rubric(rid)
-        if (other.region, other.year, other.scope) == (rubric.region, rubric.year, rubric.scope) and \
-                max_total(default_params(other)) == other.total:
+        maxima = sum((s.points for s in other.lines if not s.deduction), Decimal(0))
+        if (other.region, other.year, other.scope) == (rubric.region, rubric.year, rubric.scope) and maxima == other.total:
             out.append(other)
     return out
 

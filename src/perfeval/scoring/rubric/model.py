@@ -7,7 +7,6 @@ the first 8 hex digits of its SHA-256.
 """
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -78,8 +77,8 @@ class Rubric:
     """One county's form.  Everything a rule, the template or a report needs is looked up here."""
 
     __slots__ = ("id", "title", "region", "source", "version", "year", "scope", "total", "locked", "grades",
-                 "groups", "items", "inputs", "metrics", "lines", "examples", "data", "canonical", "checksum",
-                 "origin", "_groups", "_items", "_inputs", "_lines")
+                 "groups", "items", "inputs", "metrics", "lines", "examples", "data", "origin", "_canonical",
+                 "_groups", "_items", "_inputs", "_lines")
 
     def __init__(self, data: dict, origin: str = ""):
         self.data = data
@@ -105,12 +104,23 @@ class Rubric:
         self.examples = tuple(Example(e["name"], e.get("items", {}), e.get("inputs", {}), e.get("metrics", {}),
                                       e.get("tables", {}), e["expected"], i)
                               for i, e in enumerate(data.get("examples", ())))
-        self.canonical = canonical_json(data)
-        self.checksum = hashlib.sha256(self.canonical.encode("utf-8")).hexdigest()[:8]
+        self._canonical = None
         self._groups = {g.id: g for g in self.groups}
         self._items = {i.id: i for i in self.items}
         self._inputs = {i.id: i for i in self.inputs}
         self._lines = {s.id: s for s in self.lines}
+
+    @property
+    def canonical(self) -> str:
+        if self._canonical is None:
+            self._canonical = canonical_json(self.data)
+        return self._canonical
+
+    @property
+    def checksum(self) -> str:
+        """The 校验码: the first 8 hex digits of SHA-256 of the canonical JSON (hashlib loaded on use)."""
+        import hashlib
+        return hashlib.sha256(self.canonical.encode("utf-8")).hexdigest()[:8]
 
     def __repr__(self) -> str:
         return f"Rubric({self.id!r}, {self.checksum})"
