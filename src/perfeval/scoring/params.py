@@ -116,14 +116,15 @@ class Params:
         return {p.label: p for p in self.parameters}
 
 
-_DEFINITIONS: dict[str, tuple[Parameter, ...]] = {}
+_DEFINITIONS: dict[int, tuple[Rubric, tuple[Parameter, ...]]] = {}
 
 
 def default_params(rubric: Rubric) -> Params:
-    key = f"{rubric.id}:{rubric.checksum}"
-    if key not in _DEFINITIONS:
-        _DEFINITIONS[key] = parameters(rubric)
-    return Params(rubric, _DEFINITIONS[key])
+    """The rubric's defaults (its parameter definitions computed once per rubric object)."""
+    found = _DEFINITIONS.get(id(rubric))
+    if found is None or found[0] is not rubric:
+        found = _DEFINITIONS[id(rubric)] = (rubric, parameters(rubric))
+    return Params(rubric, found[1])
 
 
 def line_bounds(spec: LineSpec, params: Params) -> tuple[Decimal, Decimal]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Mapping
 from decimal import Decimal
 
 from ... import layout as L
@@ -223,15 +224,29 @@ def points_text(value: Decimal) -> str:
     return f"{fmt_num(value)}分"
 
 
-def _discover() -> dict:
-    """Every rule type module of this package (listed from its folder; pkgutil costs a click's worth)."""
-    names = sorted({n.split(".")[0] for n in os.listdir(__path__[0])
-                    if n.endswith((".py", ".pyc")) and not n.startswith("_")})
-    found = {}
-    for name in names:
-        module = importlib.import_module(f"{__name__}.{name}")
-        found[module.NAME] = module
-    return found
+class _Registry(Mapping):
+    """Every rule type module of this package by its NAME (= its module name), listed from the
+    folder and imported on first use, so a rubric costs only the types it uses."""
+
+    def __init__(self):
+        self._names = tuple(sorted({n.split(".")[0] for n in os.listdir(__path__[0])
+                                    if n.endswith((".py", ".pyc")) and not n.startswith("_")}))
+        self._modules: dict = {}
+
+    def __getitem__(self, name: str):
+        if name not in self._modules:
+            if name not in self._names:
+                raise KeyError(name)
+            module = importlib.import_module(f"{__name__}.{name}")
+            assert module.NAME == name, f"rule type module {name} declares NAME {module.NAME}"
+            self._modules[name] = module
+        return self._modules[name]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
-RULE_TYPES = _discover()
+RULE_TYPES = _Registry()
