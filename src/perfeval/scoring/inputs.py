@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 
 from .. import layout as L
@@ -43,13 +44,21 @@ class RawTable:
     rows: list[list[object]] = field(default_factory=list)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalize_label(text: object) -> str:
     """Header/row-label matching ignores spaces, full-width forms and bracket style."""
     if text is None:
         return ""
-    s = to_halfwidth(str(text))
-    s = s.replace("（", "(").replace("）", ")")
-    return re.sub(r"\s+", "", s)
+    return _normalized(text) if type(text) is str else _normalized(str(text))
+
+
+@lru_cache(maxsize=8192)
+def _normalized(text: str) -> str:
+    """Labels repeat (every indicator row names its 二级指标 and 指标对象): each is worked out once."""
+    s = to_halfwidth(text).replace("（", "(").replace("）", ")")
+    return _SPACES.sub("", s)
 
 
 def find_table(tables: dict[str, RawTable], name: str) -> RawTable | None:
@@ -87,7 +96,9 @@ class _Converter:
         self.findings.append(Finding(severity, message, loc))
 
     # ---- cells
-    def convert(self, kind: str, value: object, loc: Loc, what: str) -> object:
+    def convert(self, kind: L.Kind, value: object, loc: Loc, what: str) -> object:
+        if value is None:                       # a blank cell: what every reader makes of it, at once
+            return "" if kind.parse == "text" else None
         typed = self.typed(kind, value, loc, what)
         if typed is not _UNDECIDED:
             return typed

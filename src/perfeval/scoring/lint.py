@@ -72,6 +72,13 @@ def defects(rubric: Rubric) -> list[Issue]:
         cycle = _cycle(name, rubric.metrics)
         if cycle:
             err(f"metrics.{name}", f"自定义指标循环引用：{' → '.join(cycle)}")
+    from .params import parameters
+    shared: dict[str, list[str]] = {}
+    for p in parameters(rubric):
+        if "（lines." in p.label:                 # a label given to parameters of different values
+            shared.setdefault(p.label.split("（lines.")[0], []).append(p.key)
+    for label, keys in shared.items():
+        out.append(Issue(WARNING, keys[0], f"参数名称“{label}”用于取值不同的几个参数，评分参数中将分别列出"))
     out += [Issue(ERROR, p, m) for p, m in example_problems(rubric)]
     return out
 

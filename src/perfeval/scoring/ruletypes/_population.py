@@ -1,9 +1,11 @@
 """The populations rules count over: indicators of the department or of projects, projects."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ... import layout as L
 from ..inputs import normalize_label
-from ..model import Decimal, Invalid, Loc, WARNING
+from ..model import WARNING, Invalid, Loc
 from ..numbers import fmt_money
 
 DEPARTMENT_OBJECT = "部门整体"
@@ -84,7 +86,12 @@ def indicator_rows(line, filt: dict) -> list | None:
 
 
 def level_match(ind, filt: dict) -> bool:
-    return all(normalize_label(getattr(ind, k)) == normalize_label(filt[k]) for k in ("level1", "level2", "level3") if k in filt)
+    for key in ("level1", "level2", "level3"):
+        if key in filt:
+            value, wanted = getattr(ind, key), filt[key]
+            if value != wanted and normalize_label(value) != normalize_label(wanted):
+                return False
+    return True
 
 
 def project_rows(line, filt: dict) -> list | None:

@@ -12,7 +12,7 @@ from ... import layout as L
 from ..indicators import describe, judge
 from ..metrics import MISSING, PROJECT_METRICS
 from ..model import WARNING, Loc
-from ..numbers import fmt_num, fmt_pct
+from ..numbers import fmt_money, fmt_num, fmt_pct
 from . import NEGATED, OP_WORDS, OPS
 from ._common import operand, threshold_text
 from ._population import filter_text, ind_loc, indicator_rows, level_match, project_rows
@@ -116,8 +116,8 @@ def _projects(line, rule, filt):
                            + ("合格" if ok else f"{metric.label}{NEGATED[op]}{limit}", project.note))
         if not ok:
             note = f"（备注：{project.note}）" if project.note else ""
-            line.reason(f"项目“{project.name}”{metric.label}{fmt_pct(values[-1])}（预算{_money(budget)}万元，"
-                        f"实际支出{_money(spent)}万元），{NEGATED[op]}{limit}{note}",
+            line.reason(f"项目“{project.name}”{metric.label}{fmt_pct(values[-1])}（预算{fmt_money(budget)}万元，"
+                        f"实际支出{fmt_money(spent)}万元），{NEGATED[op]}{limit}{note}",
                         Loc(L.PROJECTS.name, project.row, L.PROJECTS.header("spent")))
     if counted:
         what = f"{metric.label}{OP_WORDS[op]}{limit}"
@@ -125,11 +125,6 @@ def _projects(line, rule, filt):
         if passed < counted:
             line.reason(f"{counted}个项目中{passed}个{what}，得分={passed}/{counted}×{fmt_num(line.points)}")
     return counted, passed
-
-
-def _money(value):
-    from ..numbers import fmt_money
-    return fmt_money(value)
 
 
 def readback(spec, rule, rubric) -> str:

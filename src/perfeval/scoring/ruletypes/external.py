@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ... import layout as L
 from ..metrics import MISSING
 from ..model import NOT_APPLICABLE
 from ..numbers import fmt_num
@@ -13,7 +14,8 @@ NAME, LABEL = "external", "外部给分"
 
 def score(line, rule):
     item = line.rubric.item(rule["item"])
-    if line.dept.qualitative.get(rule["item"]) is None and item.blank is None:
+    present = L.QUALITATIVE.name not in line.dept.missing_tables
+    if present and line.dept.qualitative.get(rule["item"]) is None and item.blank is None:
         line.incomplete(f"“{item.label}”待定（由财政部门给出后填写）", line.item_loc(rule["item"]))
         return None
     value = line.item_value(rule["item"])
