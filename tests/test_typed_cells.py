@@ -237,12 +237,13 @@ def input_cells(path: Path) -> dict:
 def test_recalc_never_changes_input_cells(book):
     edit(book, "MonthlySpending", 0, "6月", datetime(2023, 6, 30))
     edit(book, "Parameters", 0, "本县取值", "ebian-2023-100")
+    edit(book, "Parameters", 2, "本县取值", 7)
     before = input_cells(book)
     recalc(book)
     assert input_cells(book) == before
     ws = openpyxl.load_workbook(book)["评分参数"]
     defaults = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(4, ws.max_row + 1)}
-    assert defaults["自评公开分值"] == 10       # the selected rubric's default, written by recalc
+    assert defaults["自评公开分值"] == 5        # the embedded rubric's default (ebian-2023), written by recalc
     assert defaults["评分标准"] == "ebian-2023"
 
 

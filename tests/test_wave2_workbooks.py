@@ -18,9 +18,13 @@ NAMES = ["红旗镇2023自评", "五渡镇2023自评", "部门整体绩效自评
 
 
 def scored(path: Path) -> dict:
+    """score --json, with "rubric" as wave 2 printed it (its id; wave 3 prints {id, title, checksum})."""
     out = CliRunner().invoke(main, ["score", str(path), "--json"])
     assert out.exit_code == 0, out.output
-    return json.loads(out.output)
+    data = json.loads(out.output)
+    assert set(data["rubric"]) == {"id", "title", "checksum"} and len(data["rubric"]["checksum"]) == 8
+    data["rubric"] = data["rubric"]["id"]
+    return data
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -129,7 +129,13 @@ def test_wudu_sample_and_rubric_switch(template, tmp_path):
     book = tmp_path / "w.xlsm"
     fill_workbook(template, wudu("ebian-2023"), out=book)
     assert recalc(book, now=NOW).total == 105
-    fill_workbook(book, {"Parameters": wudu()["Parameters"]})          # the seed's own rubric
+    fill_workbook(book, {"Parameters": wudu()["Parameters"]})          # the row alone: the embedded rubric wins
+    result = recalc(book, now=NOW)
+    assert result.total == 105 and any("按嵌入的 ebian-2023 计算" in f.message for f in result.findings)
+    from perfeval.scoring.rubric import load_rubric
+    from perfeval.xlsx.upgrade import upgrade
+    book, lost = upgrade(book, tmp_path / "w100.xlsm", load_rubric("ebian-2023-100"))   # the seed's own rubric
+    assert lost == []
     result = recalc(book, now=NOW)
     assert (result.total, result.max_total) == (100, 100)
     ws = openpyxl.load_workbook(book)[S.SCORE_SHEET]

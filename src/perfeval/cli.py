@@ -96,13 +96,46 @@ FORCE = click.option("--force", is_flag=True, help="覆盖已存在的文件 / �
 
 @main.command()
 @click.argument("out")
+@click.option("--rubric", "source", default=None, help="评分标准：随附的编号或 .json 文件（默认 ebian-2023），嵌入工作簿")
 @FORCE
 @_guarded
-def new(out, force):
+def new(out, source, force):
     """生成空白模板 OUT（.xlsm）。已存在的文件不会被覆盖（除非 --force）。"""
+    from .scoring.rubric import find
     from .xlsx.workbook import new_template
-    path = new_template(out, force=force)
-    _say(f"已生成模板：{path}")
+    rubric = find(source) if source else None
+    if rubric is not None:
+        _refuse_defects(rubric)
+    path = new_template(out, force=force, rubric=rubric)
+    _say(f"已生成模板：{path}" + (f"（评分标准 {rubric.id}，校验码 {rubric.checksum}）" if rubric else ""))
+
+
+def _refuse_defects(rubric) -> None:
+    """A rubric with lint errors is not made into a template (exit 2, each problem one line)."""
+    from .scoring.lint import defects
+    errors = [d for d in defects(rubric) if d.severity == "error"]
+    if errors:
+        from .scoring.rubric import Problem
+        raise RubricError(rubric.origin or rubric.id, [Problem(e.path, e.message) for e in errors])
+
+
+@main.command()
+@click.argument("book")
+@click.option("--rubric", "source", default=None, help="换用的评分标准：随附的编号或 .json 文件（默认：原工作簿的评分标准）")
+@click.option("-o", "--output", default=None, help="新工作簿（默认：原文件旁的“<名称>（升级）.xlsm”）")
+@FORCE
+@_guarded
+def upgrade(book, source, output, force):
+    """把 BOOK 重建为当前版本的工作簿（可换用评分标准），所有输入按表格、列名和行名复制；原文件不修改。"""
+    from .scoring.rubric import find
+    from .xlsx.upgrade import upgrade as run
+    rubric = find(source) if source else None
+    if rubric is not None:
+        _refuse_defects(rubric)
+    path, lost = run(book, output, rubric, force=force)
+    _say(f"已生成：{path}")
+    for text in lost:
+        _say(f"未能放入新工作簿：{text}")
 
 
 @main.command()

@@ -43,6 +43,7 @@ NUMBER = Kind("number", "amount", "数值", "数值", (("validate", "decimal"), 
 RATE = Kind("rate", "rate", "比率", help="比率：可填 99.27% 或 0.9927")      # a fraction; "99.27%" or a % cell
 VALUE = Kind("value", "raw", "数值")                                   # indicator target/actual with sign and unit
 PARAM = Kind("param", "raw", "参数值")                                 # parameter value: number, percent or rubric id
+RAW = Kind("raw", "raw")                                               # kept exactly as stored (embedded rubric text)
 CHOICE = Kind("choice")                                                # one of a list (the column's choices)
 OUTPUT = Kind("output", "raw", output=True)                            # 评分参数 默认值
 
@@ -291,8 +292,15 @@ EXTRA_INPUTS = Table(
     optional=True,
 )
 
+RUBRIC_CHECKSUM_LABEL = "校验码"
+RUBRIC_DATA = Table(
+    key="rubric_data", name="RubricData", sheet="评分标准数据", title="本工作簿使用的评分标准（请勿修改）",
+    columns=(Column("part", "部分", width=10), Column("text", "内容", RAW, width=100)),
+    optional=True,          # workbooks made before wave 3 name their rubric in 评分参数 instead
+)
+
 INPUT_TABLES: tuple[Table, ...] = (
     INFO, FINANCE, PUBLIC_EXPENSE, THREE_EXPENSES, PROJECTS, MONTHLY, INDICATORS, QUALITATIVE,
-    EXTRA_INPUTS, MONITORING, VIOLATIONS, PARAMETERS, REPORT_TEXT,
+    EXTRA_INPUTS, MONITORING, VIOLATIONS, PARAMETERS, REPORT_TEXT, RUBRIC_DATA,
 )
 TABLES_BY_NAME = {t.name: t for t in INPUT_TABLES}

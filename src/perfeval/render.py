@@ -75,7 +75,8 @@ def levels(rubric, spec) -> tuple[str, str, str]:
     group's only content (named as the group) leaves the lower columns blank."""
     chain = rubric.chain(spec)
     names = [f"{g.name}（{fmt_num(g.points)}分）" for g in chain]
-    third = spec.name if not chain or spec.name != chain[-1].name else ""
+    alone = bool(chain) and spec.name == chain[-1].name and len(rubric.members(chain[-1])) == 1
+    third = "" if alone else spec.name
     if len(names) > 2:
         names, third = names[:2], "：".join(g.name for g in chain[2:]) + (f"：{third}" if third else "")
     names += [""] * (2 - len(names))
@@ -127,7 +128,7 @@ def score_blocks(result: Result, params: Params, resolve: Resolver | None) -> li
         result.total, result.max_total - result.total, None if result.complete else completion(result), summary(result)]
     grade_row = [s.grade_label, None, None, None] + [None] * 6 + [result.grade, None, None, None]
     head = f"单位：{result.unit or '（未填写）'}　　年度：{result.year or '（未填写）'}　　" \
-           f"评分标准：{result.rubric_id}（满分{fmt_num(result.max_total)}分）"
+           f"评分标准：{result.rubric_id}（满分{fmt_num(result.max_total)}分，校验码 {result.rubric.checksum}）"
     width = len(s.columns)
     return [Block(S.SCORE_SHEET, s.title_row + 1, 0, [[head] + [None] * (width - 1)], width=width),
             Block(S.SCORE_SHEET, s.first_line_row, 0, rows + [total_row, grade_row], width=width)]

@@ -12,7 +12,7 @@ from decimal import Decimal
 from . import layout as L
 from .scoring.inputs import RawTable, raw_table
 from .scoring.params import default_params
-from .scoring.rubric import DEFAULT_RUBRIC, load_rubric
+from .scoring.rubric import DEFAULT_RUBRIC, load_rubric, shipped_ids
 
 D = Decimal
 YES, NO = "是", "否"
@@ -40,11 +40,13 @@ REPORT_TEXTS = {
 RUBRIC_NOTE = "ebian-2023：按表列分值（满分105）；ebian-2023-100：百分制读法（满分100）"
 
 
-def parameter_records(rubric_id: str | None = None) -> list[dict]:
+def parameter_records(rubric=None) -> list[dict]:
     """The 评分参数 table: every parameter with the rubric's default, 本县取值 blank.
-    The first row selects the rubric (blank: the default rubric)."""
-    rubric = load_rubric(rubric_id or DEFAULT_RUBRIC)
-    head = {"参数": L.RUBRIC_PARAMETER_LABEL, "默认值": DEFAULT_RUBRIC, "本县取值": rubric_id, "说明": RUBRIC_NOTE}
+    The first row names the rubric (an id or a Rubric; blank: the default rubric)."""
+    rubric_id = rubric if isinstance(rubric, str) or rubric is None else rubric.id
+    rubric = load_rubric(rubric or DEFAULT_RUBRIC) if isinstance(rubric, str) or rubric is None else rubric
+    note = RUBRIC_NOTE if rubric.id in shipped_ids() else f"{rubric.title}（校验码 {rubric.checksum}）"
+    head = {"参数": L.RUBRIC_PARAMETER_LABEL, "默认值": DEFAULT_RUBRIC, "本县取值": rubric_id, "说明": note}
     return [head] + [{"参数": p.label, "默认值": p.value, "本县取值": None, "说明": p.description}
                      for p in default_params(rubric).parameters]
 

@@ -22,7 +22,9 @@ OUTPUT_SHEETS = (SCORE_SHEET, DETAILS_SHEET, FINDINGS_SHEET)
 # to the user's config, which `perfeval setup-excel` writes, so the e-mailed file works anywhere.
 CONF_SHEET = "xlwings.conf"
 CONF_SETTINGS = (("USE UDF SERVER", "False"), ("ADD_WORKBOOK_TO_PYTHONPATH", "False"))
-ALL_SHEETS = (COVER_SHEET,) + tuple(dict.fromkeys(t.sheet for t in L.INPUT_TABLES)) + OUTPUT_SHEETS + (CONF_SHEET,)
+RUBRIC_SHEET = "评分标准"         # every line's rule read back, and the 校验码 (written with the template)
+ALL_SHEETS = (COVER_SHEET,) + tuple(dict.fromkeys(t.sheet for t in L.INPUT_TABLES)) + OUTPUT_SHEETS + \
+    (RUBRIC_SHEET, CONF_SHEET)
 
 
 class StatusCell(NamedTuple):

@@ -64,6 +64,8 @@ def score_book(book):
     """Read and score a live workbook (no writes): result, parameters, tables, table locations."""
     tables, locs = read_tables(book)
     result, params = score_tables(tables)
+    if result.department is not None and result.department.rubric_problem:
+        raise NotPerfevalWorkbook(result.department.rubric_problem)     # nothing written; the clerk is told
     return result, params, tables, locs
 
 

@@ -16,7 +16,7 @@ from .. import layout as L
 from .model import (ERROR, INFO, NOT_APPLICABLE, WARNING, Department, ExpenseItem, Finding, Indicator,
                     Invalid, KeyValues, Loc, MonitoringIssue, MonthlyLine, Project, ThreeExpense,
                     Violation)
-from .rubric import Rubric, select
+from .rubric import Rubric, from_embedded, select
 from .cells import DateText, Percent, SerialDate, Uncalculated, Unreadable
 from .numbers import (Parsed, fmt_num, is_blank, is_excel_error, parse_amount, parse_count,
                       parse_number_text, parse_rate, parse_yes_no, to_halfwidth)
@@ -284,12 +284,37 @@ _READERS = {"amount": parse_amount, "count": parse_count, "rate": parse_rate, "y
             "answer": _parse_answer}     # the one place a Kind's ``parse`` name meets its function
 
 
+def _embedded(c: _Converter, dept: Department) -> Rubric | None:
+    """The rubric embedded in the workbook (RubricData), or None for workbooks without one.  One that
+    cannot be used is an 错误 finding and ``dept.rubric_problem`` (the adapters refuse to score it)."""
+    raw = find_table(c.tables, L.RUBRIC_DATA.name)
+    if raw is None or not raw.rows:
+        return None
+    cols = c.column_map(L.RUBRIC_DATA, raw)
+    part, text = cols["part"], cols["text"]
+    rows = [(r[part] if part is not None and part < len(r) else None,
+             r[text] if text is not None and text < len(r) else None) for r in raw.rows]
+    rubric, problem = from_embedded(rows)
+    if problem:
+        dept.rubric_problem = f"工作簿中嵌入的评分标准{problem}。请用 perfeval upgrade 重新生成本工作簿"
+        c.add(ERROR, dept.rubric_problem, Loc(L.RUBRIC_DATA.name, None, None, L.RUBRIC_DATA.sheet))
+        return None
+    named = dept.parameters.get(L.RUBRIC_PARAMETER_LABEL)
+    if not is_blank(named) and isinstance(named, str) and named.strip() != rubric.id:
+        c.add(WARNING, f"评分参数中的评分标准“{named.strip()}”与本工作簿嵌入的评分标准 {rubric.id} 不同，"
+                       f"按嵌入的 {rubric.id} 计算（要换用其他评分标准，请运行 perfeval upgrade --rubric）",
+              Loc(L.PARAMETERS.name, dept.parameters.rows.get(L.RUBRIC_PARAMETER_LABEL), L.PARAMETERS.header("value")))
+    return rubric
+
+
 def department_from_tables(tables: dict[str, RawTable], rubric: Rubric | None = None) -> Department:
     """Convert raw tables into a Department; conversion findings are kept on it.  The 定性评价
     and 其他数据 rows are the rubric's (``rubric``, else the one 评分参数 names)."""
     c = _Converter(tables)
     dept = Department()
     dept.parameters = c.key_values(L.PARAMETERS, "value", by_label=True)
+    if rubric is None:
+        rubric = _embedded(c, dept)
     if rubric is None:
         label = L.RUBRIC_PARAMETER_LABEL
         loc = Loc(L.PARAMETERS.name, dept.parameters.rows.get(label), L.PARAMETERS.header("value"))

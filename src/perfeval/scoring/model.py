@@ -161,6 +161,7 @@ class Department:
     parameters: KeyValues = field(default_factory=KeyValues)   # raw values by parameter label
     findings: list[Finding] = field(default_factory=list)      # from reading and conversion
     rubric: object = None                                      # the rubric the inputs were read for
+    rubric_problem: str = ""                                   # an embedded rubric that cannot be used
 
     @property
     def unit_name(self) -> str:

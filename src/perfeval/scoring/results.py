@@ -111,7 +111,8 @@ class Result:
         return {
             "unit": self.unit,
             "year": self.year,
-            "rubric": self.rubric_id,
+            "rubric": {"id": self.rubric_id, "title": self.rubric.title if self.rubric else "",
+                       "checksum": self.rubric.checksum if self.rubric else ""},
             "total": json_number(self.total),
             "max_total": json_number(self.max_total),
             "grade": self.grade,

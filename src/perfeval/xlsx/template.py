@@ -16,9 +16,10 @@ from .. import layout as L
 
 from .. import sheets as S
 from .. import render as R
+from ..scoring.cells import Percent, SerialDate
 from ..scoring.inputs import RawTable, normalize_label, rubric_table
 from ..scoring.params import default_params
-from ..scoring.rubric import DEFAULT_RUBRIC, load_rubric, shipped_ids
+from ..scoring.rubric import DEFAULT_RUBRIC, embed_rows, load_rubric, shipped_ids
 
 FIXED_DATE = datetime(2024, 1, 1)
 LIST_VALIDATION_ROWS = 2000
@@ -47,6 +48,7 @@ class _Formats:
         self.input_money = wb.add_format(dict(border, bg_color=INPUT_FILL, num_format=MONEY_FORMAT))
         self.input_pct = wb.add_format(dict(border, bg_color=INPUT_FILL, num_format="0.0##%"))
         self.input_num = wb.add_format(dict(border, bg_color=INPUT_FILL))
+        self.input_date = wb.add_format(dict(border, bg_color=INPUT_FILL, num_format="yyyy-mm-dd"))
         self.output = wb.add_format(dict(border, bg_color="#EDEDED", font_color="#404040"))
         self.output_pct = wb.add_format(dict(border, bg_color="#EDEDED", font_color="#404040", num_format="0.0##%"))
         self.text = wb.add_format(dict(border, text_wrap=True, valign="top"))
@@ -78,8 +80,12 @@ def _num(value: object) -> object:
     return float(value) if isinstance(value, Decimal) else value
 
 
-def _write(ws, row: int, col: int, value: object, fmt) -> None:
-    """Typed writes only: a text such as "=" or "=1次" must never become a formula."""
+def _write(ws, row: int, col: int, value: object, fmt, fm: "_Formats | None" = None) -> None:
+    """Typed writes only: a text such as "=" or "=1次" must never become a formula.  Percentages and
+    dates read from a workbook (``scoring.cells``; an upgrade copies them) keep their number format."""
+    if fm is not None and isinstance(value, (Percent, SerialDate)):
+        ws.write_number(row, col, float(value), fm.input_pct if isinstance(value, Percent) else fm.input_date)
+        return
     value = _num(value)
     if value is None:
         ws.write_blank(row, col, None, fmt)
@@ -121,7 +127,7 @@ def _list_table(ws, fm: _Formats, table: L.Table, raw: RawTable | None) -> None:
         records = [[None] * len(table.columns)]
     for i, rec in enumerate(records):
         for j, col in enumerate(table.columns):
-            _write(ws, r0 + 1 + i, c0 + j, rec[j], _cell_format(fm, col.kind))
+            _write(ws, r0 + 1 + i, c0 + j, rec[j], _cell_format(fm, col.kind), fm)
     ws.add_table(r0, c0, r0 + len(records), c0 + len(table.columns) - 1, {
         "name": table.name, "style": "Table Style Light 1",
         "columns": [{"header": c.header, "header_format": fm.head} for c in table.columns]})
@@ -143,7 +149,7 @@ def _kv_table(ws, fm: _Formats, table: L.Table, rows: list[tuple[str, object, ob
     r0, c0 = table.origin
     for i, (label, value, value_format, remark) in enumerate(rows):
         _write(ws, r0 + 1 + i, c0, label, fm.label)
-        _write(ws, r0 + 1 + i, c0 + 1, value, value_format)
+        _write(ws, r0 + 1 + i, c0 + 1, value, value_format, fm)
         if len(table.columns) > 2:
             _write(ws, r0 + 1 + i, c0 + 2, remark, fm.input)
     ws.add_table(r0, c0, r0 + len(rows), c0 + len(table.columns) - 1, {
@@ -191,19 +197,60 @@ def _print_setup(ws, header_row: int | None, *, landscape: bool = True) -> None:
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
-def template_rubric(tables: dict[str, RawTable] | None):
-    """The rubric a pre-filled template is made for: the one its 评分参数 names, else the default."""
+def template_rubric(tables: dict[str, RawTable] | None, rubric=None):
+    """The rubric a template is made for: ``rubric``, else the one its 评分参数 names, else the default."""
+    if rubric is not None:
+        return rubric
     raw = (tables or {}).get(L.PARAMETERS.name)
     chosen = _kv_values(L.PARAMETERS, raw).get(normalize_label(L.RUBRIC_PARAMETER_LABEL)) if raw else None
     value = chosen[[c.key for c in L.PARAMETERS.columns].index("value")] if chosen else None
     return load_rubric(value if value in shipped_ids() else DEFAULT_RUBRIC)
 
 
-def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None) -> None:
-    rubric = template_rubric(tables)
+def _rubric_data_sheet(wb, fm: _Formats, rubric) -> None:
+    """The embedded rubric: its 校验码 and canonical JSON in cells of a very hidden, protected sheet."""
+    table = L.RUBRIC_DATA
+    ws = wb.add_worksheet(table.sheet)
+    rows = embed_rows(rubric)
+    ws.write_string(0, 0, table.title, fm.title)
+    r0, c0 = table.origin
+    for i, (part, text) in enumerate(rows):
+        ws.write_string(r0 + 1 + i, c0, part, fm.text)
+        ws.write_string(r0 + 1 + i, c0 + 1, text, fm.text)
+    ws.add_table(r0, c0, r0 + len(rows), c0 + 1, {"name": table.name, "style": "Table Style Light 1",
+                                                   "columns": [{"header": c.header} for c in table.columns]})
+    ws.very_hidden()
+    ws.protect()
+
+
+def _rubric_sheet(wb, fm: _Formats, rubric) -> None:
+    """评分标准: every line's rule read back in Chinese, with the rubric's 校验码 (what the county sees)."""
+    from ..scoring.readback import readback_all
+    ws = wb.add_worksheet(S.RUBRIC_SHEET)
+    ws.set_tab_color("#4472C4")
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 8)
+    ws.set_column(2, 2, 100)
+    ws.write_string(0, 0, rubric.title, fm.title)
+    ws.write_string(1, 0, f"评分标准：{rubric.id}（{rubric.year}年，满分{R.fmt_num(rubric.total)}分）　　校验码：{rubric.checksum}",
+                    fm.plain)
+    for c, head in enumerate(("指标", "分值", "计分规则")):
+        ws.write_string(3, c, head, fm.head)
+    for i, (spec, text) in enumerate(readback_all(rubric)):
+        ws.write_string(4 + i, 0, spec.label, fm.text)
+        _write(ws, 4 + i, 1, -spec.points if spec.deduction else spec.points, fm.center)
+        ws.write_string(4 + i, 2, text, fm.text)
+    _print_setup(ws, 3)
+    ws.protect()
+
+
+def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric) -> None:
     tables = tables or {}
     sheets: dict[str, object] = {}
     for table in (rubric_table(t, rubric) for t in L.INPUT_TABLES):
+        if table is L.RUBRIC_DATA:
+            _rubric_data_sheet(wb, fm, rubric)
+            continue
         ws = sheets.get(table.sheet)
         if ws is None:
             ws = sheets[table.sheet] = wb.add_worksheet(table.sheet)
@@ -226,7 +273,7 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None) -> None:
         else:
             _sheet_header(ws, fm, table)
         if table is L.PARAMETERS:
-            _parameters_table(ws, fm, raw)
+            _parameters_table(ws, fm, raw, rubric)
         elif table.is_keyvalue:
             given = _kv_values(table, raw)
             rows = []
@@ -247,17 +294,15 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None) -> None:
             _list_table(ws, fm, table, raw)
 
 
-def _parameters_table(ws, fm: _Formats, raw: RawTable | None) -> None:
+def _parameters_table(ws, fm: _Formats, raw: RawTable | None, rubric) -> None:
     """参数 | 默认值 (output: the selected rubric's, rewritten by each recalculation) |
     本县取值 (input, blank = default) | 说明."""
     from ..samples import parameter_records
     table = L.PARAMETERS
     given = _kv_values(table, raw)
     keys = [c.key for c in table.columns]
-    chosen = given.get(normalize_label(L.RUBRIC_PARAMETER_LABEL))
-    rubric_id = chosen[keys.index("value")] if chosen and chosen[keys.index("value")] in shipped_ids() else None
-    kinds = {p.label: p.kind for p in default_params(load_rubric(rubric_id or DEFAULT_RUBRIC)).parameters}
-    records = parameter_records(rubric_id)
+    kinds = {p.label: p.kind for p in default_params(rubric).parameters}
+    records = parameter_records(rubric)
     r0, c0 = table.origin
     for i, rec in enumerate(records):
         label = rec["参数"]
@@ -275,8 +320,8 @@ def _parameters_table(ws, fm: _Formats, raw: RawTable | None) -> None:
     for j, col in enumerate(table.columns):
         ws.set_column(c0 + j, c0 + j, col.width)
     value_col = c0 + keys.index("value")
-    _validation(ws, L.CHOICE, shipped_ids(), r0 + 1, value_col, r0 + 1,
-                "留空＝ebian-2023。ebian-2023：按表列分值（满分105）；ebian-2023-100：百分制读法（满分100）")
+    _validation(ws, L.CHOICE, (rubric.id,), r0 + 1, value_col, r0 + 1,
+                f"本工作簿按嵌入的评分标准 {rubric.id}（校验码 {rubric.checksum}）计算；换用其他评分标准请运行 perfeval upgrade --rubric")
     _validation(ws, L.PARAM, (), r0 + 2, value_col, r0 + len(records), table.col("value").help)
 
 
@@ -312,7 +357,7 @@ def _cover(wb, fm: _Formats):
     return ws
 
 
-def _score_sheet(wb, fm: _Formats):
+def _score_sheet(wb, fm: _Formats, rubric):
     s = S.SCORE
     ws = wb.add_worksheet(S.SCORE_SHEET)
     ws.set_tab_color("#4472C4")
@@ -330,7 +375,7 @@ def _score_sheet(wb, fm: _Formats):
             ws.merge_range(h1, c, h2, c, name, fm.head)
     for c, width in enumerate(s.widths):
         ws.set_column(c, c, width)
-    params = default_params(load_rubric())
+    params = default_params(rubric)
     static = R.score_rows(params)
     first = s.first_line_row
     col_fmt = [fm.center] * 3 + [fm.score, fm.wrap_top, fm.wrap_top] + [fm.center] * 4 + [fm.score, fm.score, fm.center, fm.wrap_top]
@@ -463,8 +508,10 @@ def _conf_sheet(wb) -> None:
 
 
 def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_project: bytes | None = None,
-          button_macro: str | None = None, report_macro: str | None = None) -> Path:
-    """Write a template (blank, or pre-filled with ``tables``) to ``path``."""
+          button_macro: str | None = None, report_macro: str | None = None, rubric=None) -> Path:
+    """Write a template (blank, or pre-filled with ``tables``) for ``rubric`` (default: the one the
+    tables' 评分参数 names, else ebian-2023) to ``path``; the rubric is embedded in the workbook."""
+    rubric = template_rubric(tables, rubric)
     path = Path(path)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
                                          "strings_to_urls": False})
@@ -473,10 +520,11 @@ def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_pr
     wb.set_size(1600, 1000)
     fm = _Formats(wb)
     cover = _cover(wb, fm)
-    _input_sheets(wb, fm, tables)
-    score = _score_sheet(wb, fm)
-    _details_sheet(wb, fm, template_rubric(tables))
+    _input_sheets(wb, fm, tables, rubric)
+    score = _score_sheet(wb, fm, rubric)
+    _details_sheet(wb, fm, rubric)
     _findings_sheet(wb, fm)
+    _rubric_sheet(wb, fm, rubric)
     _conf_sheet(wb)
     if vba_project is not None:
         from io import BytesIO

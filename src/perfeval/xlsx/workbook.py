@@ -71,7 +71,11 @@ def read_inputs(path: str | Path, data: bytes | None = None) -> WorkbookInputs:
 
 
 def score_inputs(data: WorkbookInputs) -> tuple[Result, Params]:
-    return score_tables(data.tables)
+    """Score what was read; a workbook whose embedded rubric cannot be used is refused (exit 2)."""
+    result, params = score_tables(data.tables)
+    if result.department is not None and result.department.rubric_problem:
+        raise WorkbookError(result.department.rubric_problem)
+    return result, params
 
 
 def score_workbook(path: str | Path, content: bytes | None = None) -> tuple[Result, WorkbookInputs]:
@@ -105,23 +109,26 @@ def _style(block: R.Block, value: object, palette: dict[str, str | None]) -> str
 
 
 def recalc(path: str | Path, *, now: datetime | None = None, out: str | Path | None = None,
-           force: bool = False) -> Result:
+           force: bool = False, notes: list | None = None) -> Result:
     """Score the workbook and write the results into it (or into ``out``).  ``force`` writes
-    a read-only file too.  The whole read-score-write holds the workbook's lock."""
+    a read-only file too; ``notes`` are findings added to this calculation's 校验结果 (upgrade's).
+    The whole read-score-write holds the workbook's lock."""
     path = Path(path)
     if out is None and not path.is_dir() and path.exists():
         with file_lock(resolve_target(path)):
-            return _recalc(path, now, None, force)
-    return _recalc(path, now, out, force)
+            return _recalc(path, now, None, force, notes or [])
+    return _recalc(path, now, out, force, notes or [])
 
 
-def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: bool) -> Result:
+def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: bool, notes: list) -> Result:
     data = read_inputs(path)
     pkg = data.package
     missing = [s for s in (S.COVER_SHEET,) + S.OUTPUT_SHEETS if s not in pkg.sheets]
     if missing:
-        raise WorkbookError(f"工作簿缺少输出工作表“{'”“'.join(missing)}”，无法写入结果（原文件未修改）")
+        raise WorkbookError(f"工作簿缺少输出工作表“{'”“'.join(missing)}”，无法写入结果（原文件未修改）。"
+                            f"请运行 perfeval upgrade {path.name}，在新生成的工作簿中计算")
     result, params = score_inputs(data)
+    result.findings += notes
     blocks = R.all_blocks(result, params, data.tables, data.resolve, now or datetime.now())
     targets = dict.fromkeys((S.COVER_SHEET,) + S.OUTPUT_SHEETS + tuple(b.sheet for b in blocks))
     editors = {s: SheetEditor(pkg.read(pkg.sheets[s])) for s in targets if s in pkg.sheets}
@@ -147,8 +154,10 @@ def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: boo
     return result
 
 
-def new_template(path: str | Path, tables: dict[str, RawTable] | None = None, *, force: bool = True) -> Path:
-    """A macro-enabled template (.xlsm) with the 重新计算 button, optionally pre-filled.
+def new_template(path: str | Path, tables: dict[str, RawTable] | None = None, *, force: bool = True,
+                 rubric=None) -> Path:
+    """A macro-enabled template (.xlsm) with the 重新计算 button, optionally pre-filled, for ``rubric``
+    (a Rubric; default: the one the tables name, else ebian-2023), which is embedded in it.
     Written next to the target and moved over it, like every other write."""
     from .template import build
     from ..vba.project import BUTTON_MACRO, REPORT_MACRO, build_vba_project
@@ -158,7 +167,7 @@ def new_template(path: str | Path, tables: dict[str, RawTable] | None = None, *,
     if not force and path.exists():
         raise WorkbookError(f"“{path.name}”已存在，未覆盖（其中可能有已填写的数据）：请换一个文件名，或加 --force 覆盖")
     write_atomically(path, lambda tmp: build(tmp, tables, vba_project=build_vba_project(len(S.ALL_SHEETS)),
-                                             button_macro=BUTTON_MACRO, report_macro=REPORT_MACRO))
+                                             button_macro=BUTTON_MACRO, report_macro=REPORT_MACRO, rubric=rubric))
     return path
 
 

@@ -98,6 +98,39 @@ def find(source: str | Path) -> Rubric:
     raise RubricError(text, [Problem("", f"找不到评分标准：既不是随附的评分标准（{'、'.join(shipped_ids())}），也不是文件")])
 
 
+EMBED_CHUNK = 8000          # characters per cell (Excel holds 32,767)
+
+
+def embed_rows(rubric: Rubric) -> list[tuple[str, str]]:
+    """The rubric as the rows of the workbook's RubricData table: the 校验码, then its canonical JSON
+    in numbered chunks (cells, so that Excel, WPS and LibreOffice keep them when they save)."""
+    text = rubric.canonical
+    chunks = [text[i:i + EMBED_CHUNK] for i in range(0, len(text), EMBED_CHUNK)] or [""]
+    return [("校验码", rubric.checksum)] + [(str(i), chunk) for i, chunk in enumerate(chunks, 1)]
+
+
+def from_embedded(rows: list[tuple[object, object]]) -> tuple[Rubric | None, str]:
+    """(rubric, problem) from RubricData rows; the problem says why it cannot be used."""
+    checksum, parts = None, []
+    for part, text in rows:
+        label = str(part).strip() if part is not None else ""
+        if label == "校验码":
+            checksum = str(text or "").strip()
+        elif label:
+            try:
+                parts.append((int(float(label)), "" if text is None else str(text)))
+            except ValueError:
+                return None, f"第“{label}”部分的编号不是数字"
+    if not parts:
+        return None, "没有评分标准的内容"
+    rubric, problems = parse_rubric("".join(t for _, t in sorted(parts)), "工作簿中的评分标准")
+    if rubric is None:
+        return None, "无法读取（" + "；".join(p.text() for p in problems[:3]) + "）"
+    if checksum != rubric.checksum:
+        return None, f"校验码不符（记录为“{checksum or ''}”，内容的校验码为 {rubric.checksum}），内容可能被修改过"
+    return rubric, ""
+
+
 def select(raw_id: object, loc) -> tuple[Rubric, list]:
     """The rubric a workbook names in 评分参数 (blank: the default), and a finding when it names
     one that does not exist (the default is used then)."""

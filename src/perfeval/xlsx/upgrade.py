@@ -1,0 +1,92 @@
+"""perfeval upgrade: a workbook rebuilt on the current template — and, if asked, another rubric —
+with every input value copied by table name, header and row label.
+
+Nothing is lost silently: a value the new workbook has no place for (a 定性评价 question the new
+rubric does not ask, a column the contract does not have, a 本县取值 of a parameter the new rubric
+lacks) is returned, printed by the command and listed in the new workbook's 校验结果.  The 评分参数
+keep exactly the county's overrides in use (an older workbook's 值 column holding printed defaults
+is read as the engine reads it).  The source is only read; the new file is written atomically.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import layout as L
+from ..scoring.inputs import RawTable, find_table, normalize_label, rubric_table
+from ..scoring.model import WARNING, Finding
+from ..scoring.numbers import is_blank
+from ..scoring.params import resolve
+from .package import WorkbookError
+from .workbook import new_template, read_inputs, recalc
+
+
+def upgrade(book: str | Path, out: str | Path | None = None, rubric=None, *, force: bool = False) -> tuple[Path, list[str]]:
+    """Write the upgraded copy of ``book`` (default: beside it, “<名称>（升级）.xlsm”); return its path
+    and what could not be placed (Chinese, one line each)."""
+    from ..scoring.inputs import department_from_tables
+    book = Path(book)
+    target_path = Path(out) if out else book.with_name(f"{book.stem}（升级）.xlsm")
+    if target_path.resolve() == book.resolve():
+        raise WorkbookError("升级结果不能覆盖原工作簿：请用 -o 指定另一个文件名")
+    data = read_inputs(book)
+    dept = department_from_tables(data.tables)
+    if dept.rubric_problem and rubric is None:
+        raise WorkbookError(f"{dept.rubric_problem}；请用 --rubric 指定要使用的评分标准")
+    source_rubric = dept.rubric
+    target = rubric or source_rubric
+    params, _ = resolve(source_rubric, dept.parameters)
+    tables, lost = _carry(data.tables, target, params)
+    new_template(target_path, tables, force=force, rubric=target)
+    notes = [Finding(WARNING, f"升级时未能放入新工作簿：{text}", None) for text in lost]
+    recalc(target_path, notes=notes)
+    return target_path, lost
+
+
+def _carry(tables: dict[str, RawTable], rubric, params) -> tuple[dict[str, RawTable], list[str]]:
+    """The input tables for the new template, and what has no place there."""
+    out: dict[str, RawTable] = {}
+    lost: list[str] = []
+    for declared in L.INPUT_TABLES:
+        raw = find_table(tables, declared.name)
+        if raw is None or declared in (L.RUBRIC_DATA, L.PARAMETERS):
+            continue
+        table = rubric_table(declared, rubric)
+        headers = {normalize_label(c.header) for c in table.columns}
+        for c in table.columns:
+            headers.update(normalize_label(a) for a in c.aliases)
+        for j, header in enumerate(raw.headers):
+            if normalize_label(header) not in headers and any(j < len(r) and not is_blank(r[j]) for r in raw.rows):
+                lost.append(f"{table.sheet}的“{header}”列（新表格没有这一列）")
+        if table.is_keyvalue:
+            labels = {normalize_label(r.label) for r in table.rows}
+            value_at = next((i for i, h in enumerate(raw.headers) if normalize_label(h) == normalize_label(table.columns[1].header)), 1)
+            for row in raw.rows:
+                label = row[0] if row else None
+                value = row[value_at] if value_at < len(row) else None
+                if not is_blank(label) and normalize_label(label) not in labels and not is_blank(value):
+                    lost.append(f"{table.sheet}的“{label}”：{value}（{rubric.id}没有这一行）")
+        out[table.name] = raw
+    out[L.PARAMETERS.name] = _parameters(rubric, params, lost)
+    return out, lost
+
+
+def _parameters(rubric, params, lost: list[str]) -> RawTable:
+    """评分参数 for the new workbook: the rubric's id and the county's overrides in use."""
+    known = {p.label for p in _definitions(rubric)}
+    records = {L.RUBRIC_PARAMETER_LABEL: rubric.id}
+    for p in params.parameters:
+        if p.key not in params.overridden:
+            continue
+        value = params.values[p.paths[0]]
+        if p.label in known:
+            records[p.label] = value
+        else:
+            lost.append(f"评分参数“{p.label}”的本县取值{value}（{rubric.id}没有这个参数）")
+    rows = [[label, None, value, None] for label, value in records.items()]
+    return RawTable(L.PARAMETERS.name, [c.header for c in L.PARAMETERS.columns], rows)
+
+
+def _definitions(rubric):
+    from ..scoring.params import default_params
+    return default_params(rubric).parameters
+

@@ -1,0 +1,189 @@
+"""The rubric travels inside every workbook (issue: the workbook follows its rubric): templates for
+any rubric, the embedded rubric and its 校验码, what a damaged one gets, LibreOffice keeping it, and
+perfeval upgrade carrying every input onto the current template (or another rubric)."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from perfeval import layout as L
+from perfeval.cli import main
+from perfeval.scoring.examples import example_tables
+from perfeval.scoring.rubric import load_rubric, read_rubric
+from perfeval.xlsx.package import Package, WorkbookError
+from perfeval.xlsx.upgrade import upgrade
+from perfeval.xlsx.workbook import fill_workbook, new_template, read_inputs, recalc, score_workbook
+
+HERE = Path(__file__).parent
+TEST_RUBRICS = sorted((HERE / "rubrics").glob("*.json"))
+WAVE2 = HERE / "fixtures" / "wave2"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.mark.parametrize("path", TEST_RUBRICS, ids=lambda p: p.stem)
+def test_a_template_for_any_rubric_scores_its_worked_examples_through_the_workbook(path, tmp_path):
+    rubric = read_rubric(path)
+    template = tmp_path / "t.xlsm"
+    assert run("new", template, "--rubric", path).exit_code == 0
+    data = read_inputs(template)
+    labels = [row[0] for row in data.tables["Qualitative"].rows]
+    assert labels == [i.label for i in rubric.items]                     # 定性评价 rows = the rubric's items
+    for example in rubric.examples:
+        if example.metrics:
+            continue                                                     # metrics taken as given: not a workbook
+        book = tmp_path / f"e{example.index}.xlsm"
+        tables = {name: t for name, t in example_tables(rubric, example).items()
+                  if name in {n.lower(): n for n in example.tables}.values() or name in ("Qualitative", "ExtraInputs")}
+        tables = {k: v for k, v in tables.items() if k != "ExtraInputs" or rubric.inputs}
+        fill_workbook(template, tables, out=book)
+        result = recalc(book)
+        scores = {line.id: line for line in result.lines}
+        for key, want in example.expected.items():
+            if key.startswith("metric:") or "/" in key:
+                continue
+            line = scores[key]
+            if want is None:
+                assert line.excluded, key
+            elif isinstance(want, str):
+                assert line.status in ("incomplete", "error", "na"), key
+            else:
+                assert line.score == Decimal(str(want)), (example.name, key, line.score)
+
+
+def test_the_rubric_is_embedded_with_its_checksum(tmp_path):
+    book = tmp_path / "b.xlsm"
+    rubric = read_rubric(TEST_RUBRICS[1])
+    new_template(book, rubric=rubric)
+    result, _ = score_workbook(book)
+    assert result.rubric_id == rubric.id and result.rubric.checksum == rubric.checksum
+    out = run("score", book, "--json")
+    assert json.loads(out.output)["rubric"] == {"id": rubric.id, "title": rubric.title, "checksum": rubric.checksum}
+    recalc(book)
+    import openpyxl
+    wb = openpyxl.load_workbook(book)
+    assert wb[L.RUBRIC_DATA.sheet].sheet_state == "veryHidden"
+    assert rubric.checksum in wb["打分表"]["A2"].value and rubric.checksum in wb["评分标准"]["A2"].value
+
+
+def _tamper(book: Path, out: Path, change) -> None:
+    """Edit the embedded rubric's text where the file keeps it (the shared strings)."""
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, change(data) if item.filename == "xl/sharedStrings.xml" else data)
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda b: b.replace(b'"points":10,', b'"points":11,', 1), "校验码不符"),
+    (lambda b: b.replace(b'"format":"perfeval-rubric/2"', b'"format":"x"', 1), "无法读取"),
+])
+def test_a_damaged_embedded_rubric_is_refused(change, message, tmp_path):
+    book = tmp_path / "b.xlsm"
+    new_template(book)
+    bad = tmp_path / "bad.xlsm"
+    _tamper(book, bad, change)
+    before = bad.read_bytes()
+    for command in ("score", "recalc"):
+        out = run(command, bad)
+        assert out.exit_code == 2 and message in out.output and "perfeval upgrade" in out.output
+    assert bad.read_bytes() == before
+
+
+def test_libreoffice_keeps_the_embedded_rubric_and_the_score(tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed; .ci/run installs it")
+    book = tmp_path / "红旗镇.xlsm"
+    shutil.copy(HERE.parent / "workbook_templates" / "红旗镇2023自评.xlsm", book)
+    outdir = tmp_path / "lo"
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "xlsm:Calc MS Excel 2007 VBA XML", "--outdir", str(outdir), str(book)],
+                   check=True, capture_output=True, timeout=180)
+    saved = outdir / book.name
+    result, _ = score_workbook(saved)
+    assert (result.total, result.rubric_id, result.rubric.checksum) == (97, "ebian-2023", load_rubric("ebian-2023").checksum)
+    assert not [f for f in result.findings if "嵌入的评分标准" in f.message]
+
+
+def _inputs(path: Path) -> dict:
+    """Every input value through the contract: table → header → values (key-value tables by label)."""
+    data = read_inputs(path)
+    out = {}
+    for table in L.INPUT_TABLES:
+        raw = data.tables.get(table.name)
+        if raw is None or table in (L.PARAMETERS, L.RUBRIC_DATA):
+            continue
+        headers = [h for h in raw.headers if h]
+        rows = [tuple(r) for r in raw.rows if any(v not in (None, "") for v in r)]
+        out[table.name] = (headers, rows)
+    return out
+
+
+@pytest.mark.parametrize("name", ["红旗镇2023自评", "五渡镇2023自评", "部门整体绩效自评模板"])
+def test_wave2_workbooks_upgrade_with_every_input_equal_and_the_same_score(name, tmp_path):
+    source = tmp_path / f"{name}.xlsm"
+    shutil.copy(WAVE2 / f"{name}.xlsm", source)
+    before_bytes = source.read_bytes()
+    out = run("upgrade", source)
+    assert out.exit_code == 0, out.output
+    upgraded = tmp_path / f"{name}（升级）.xlsm"
+    assert source.read_bytes() == before_bytes
+    old, new = _inputs(source), _inputs(upgraded)
+    for table, (headers, rows) in old.items():
+        new_headers, new_rows = new[table]
+        index = [new_headers.index(h) for h in headers]
+        projected = [tuple(r[i] for i in index) for r in new_rows]
+        if L.TABLES_BY_NAME[table].is_keyvalue:           # by row label: the new release may add rows
+            projected = [r for r in projected if r[0] in {row[0] for row in rows}]
+        assert projected == rows, table
+    expected = json.loads((WAVE2 / f"{name}.json").read_text(encoding="utf-8"))
+    result, _ = score_workbook(upgraded)
+    assert (result.total, [l.score for l in result.lines], [l.status for l in result.lines]) == \
+        (Decimal(str(expected["total"])), [Decimal(str(l["score"])) for l in expected["lines"]],
+         [l["status"] for l in expected["lines"]])
+    assert result.rubric_id == expected["rubric"]
+
+
+def test_upgrade_onto_another_rubric_lists_what_has_no_place(tmp_path):
+    source = tmp_path / "h.xlsm"
+    shutil.copy(WAVE2 / "红旗镇2023自评.xlsm", source)
+    out = run("upgrade", source, "--rubric", TEST_RUBRICS[0], "-o", tmp_path / "a.xlsm")
+    assert out.exit_code == 0 and "未能放入新工作簿：定性评价的“问题整改”：是" in out.output
+    result, _ = score_workbook(tmp_path / "a.xlsm")
+    assert result.rubric_id == "county-a-2024"
+    recalc(tmp_path / "a.xlsm")
+    assert not [f for f in score_workbook(tmp_path / "a.xlsm")[0].findings if "升级时未能放入" in f.message]
+    with pytest.raises(WorkbookError):
+        upgrade(source, source)
+
+
+def test_recalc_of_a_workbook_without_an_output_sheet_says_to_upgrade(tmp_path):
+    book = tmp_path / "b.xlsm"
+    new_template(book)
+    with zipfile.ZipFile(book) as z:
+        names = z.namelist()
+    assert names
+    from perfeval.xlsx.workbook import _recalc                     # noqa: F401 - the message is the contract
+    import re
+    pkg = Package.open(str(book))
+    part = pkg.sheets["计算明细"]
+    out = tmp_path / "c.xlsm"
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = re.sub(rb'<sheet name="\xe8\xae\xa1\xe7\xae\x97\xe6\x98\x8e\xe7\xbb\x86"[^>]*/>', b"", data)
+            zout.writestr(item, data)
+    r = run("recalc", out)
+    assert r.exit_code == 2 and "perfeval upgrade" in r.output
+    assert part
