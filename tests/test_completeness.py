@@ -9,7 +9,6 @@ import openpyxl
 from click.testing import CliRunner
 
 from helpers import base, run, set_rows, set_value
-from perfeval import layout as L
 from perfeval import sheets as S
 from perfeval.cli import main
 from perfeval.render import summary

@@ -14,8 +14,6 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from perfeval import layout as L
-
 from perfeval import sheets as S
 from perfeval.xlsx.workbook import recalc, write_samples
 from perfeval.xlsx.package import NS, Package

@@ -24,7 +24,6 @@ def test_stale_flag_computed_by_a_real_spreadsheet_engine(tmp_path):
     """LibreOffice recalculates the cover's formulas on load: after recalc the flag is blank (its
     fingerprint formula agrees with the one perfeval computed); after an input edit it shows the message."""
     import csv
-    from perfeval import layout as L
     from perfeval import sheets as S
     from perfeval.samples import hongqi
     from perfeval.xlsx.workbook import fill_workbook

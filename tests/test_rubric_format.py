@@ -2,7 +2,6 @@
 the lint of defects, the CLI's rubric commands and their exit codes, the worked examples."""
 from __future__ import annotations
 
-import copy
 import json
 import re
 from pathlib import Path

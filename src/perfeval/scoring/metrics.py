@@ -15,7 +15,7 @@ from typing import Callable, NamedTuple
 
 from .. import layout as L
 from .inputs import normalize_label
-from .model import NOT_APPLICABLE, WARNING, Department, Invalid, Loc
+from .model import NOT_APPLICABLE, WARNING, Department, Loc
 from .numbers import fmt_money, fmt_num, fmt_pct
 
 ZERO, ONE = Decimal(0), Decimal(1)

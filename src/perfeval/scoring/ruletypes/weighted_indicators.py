@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..indicators import EQ, GE, LE, QUAL, describe, normalize_direction, parse_value
+from ..indicators import EQ, GE, LE, describe, normalize_direction, parse_value
 from ..numbers import fmt_num, fmt_pct, fmt_pct_plain, round_score, to_halfwidth
 from ._population import filter_text, ind_loc, indicator_rows, level_match
 
