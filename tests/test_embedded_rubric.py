@@ -180,3 +180,17 @@ def test_recalc_of_a_workbook_without_an_output_sheet_says_to_upgrade(tmp_path):
             zout.writestr(item, data)
     r = run("recalc", out)
     assert r.exit_code == 2 and "缺少输出工作表“计算明细”" in r.output and "perfeval upgrade c.xlsm" in r.output
+
+
+def test_the_rollup_keeps_the_lines_of_different_rubrics_apart(tmp_path):
+    pytest.importorskip("pandas")
+    from perfeval.summary import run as summarise
+    from perfeval.summary.report import losses
+    from perfeval.summary import Summary
+    from perfeval.summary.collect import score_many
+    for name in ("红旗镇2023自评", "五渡镇2023自评"):
+        shutil.copy(WAVE2 / f"{name}.xlsm", tmp_path / f"{name}.xlsm")
+    records = list(score_many(sorted(tmp_path.glob("*.xlsm")), jobs=1))
+    df = losses(Summary(records, []))
+    assert len(df) == 28 and set(df["评分标准"]) == {"ebian-2023", "ebian-2023-100"}
+    assert summarise is not None

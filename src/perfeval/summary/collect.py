@@ -34,6 +34,7 @@ class Record:
     lines: dict[str, str] = field(default_factory=dict)          # line name → score
     maxima: dict[str, str] = field(default_factory=dict)         # line name → max
     statuses: dict[str, str] = field(default_factory=dict)       # line name → status
+    line_ids: dict[str, str] = field(default_factory=dict)       # line name → the rubric's line id
     errors: int = 0
     warnings: int = 0
     findings: list[tuple[str, str, str, str]] = field(default_factory=list)   # severity, sheet, cell, message
@@ -87,6 +88,7 @@ def score_one(path: Path) -> Record:
         record.lines[line.name] = fmt_num(line.score)
         record.maxima[line.name] = fmt_num(line.max)
         record.statuses[line.name] = line.status
+        record.line_ids[line.name] = line.id
     record.errors, record.warnings = counts["error"], counts["warning"]
     js = result.to_json(data.resolve)
     record.findings = [(f["severity"], f["sheet"], f["cell"], f["message"]) for f in js["findings"]

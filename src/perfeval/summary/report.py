@@ -30,14 +30,16 @@ def grade_distribution(summary: Summary):
 
 
 def losses(summary: Summary):
-    """Per line: how many units lost points, the average loss among them, total points lost."""
+    """Per line of each rubric (by its id: lines of different forms are never added up): how many
+    units lost points, the average loss among them, total points lost."""
     pd = _pandas()
     rows = {}
     for r in summary.scored:
         for name, score in r.lines.items():
             lost = float(r.maxima[name]) - float(score)
-            entry = rows.setdefault(name, {"评分项": name, "扣分单位数": 0, "合计失分": 0.0, "未填写单位数": 0,
-                                           "输入错误单位数": 0})
+            line_id = r.line_ids.get(name, name)
+            entry = rows.setdefault((r.rubric, line_id), {"评分项": name, "扣分单位数": 0, "合计失分": 0.0, "未填写单位数": 0,
+                                                          "输入错误单位数": 0, "评分标准": r.rubric, "编号": line_id})
             if r.statuses[name] == "deducted":
                 entry["扣分单位数"] += 1
                 entry["合计失分"] += lost
@@ -49,7 +51,7 @@ def losses(summary: Summary):
     df["平均扣分"] = [round(t / n, 2) if n else 0.0 for t, n in zip(df["合计失分"], df["扣分单位数"])]
     df["合计失分"] = df["合计失分"].round(2)
     df = df.sort_values(["合计失分", "扣分单位数"], ascending=False, kind="mergesort")
-    return df[["评分项", "扣分单位数", "平均扣分", "合计失分", "未填写单位数", "输入错误单位数"]]
+    return df[["评分项", "扣分单位数", "平均扣分", "合计失分", "未填写单位数", "输入错误单位数", "评分标准", "编号"]]
 
 
 def findings(summary: Summary):
