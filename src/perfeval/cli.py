@@ -97,15 +97,21 @@ FORCE = click.option("--force", is_flag=True, help="覆盖已存在的文件 / �
 @main.command()
 @click.argument("out")
 @click.option("--rubric", "source", default=None, help="评分标准：随附的编号或 .json 文件（默认 ebian-2023），嵌入工作簿")
+@click.option("--from", "last_year", default=None, help="上年的工作簿：带入基本信息、项目、指标、上年问题（上年文件不修改）")
 @FORCE
 @_guarded
-def new(out, source, force):
-    """生成空白模板 OUT（.xlsm）。已存在的文件不会被覆盖（除非 --force）。"""
+def new(out, source, last_year, force):
+    """生成空白模板 OUT（.xlsm）；用 --from 从上年工作簿生成新年度工作簿。已存在的文件不会被覆盖（除非 --force）。"""
     from .scoring.rubric import find
     from .xlsx.workbook import new_template
     rubric = find(source) if source else None
     if rubric is not None:
         _refuse_defects(rubric)
+    if last_year:
+        from .xlsx.rollforward import roll_forward
+        path = roll_forward(last_year, out, rubric, force=force)
+        _say(f"已生成新年度工作簿：{path}（由 {Path(last_year).name} 带入；报告文字已标注【请按本年度情况修改】）")
+        return
     path = new_template(out, force=force, rubric=rubric)
     _say(f"已生成模板：{path}" + (f"（评分标准 {rubric.id}，校验码 {rubric.checksum}）" if rubric else ""))
 
@@ -287,13 +293,16 @@ def rubric_list():
 def rubric_show(source):
     """逐项显示评分标准 SOURCE（编号或 .json 文件）的计分规则（中文）和检查结果。"""
     from .scoring.examples import check
-    from .scoring.readback import readback_all
+    from .scoring.readback import readback
     from .scoring.rubric import find
     r = find(source)
-    _say(f"{r.id}：{r.title}（{r.year}年，满分{_num(r.total)}分，校验码 {r.checksum}）")
-    for spec, text in readback_all(r):
-        _say(f"  {spec.id}  {spec.label}（{_num(spec.points)}分）：{text}")
     issues, _ = check(r)
+    broken = {i.path.split(".")[0] for i in issues if i.severity == "error" and i.path.startswith("lines[")}
+    broken |= {"*"} if any(i.severity == "error" and not i.path.startswith(("lines[", "examples[")) for i in issues) else set()
+    _say(f"{r.id}：{r.title}（{r.year}年，满分{_num(r.total)}分，校验码 {r.checksum}）")
+    for n, spec in enumerate(r.lines):
+        text = "（有错误，无法解读，见下）" if broken & {f"lines[{n}]", "*"} else readback(r, spec)
+        _say(f"  {spec.id}  {spec.label}（{_num(spec.points)}分）：{text}")
     for issue in issues:
         _say(f"{_SEVERITY[issue.severity]}：{issue.text()}")
 

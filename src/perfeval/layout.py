@@ -292,6 +292,20 @@ EXTRA_INPUTS = Table(
     optional=True,
 )
 
+PRIOR_STATES = ("已整改", "未整改")
+PRIOR_ISSUES = Table(
+    key="prior_issues", name="PriorIssues", sheet="上年问题整改", title="上年问题整改（由上年工作簿带入，逐条标注整改情况）",
+    columns=(
+        Column("issue", "问题", width=60),
+        Column("source", "来源", width=16),
+        Column("state", "整改情况", CHOICE, width=12, choices=PRIOR_STATES),
+        Column("remark", "说明", width=40),
+    ),
+    blank_rows=3,
+    help="上年自评扣分的事项和未整改的问题；请在“整改情况”中选择已整改或未整改，并在“说明”中写明整改措施。",
+    optional=True,          # wave 3: perfeval new --from fills it; no line of the 峨边 form scores it
+)
+
 RUBRIC_CHECKSUM_LABEL = "校验码"
 RUBRIC_DATA = Table(
     key="rubric_data", name="RubricData", sheet="评分标准数据", title="本工作簿使用的评分标准（请勿修改）",
@@ -301,6 +315,6 @@ RUBRIC_DATA = Table(
 
 INPUT_TABLES: tuple[Table, ...] = (
     INFO, FINANCE, PUBLIC_EXPENSE, THREE_EXPENSES, PROJECTS, MONTHLY, INDICATORS, QUALITATIVE,
-    EXTRA_INPUTS, MONITORING, VIOLATIONS, PARAMETERS, REPORT_TEXT, RUBRIC_DATA,
+    EXTRA_INPUTS, MONITORING, VIOLATIONS, PRIOR_ISSUES, PARAMETERS, REPORT_TEXT, RUBRIC_DATA,
 )
 TABLES_BY_NAME = {t.name: t for t in INPUT_TABLES}

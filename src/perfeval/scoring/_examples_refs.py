@@ -18,7 +18,10 @@ def example_problems(rubric) -> list[tuple[str, str]]:
         for key in e.metrics:
             if key not in LIBRARY:
                 out.append((f"{base}.metrics.{key}", f"算例“{e.name}”中的指标“{key}”不在指标库中（自定义指标总是计算得出）"))
-        for key in e.expected:
+        for key, want in e.expected.items():
+            if (key.startswith("metric:") or "/" in key) and want is not None and not isinstance(want, (int, float)) \
+                    and type(want).__name__ != "Decimal":
+                out.append((f"{base}.expected.{key}", f"算例“{e.name}”中的“{key}”应为数字或 null"))
             if key.startswith("metric:"):
                 name = key[7:]
                 if name not in LIBRARY and name not in rubric.metrics:

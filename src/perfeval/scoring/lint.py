@@ -45,6 +45,8 @@ def defects(rubric: Rubric) -> list[Issue]:
     for i, item in enumerate(rubric.items):
         if item.kind == "choice" and not item.choices:
             err(f"items[{i}].choices", "choice 类型的项目应给出 choices")
+        if item.blank is not None and not _blank_fits(item):
+            err(f"items[{i}].blank", f"留空时的取值“{item.blank}”不是{item.kind}类型项目可填的值")
     labels: dict[str, int] = {}
     for i, spec in enumerate(rubric.lines):
         if rubric.group(spec.group) is None:
@@ -81,6 +83,17 @@ def defects(rubric: Rubric) -> list[Issue]:
         out.append(Issue(WARNING, keys[0], f"参数名称“{label}”用于取值不同的几个参数，评分参数中将分别列出"))
     out += [Issue(ERROR, p, m) for p, m in example_problems(rubric)]
     return out
+
+
+def _blank_fits(item) -> bool:
+    """An item's ``blank`` must be an answer of its kind: 是/否, a whole count ≥ 0, a number ≥ 0, a choice."""
+    from .numbers import parse_amount, parse_count, parse_yes_no
+    if item.kind == "yes_no":
+        return parse_yes_no(item.blank).ok
+    if item.kind == "choice":
+        return item.blank in item.choices
+    parsed = (parse_count if item.kind == "count" else parse_amount)(item.blank)
+    return parsed.ok and parsed.value is not None
 
 
 def _key(kind: str) -> str:

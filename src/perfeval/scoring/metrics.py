@@ -16,7 +16,7 @@ from typing import Callable, NamedTuple
 from .. import layout as L
 from .inputs import normalize_label
 from .model import NOT_APPLICABLE, WARNING, Department, Loc
-from .numbers import fmt_money, fmt_num, fmt_pct
+from .numbers import MAX_EXPONENT, fmt_money, fmt_num, fmt_pct
 
 ZERO, ONE = Decimal(0), Decimal(1)
 INF = Decimal("Infinity")
@@ -369,6 +369,9 @@ def evaluate(ref: object, line, dept: Department, given: dict | None = None, _st
     if name in given:
         value = given[name]
         value = None if value is None else Decimal(str(value))
+        if value is not None and (not value.is_finite() or (value != 0 and abs(value.adjusted()) > MAX_EXPONENT)):
+            line.invalid(f"给定的指标“{name}”的值{value}超出合理范围", None)
+            return Value(MISSING)
         return Value(value, f"{label_of(name, rubric)}{fmt_value(value, unit_of(name, rubric))}（给定）")
     if name in rubric.metrics:
         if name in _stack:                       # a cycle: reported by the rubric lint
@@ -394,17 +397,19 @@ def _tree(tree: object, line, dept, given, stack) -> Value:
         return Value(None, facts, next((p.undefined for p in parts if p.undefined), ""))
     values = [p.value for p in parts]
     if op == "ratio":
+        if not values[0].is_finite() and not values[1].is_finite():
+            return Value(None, facts, "无穷大相除", loc=parts[1].loc)
         return Value(ratio(values[0], values[1]), facts, "分子分母均为0", loc=parts[1].loc)
     if op == "abs":
         return Value(abs(values[0]), facts)
     if op == "sub":
         if not values[0].is_finite() and not values[1].is_finite() and values[0] == values[1]:
-            return Value(None, facts)              # ∞ − ∞ is undefined
+            return Value(None, facts, "无穷大相减")     # ∞ − ∞ is undefined
         return Value(values[0] - values[1], facts)
     total = ZERO
     for v in values:
         if not total.is_finite() and not v.is_finite() and total != v:
-            return Value(None, facts)
+            return Value(None, facts, "正负无穷大相加")
         total += v
     return Value(total, facts)
 
@@ -439,6 +444,12 @@ def _item_number(line, dept: Department, item_id: str) -> Value:
         return Value(MISSING)
     value = line.item_value(item_id)
     if value is MISSING:
+        return Value(MISSING)
+    if value is NOT_APPLICABLE:
+        line.not_applicable(f"“{found.label}”不适用", line.item_loc(item_id))
+        return Value(MISSING)
+    if not isinstance(value, (bool, int, Decimal)):
+        line.invalid(f"“{found.label}”应为数字（填写为“{value}”）", line.item_loc(item_id))
         return Value(MISSING)
     if isinstance(value, bool):
         value = ONE if value else ZERO

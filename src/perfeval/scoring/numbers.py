@@ -123,9 +123,20 @@ def parse_amount(value: object, *, allow_negative: bool = False) -> Parsed:
 def parse_rate(value: object) -> Parsed:
     """A rate as a fraction: 0.9927, "99.27%" (→ 0.9927); may be negative (a decline)."""
     if isinstance(value, str) and value.strip().endswith(("%", "％")):
-        parsed = parse_number_text(value)
-        return Parsed(parsed.value / 100, notes=parsed.notes) if parsed.ok else parsed
+        parsed = parse_percent(value)
+        return parsed
     return parse_amount(value, allow_negative=True)
+
+
+def parse_percent(text: str) -> Parsed:
+    """"40%" → 0.4, within the magnitudes an amount may have (10^±12)."""
+    parsed = parse_number_text(text)
+    if not parsed.ok:
+        return parsed
+    number = parsed.value
+    if not number.is_finite() or (number != 0 and abs(number.adjusted()) > MAX_EXPONENT):
+        return Parsed(error=f"“{text.strip()}”超出合理范围")
+    return Parsed(number / 100, notes=parsed.notes)
 
 
 def parse_count(value: object) -> Parsed:

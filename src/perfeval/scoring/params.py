@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from .. import layout as L
 from .model import ERROR, INFO, WARNING, Finding, Invalid, KeyValues, Loc
-from .numbers import fmt_num, is_blank, parse_amount, parse_number_text
+from .numbers import fmt_num, is_blank, parse_amount, parse_percent
 from .rubric import DEFAULT_RUBRIC, LineSpec, Rubric, load_rubric
 from .ruletypes import RULE_TYPES
 
@@ -151,10 +151,10 @@ def parse_value(param: Parameter, raw: object) -> tuple[Decimal | None, str | No
     """A 本县取值 → (value, error, note)."""
     note = None
     percent = isinstance(raw, str) and raw.strip().endswith(("%", "％"))
-    parsed = parse_number_text(raw) if percent else parse_amount(raw, allow_negative=True)
+    parsed = parse_percent(raw) if percent else parse_amount(raw, allow_negative=True)
     if not parsed.ok:
         return None, parsed.error, None
-    value = parsed.value / 100 if percent else parsed.value
+    value = parsed.value
     if param.kind in ("ratio", "rate") and not percent and 1 < abs(value) <= 100:
         value, note = value / 100, f"按百分数理解为{fmt_num(value)}%"
     if param.kind == "ratio" and not (0 < value <= 1):

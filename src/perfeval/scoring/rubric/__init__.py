@@ -113,14 +113,15 @@ def from_embedded(rows: list[tuple[object, object]]) -> tuple[Rubric | None, str
     """(rubric, problem) from RubricData rows; the problem says why it cannot be used."""
     checksum, parts = None, []
     for part, text in rows:
+        if isinstance(part, float) and part.is_integer():
+            part = int(part)                       # a part number stored as a number
         label = str(part).strip() if part is not None else ""
         if label == "校验码":
             checksum = str(text or "").strip()
         elif label:
-            try:
-                parts.append((int(float(label)), "" if text is None else str(text)))
-            except ValueError:
-                return None, f"第“{label}”部分的编号不是数字"
+            if not label.isdigit() or int(label) < 1:
+                return None, f"第“{label}”部分的编号不是正整数"
+            parts.append((int(label), "" if text is None else str(text)))
     if not parts:
         return None, "没有评分标准的内容"
     rubric, problems = parse_rubric("".join(t for _, t in sorted(parts)), "工作簿中的评分标准")

@@ -52,6 +52,10 @@ def check_metric(ref: object, rubric, path: str) -> list[tuple[str, str]]:
         name, args = next(iter(ref.items()))
         if name not in LIBRARY and name not in rubric.metrics:
             return [(path, unknown("指标", name))]
+        categories = args.get("类别") if isinstance(args, dict) else None
+        if name != "violations" or set(args) != {"类别"} or not isinstance(categories, list) or not categories \
+                or not all(isinstance(c, str) and c.strip() for c in categories):
+            return [(path, "带参数的指标只有 violations，写作 {\"violations\": {\"类别\": [\"审计\", …]}}")]
         return []
     if isinstance(ref, (int, Decimal)):
         return []

@@ -20,6 +20,9 @@ def score(line, rule):
     if full == zero:
         line.invalid("满分点与零分点相同，无法线性计分", None)
         return None
+    if not (full.is_finite() and zero.is_finite()):
+        line.not_applicable("满分点或零分点无法计算（无穷大）")
+        return None
     share = (m.value - zero) / (full - zero)
     got = line.points * min(Decimal(1), max(Decimal(0), share)) if share.is_finite() else \
         (line.points if share > 0 else Decimal(0))

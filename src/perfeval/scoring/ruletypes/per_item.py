@@ -16,6 +16,11 @@ def score(line, rule):
     if line.stopped or m.value is MISSING:
         return None
     count = m.value
+    if not count.is_finite():
+        deduct = line.points if per > 0 and count > 0 else Decimal(0)
+        line.reason(f"{label_of(ref, line.rubric)}为无穷大（除以0），扣{fmt_num(deduct)}分")
+        line.extra["count"] = count
+        return line.points - deduct
     if m.members or line.detail.headers:          # a count of rows: the metric listed them
         for text, loc in m.members:
             line.reason(f"{text}，扣{fmt_num(per)}分", loc)

@@ -20,6 +20,9 @@ def score(line, rule):
         return None
     unit = unit_of(rule["metric"], line.rubric)
     step, per = Decimal(rule["step"]), Decimal(rule["per_step"])
+    if not threshold.is_finite():
+        line.not_applicable("标准值无法计算（无穷大）")
+        return None
     excess = m.value - threshold if rule["direction"] == "over" else threshold - m.value
     word = WORDS[rule["direction"]]
     limit = threshold_text(threshold, unit, line.rubric)
@@ -31,7 +34,7 @@ def score(line, rule):
     steps = excess / step
     if rule.get("counting", "continuous") == "whole" and steps.is_finite():
         steps = steps.to_integral_value(rounding=ROUND_FLOOR)
-    deduct = per * steps if steps.is_finite() else line.points
+    deduct = per * steps if steps.is_finite() else (line.points if per > 0 else Decimal(0))
     line.detail.rows[-1] = line.detail.rows[-1][:4] + (min(deduct, line.points),)
     capped = "，扣完为止" if deduct >= line.points else ""
     shown = step_text(excess, unit) if excess.is_finite() else "无穷大"

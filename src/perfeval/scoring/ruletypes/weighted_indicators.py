@@ -98,10 +98,10 @@ def _achievement(line, ind, tiers) -> Decimal | None:
         direction = target.direction
     if direction in (GE, LE, EQ) and target is not None and actual is not None:
         t, a = target.number, actual.number
-        if direction == GE:
-            return Decimal(1) if a >= t else (a / t if t > 0 else Decimal(1))
+        if direction == GE:                    # a miss scores actual ÷ target where that is a share, else 0
+            return Decimal(1) if a >= t else (min(Decimal(1), a / t) if t > 0 and a > 0 else Decimal(0))
         if direction == LE:
-            return Decimal(1) if a <= t else (t / a if a > 0 else Decimal(1))
+            return Decimal(1) if a <= t else (min(Decimal(1), t / a) if t > 0 and a > 0 else Decimal(0))
         if a == t:
             return Decimal(1)
     if direction in (GE, LE) and (target is None or actual is None):
