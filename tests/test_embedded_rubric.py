@@ -194,3 +194,17 @@ def test_the_rollup_keeps_the_lines_of_different_rubrics_apart(tmp_path):
     df = losses(Summary(records, []))
     assert len(df) == 28 and set(df["评分标准"]) == {"ebian-2023", "ebian-2023-100"}
     assert summarise is not None
+
+
+def test_qualitative_rows_are_validated_by_their_kind(tmp_path):
+    import openpyxl
+    book = tmp_path / "c.xlsm"
+    new_template(book, rubric=read_rubric(HERE / "rubrics" / "county-c-2024.json"))
+    ws = openpyxl.load_workbook(book)["定性评价"]
+    rules = {str(dv.sqref): (dv.type, dv.formula1) for dv in ws.data_validations.dataValidation}
+    assert rules["B4"] == ("list", '"自评,第三方评价"') and rules["B5"] == ("list", '"是,否"')
+    count_book = tmp_path / "a.xlsm"
+    new_template(count_book)
+    ws = openpyxl.load_workbook(count_book)["定性评价"]
+    kinds = {str(dv.sqref): dv.type for dv in ws.data_validations.dataValidation}
+    assert kinds["B15"] == "whole"                          # 不配合评价次数: a whole number

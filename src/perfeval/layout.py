@@ -70,6 +70,7 @@ class Row(NamedTuple):
     kind: Kind = TEXT
     help: str = ""
     optional: bool = False            # added in a later release: older workbooks lack it (no finding)
+    choices: tuple[str, ...] = ()     # a list validation (a rubric's choice item)
 
 
 class Table(NamedTuple):

@@ -28,10 +28,17 @@ INPUT_KINDS = {"amount": L.AMOUNT, "count": L.COUNT, "number": L.NUMBER, "rate":
 NOT_APPLICABLE_WORDS = {"不适用", "不涉及", "na", "n/a"}
 
 
+def _item_help(item) -> str:
+    """The template's input help of a 定性评价 row, from its kind."""
+    return {"yes_no": "填“是”或“否”；不涉及填“不适用”", "score": "填“是/否”，或酌情评定的分数；不涉及填“不适用”",
+            "count": "填次数（整数），没有填0", "number": "填数值", "choice": f"从{'、'.join(item.choices)}中选择"}[item.kind]
+
+
 def rubric_table(table: L.Table, rubric: Rubric) -> L.Table:
     """定性评价 and 其他数据 with the rubric's items and inputs as their rows, in order."""
     if table.name == L.QUALITATIVE.name:
-        return table._replace(rows=tuple(L.Row(i.id, i.label, ITEM_KINDS[i.kind], i.help) for i in rubric.items))
+        return table._replace(rows=tuple(L.Row(i.id, i.label, ITEM_KINDS[i.kind], i.help or _item_help(i), choices=i.choices)
+                                         for i in rubric.items))
     if table.name == L.EXTRA_INPUTS.name:
         return table._replace(rows=tuple(L.Row(i.id, i.label, INPUT_KINDS[i.kind], i.help) for i in rubric.inputs))
     return table

@@ -287,7 +287,7 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric) 
             _kv_table(ws, fm, table, rows)
             for i, row in enumerate(table.rows):
                 line = table.origin[0] + 1 + i
-                _validation(ws, row.kind, (), line, table.origin[1] + 1, line, row.help)
+                _validation(ws, row.kind, row.choices, line, table.origin[1] + 1, line, row.help)
                 if table is L.INFO and row.key in LONG_INFO_ROWS:
                     ws.set_row(line, 33)
         else:
