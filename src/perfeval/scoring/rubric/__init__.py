@@ -124,7 +124,12 @@ def from_embedded(rows: list[tuple[object, object]]) -> tuple[Rubric | None, str
             parts.append((int(label), "" if text is None else str(text)))
     if not parts:
         return None, "没有评分标准的内容"
-    rubric, problems = parse_rubric("".join(t for _, t in sorted(parts)), "工作簿中的评分标准")
+    text = "".join(t for _, t in sorted(parts))
+    rubric, problems = parse_rubric(text, "工作簿中的评分标准")
+    if rubric is not None:
+        import hashlib
+        if hashlib.sha256(text.encode("utf-8")).hexdigest()[:8] == checksum:
+            rubric._canonical = text               # stored canonical (as every template writes it): no re-serialising
     if rubric is None:
         return None, "无法读取（" + "；".join(p.text() for p in problems[:3]) + "）"
     if checksum != rubric.checksum:

@@ -77,7 +77,7 @@ class Rubric:
     """One county's form.  Everything a rule, the template or a report needs is looked up here."""
 
     __slots__ = ("id", "title", "region", "source", "version", "year", "scope", "total", "locked", "grades",
-                 "groups", "items", "inputs", "metrics", "lines", "examples", "data", "origin", "_canonical",
+                 "groups", "items", "inputs", "metrics", "lines", "examples", "data", "origin", "_canonical", "_checksum",
                  "_groups", "_items", "_inputs", "_lines")
 
     def __init__(self, data: dict, origin: str = ""):
@@ -105,6 +105,7 @@ class Rubric:
                                       e.get("tables", {}), e["expected"], i)
                               for i, e in enumerate(data.get("examples", ())))
         self._canonical = None
+        self._checksum = None
         self._groups = {g.id: g for g in self.groups}
         self._items = {i.id: i for i in self.items}
         self._inputs = {i.id: i for i in self.inputs}
@@ -119,8 +120,10 @@ class Rubric:
     @property
     def checksum(self) -> str:
         """The 校验码: the first 8 hex digits of SHA-256 of the canonical JSON (hashlib loaded on use)."""
-        import hashlib
-        return hashlib.sha256(self.canonical.encode("utf-8")).hexdigest()[:8]
+        if self._checksum is None:
+            import hashlib
+            self._checksum = hashlib.sha256(self.canonical.encode("utf-8")).hexdigest()[:8]
+        return self._checksum
 
     def __repr__(self) -> str:
         return f"Rubric({self.id!r}, {self.checksum})"
