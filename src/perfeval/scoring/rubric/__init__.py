@@ -79,12 +79,27 @@ def shipped_ids() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in SHIPPED_DIR.glob("*.json")))
 
 
+CHECKSUMS_FILE = Path(__file__).with_name("shipped-checksums.json")
+
+
+@lru_cache(maxsize=1)
+def _shipped_checksums() -> dict:
+    """The 校验码 of each shipped rubric, kept beside the schema so a click need not re-serialise the
+    rubric to print it (tests/test_rubric_format.py checks the file against the rubrics)."""
+    try:
+        return json.loads(CHECKSUMS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 @lru_cache(maxsize=None)
 def load_rubric(rubric_id: str = DEFAULT_RUBRIC) -> Rubric:
     """A shipped rubric by id (``KeyError`` for an unknown id)."""
     if rubric_id not in shipped_ids():
         raise KeyError(rubric_id)
-    return read_rubric(SHIPPED_DIR / f"{rubric_id}.json", trusted=True)
+    rubric = read_rubric(SHIPPED_DIR / f"{rubric_id}.json", trusted=True)
+    rubric._checksum = _shipped_checksums().get(rubric_id)       # None: computed when asked
+    return rubric
 
 
 def find(source: str | Path) -> Rubric:
