@@ -155,12 +155,14 @@ def test_the_checksum_is_of_the_canonical_json():
     assert parse_rubric(json.dumps(changed, ensure_ascii=False))[0].checksum != rubric.checksum
 
 
-def test_the_shipped_checksums_file_is_up_to_date():
-    """scoring/rubric/shipped-checksums.json saves the click re-serialising a shipped rubric.  After
-    changing a shipped rubric, regenerate it with the snippet below."""
-    from perfeval.scoring.rubric import CHECKSUMS_FILE, read_rubric
-    computed = {rid: read_rubric(SHIPPED_DIR / f"{rid}.json").checksum for rid in shipped_ids()}
-    stored = json.loads(CHECKSUMS_FILE.read_text(encoding="utf-8"))
-    assert stored == computed, ("python -c \"import json; from perfeval.scoring.rubric import *; "
-                                "CHECKSUMS_FILE.write_text(json.dumps({r: read_rubric(SHIPPED_DIR / (r + '.json')).checksum "
-                                "for r in shipped_ids()}, indent=1) + '\\n')\"")
+REGENERATE_INDEX = ("python -c \"import json; from perfeval.scoring.rubric import *; INDEX_FILE.write_text("
+                    "json.dumps({r: index_entry(read_rubric(SHIPPED_DIR / (r + '.json'))) for r in shipped_ids()}, "
+                    "ensure_ascii=False, indent=1) + chr(10), encoding='utf-8')\"")
+
+
+def test_the_shipped_index_is_up_to_date():
+    """scoring/rubric/shipped-index.json saves the click re-serialising a shipped rubric (its 校验码) and
+    reading the others (the lint's other readings).  After changing a shipped rubric, run REGENERATE_INDEX."""
+    from perfeval.scoring.rubric import INDEX_FILE, index_entry, read_rubric
+    computed = {rid: index_entry(read_rubric(SHIPPED_DIR / f"{rid}.json")) for rid in shipped_ids()}
+    assert json.loads(INDEX_FILE.read_text(encoding="utf-8")) == computed, REGENERATE_INDEX

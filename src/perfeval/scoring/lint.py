@@ -10,7 +10,7 @@ from .. import layout as L
 from .metrics import LIBRARY
 from .model import ERROR, INFO, WARNING, Finding, Loc
 from .numbers import fmt_num
-from .rubric import Rubric, shipped_ids, load_rubric
+from .rubric import Rubric, shipped_ids, shipped_index
 from .ruletypes import RULE_TYPES
 from ._examples_refs import example_problems
 
@@ -149,30 +149,26 @@ def form_lint(params) -> list[Finding]:
     return findings
 
 
-def _alternatives(rubric: Rubric) -> list[Rubric]:
-    """Shipped readings of the same form (same region, year and scope) whose maxima add up."""
-    out = []
-    for rid in shipped_ids():
-        if rid == rubric.id:
-            continue
-        other = load_rubric(rid)
-        maxima = sum((s.points for s in other.lines if not s.deduction), Decimal(0))
-        if (other.region, other.year, other.scope) == (rubric.region, rubric.year, rubric.scope) and maxima == other.total:
-            out.append(other)
-    return out
+def _alternatives(rubric: Rubric) -> list[str]:
+    """Ids of the shipped readings of the same form (same region, year and scope) whose maxima add up."""
+    index = shipped_index()
+    return [rid for rid in shipped_ids() if rid != rubric.id and rid in index and index[rid]["adds_up"]
+            and (index[rid]["region"], index[rid]["year"], index[rid]["scope"]) == (rubric.region, rubric.year, rubric.scope)]
 
 
 def _why(rubric: Rubric, params) -> str:
     """Lines another reading of the form treats as pure deductions, counted here as points."""
-    for other in _alternatives(rubric):
-        names = [s for s in rubric.lines if not s.deduction and any(o.id == s.id and o.deduction for o in other.lines)]
+    for rid in _alternatives(rubric):
+        deductions = set(shipped_index()[rid]["deductions"])
+        names = [s for s in rubric.lines if not s.deduction and s.id in deductions]
         if names:
             return "（" + "、".join(f"{s.label}按{fmt_num(params.points(s))}分计入" for s in names) + "）"
     return ""
 
 
 def _alternative(rubric: Rubric) -> str:
+    index = shipped_index()
     others = _alternatives(rubric)
     if not others:
         return ""
-    return "；可在评分参数中改用 " + "、".join(f"{o.id}（{o.version or o.title}）" for o in others)
+    return "；可在评分参数中改用 " + "、".join(f"{rid}（{index[rid]['version'] or index[rid]['title']}）" for rid in others)

@@ -19,7 +19,7 @@ FORMAT = "perfeval-rubric/2"
 DEFAULT_RUBRIC = "ebian-2023"
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "rubrics"
 
-__all__ = ["FORMAT", "DEFAULT_RUBRIC", "Example", "Group", "InputDef", "Item", "LineSpec", "Problem", "Rubric",
+__all__ = ["FORMAT", "DEFAULT_RUBRIC", "INDEX_FILE", "SHIPPED_DIR", "index_entry", "shipped_index", "Example", "Group", "InputDef", "Item", "LineSpec", "Problem", "Rubric",
            "RubricError", "canonical_json", "dec", "find", "load_rubric", "parse_rubric", "read_rubric", "shipped_ids"]
 
 
@@ -79,15 +79,23 @@ def shipped_ids() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in SHIPPED_DIR.glob("*.json")))
 
 
-CHECKSUMS_FILE = Path(__file__).with_name("shipped-checksums.json")
+INDEX_FILE = Path(__file__).with_name("shipped-index.json")
+
+
+def index_entry(rubric: Rubric) -> dict:
+    """What the click needs to know of a shipped rubric without reading it: its 校验码 (re-serialising
+    the rubric to hash it costs a click's worth) and what the lint compares readings by."""
+    maxima = sum((s.points for s in rubric.lines if not s.deduction), Decimal(0))
+    return {"checksum": rubric.checksum, "region": rubric.region, "year": rubric.year, "scope": rubric.scope,
+            "version": rubric.version, "title": rubric.title, "adds_up": maxima == rubric.total,
+            "deductions": [s.id for s in rubric.lines if s.deduction]}
 
 
 @lru_cache(maxsize=1)
-def _shipped_checksums() -> dict:
-    """The 校验码 of each shipped rubric, kept beside the schema so a click need not re-serialise the
-    rubric to print it (tests/test_rubric_format.py checks the file against the rubrics)."""
+def shipped_index() -> dict:
+    """{id: index_entry} of the shipped rubrics (tests/test_rubric_format.py keeps the file current)."""
     try:
-        return json.loads(CHECKSUMS_FILE.read_text(encoding="utf-8"))
+        return json.loads(INDEX_FILE.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
@@ -98,7 +106,7 @@ def load_rubric(rubric_id: str = DEFAULT_RUBRIC) -> Rubric:
     if rubric_id not in shipped_ids():
         raise KeyError(rubric_id)
     rubric = read_rubric(SHIPPED_DIR / f"{rubric_id}.json", trusted=True)
-    rubric._checksum = _shipped_checksums().get(rubric_id)       # None: computed when asked
+    rubric._checksum = shipped_index().get(rubric_id, {}).get("checksum")    # None: computed when asked
     return rubric
 
 
