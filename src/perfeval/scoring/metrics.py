@@ -442,11 +442,8 @@ def _item_number(line, dept: Department, item_id: str) -> Value:
     if found is None:
         line.invalid(f"未知的定性项目“{item_id}”", None)
         return Value(MISSING)
-    value = line.item_value(item_id)
+    value = line.applicable_value(item_id)
     if value is MISSING:
-        return Value(MISSING)
-    if value is NOT_APPLICABLE:
-        line.not_applicable(f"“{found.label}”不适用", line.item_loc(item_id))
         return Value(MISSING)
     if not isinstance(value, (bool, int, Decimal)):
         line.invalid(f"“{found.label}”应为数字（填写为“{value}”）", line.item_loc(item_id))

@@ -137,6 +137,15 @@ class Line:
             return MISSING
         return value
 
+    def applicable_value(self, item_id: str):
+        """``item_value`` for a rule that cannot go on without the answer: MISSING when it is blank,
+        unreadable or 不适用 (then the line's ``na`` applies)."""
+        value = self.item_value(item_id)
+        if value is NOT_APPLICABLE:
+            self.not_applicable(f"“{self.rubric.item(item_id).label}”不适用", self.item_loc(item_id))
+            return MISSING
+        return value
+
     def answer(self, item_id: str, sub_max: Decimal, *, manual: bool, na: str | None = None) -> Decimal | None:
         """Points of one 定性评价 item: 是 → sub_max, 否 → 0, a number → a manual score (when
         ``manual``).  不适用 → the item's ``na`` (zero/full) or, without one, the line's policy (None)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..metrics import MISSING
-from ..model import NOT_APPLICABLE
 from ..numbers import fmt_num
 
 NAME, LABEL = "choose_one", "多选一"
@@ -21,11 +20,8 @@ def score(line, rule):
     from . import RULE_TYPES
     options = rule["options"]
     if rule["choose"] != "max":
-        chosen = line.item_value(rule["choose"])
+        chosen = line.applicable_value(rule["choose"])
         if chosen is MISSING:
-            return None
-        if chosen is NOT_APPLICABLE:
-            line.not_applicable(f"“{line.rubric.item(rule['choose']).label}”不适用", line.item_loc(rule["choose"]))
             return None
         option = next((o for o in options if o["name"] == str(chosen).strip()), None)
         if option is None:

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from ... import layout as L
 from ..metrics import MISSING
-from ..model import NOT_APPLICABLE
 from ..numbers import fmt_num
 from ._common import check_item
 
@@ -18,11 +17,8 @@ def score(line, rule):
     if present and line.dept.qualitative.get(rule["item"]) is None and item.blank is None:
         line.incomplete(f"“{item.label}”待定（由财政部门给出后填写）", line.item_loc(rule["item"]))
         return None
-    value = line.item_value(rule["item"])
+    value = line.applicable_value(rule["item"])
     if value is MISSING:
-        return None
-    if value is NOT_APPLICABLE:
-        line.not_applicable(f"“{item.label}”不适用", line.item_loc(rule["item"]))
         return None
     if isinstance(value, bool):
         value = line.points if value else Decimal(0)
