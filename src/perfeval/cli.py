@@ -102,11 +102,8 @@ FORCE = click.option("--force", is_flag=True, help="覆盖已存在的文件 / �
 @_guarded
 def new(out, source, last_year, force):
     """生成空白模板 OUT（.xlsm）；用 --from 从上年工作簿生成新年度工作簿。已存在的文件不会被覆盖（除非 --force）。"""
-    from .scoring.rubric import find
     from .xlsx.workbook import new_template
-    rubric = find(source) if source else None
-    if rubric is not None:
-        _refuse_defects(rubric)
+    rubric = _usable_rubric(source)
     if last_year:
         from .xlsx.rollforward import roll_forward
         path = roll_forward(last_year, out, rubric, force=force)
@@ -116,13 +113,18 @@ def new(out, source, last_year, force):
     _say(f"已生成模板：{path}" + (f"（评分标准 {rubric.id}，校验码 {rubric.checksum}）" if rubric else ""))
 
 
-def _refuse_defects(rubric) -> None:
-    """A rubric with lint errors is not made into a template (exit 2, each problem one line)."""
+def _usable_rubric(source):
+    """The rubric a --rubric option names (None: not given); one with lint errors is refused
+    (exit 2, each problem one line) — no workbook is made for it."""
+    if not source:
+        return None
     from .scoring.lint import defects
+    from .scoring.rubric import Problem, find
+    rubric = find(source)
     errors = [d for d in defects(rubric) if d.severity == "error"]
     if errors:
-        from .scoring.rubric import Problem
         raise RubricError(rubric.origin or rubric.id, [Problem(e.path, e.message) for e in errors])
+    return rubric
 
 
 @main.command()
@@ -133,11 +135,8 @@ def _refuse_defects(rubric) -> None:
 @_guarded
 def upgrade(book, source, output, force):
     """把 BOOK 重建为当前版本的工作簿（可换用评分标准），所有输入按表格、列名和行名复制；原文件不修改。"""
-    from .scoring.rubric import find
     from .xlsx.upgrade import upgrade as run
-    rubric = find(source) if source else None
-    if rubric is not None:
-        _refuse_defects(rubric)
+    rubric = _usable_rubric(source)
     path, lost = run(book, output, rubric, force=force)
     _say(f"已生成：{path}")
     for text in lost:

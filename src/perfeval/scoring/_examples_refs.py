@@ -1,6 +1,8 @@
 """Lint of a rubric's worked examples: every line, item, input and metric they name must exist."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .metrics import LIBRARY
 
 
@@ -19,8 +21,7 @@ def example_problems(rubric) -> list[tuple[str, str]]:
             if key not in LIBRARY:
                 out.append((f"{base}.metrics.{key}", f"算例“{e.name}”中的指标“{key}”不在指标库中（自定义指标总是计算得出）"))
         for key, want in e.expected.items():
-            if (key.startswith("metric:") or "/" in key) and want is not None and not isinstance(want, (int, float)) \
-                    and type(want).__name__ != "Decimal":
+            if (key.startswith("metric:") or "/" in key) and want is not None and not isinstance(want, (int, float, Decimal)):
                 out.append((f"{base}.expected.{key}", f"算例“{e.name}”中的“{key}”应为数字或 null"))
             if key.startswith("metric:"):
                 name = key[7:]

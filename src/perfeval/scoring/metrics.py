@@ -81,16 +81,13 @@ def _kv_loc(dept: Department, table: L.Table, key: str) -> Loc:
 
 def _kv(line, dept: Department, table: L.Table, key: str):
     """A key-value cell as a number: blank → 未填写 (MISSING), unreadable → error (MISSING)."""
-    kv = dept.info if table is L.INFO else dept.finance
-    value = kv.get(key)
-    loc = Loc(table.name, kv.rows.get(key), table.columns[1].header)
-    if table.name in dept.missing_tables:
-        line.invalid(f"找不到表格 {table.name}（{table.sheet}）", Loc(table.name, None, None, table.sheet), report=False)
+    value = (dept.info if table is L.INFO else dept.finance).get(key)
+    if line.missing_table(table):
         return MISSING
     if not line.check(value):
         return MISSING
     if value is None:
-        line.incomplete(f"{table.sheet}“{table.label(key)}”未填写", loc)
+        line.incomplete(f"{table.sheet}“{table.label(key)}”未填写", _kv_loc(dept, table, key))
         return MISSING
     return Decimal(value)
 
@@ -117,8 +114,7 @@ def _quotient(num: tuple, den: tuple, *, absolute: bool = False, change: bool = 
 
 
 def _rows_missing(line, dept, table: L.Table, rows, columns: tuple[str, ...], text: str) -> bool:
-    if table.name in dept.missing_tables:
-        line.invalid(f"找不到表格 {table.name}（{table.sheet}）", Loc(table.name, None, None, table.sheet), report=False)
+    if line.missing_table(table):
         return True
     if all(all(getattr(r, c) is None for c in columns) for r in rows):
         line.incomplete(text, Loc(table.name, 0, table.header(columns[0])))
@@ -421,8 +417,7 @@ def _input(line, dept: Department, input_id: str) -> Value:
         return Value(MISSING)
     table = L.EXTRA_INPUTS
     loc = Loc(table.name, dept.extra.rows.get(input_id), table.header("value"))
-    if table.name in dept.missing_tables:
-        line.invalid(f"找不到表格 {table.name}（{table.sheet}）", Loc(table.name, None, None, table.sheet), report=False)
+    if line.missing_table(table):
         return Value(MISSING)
     value = dept.extra.get(input_id)
     if value is NOT_APPLICABLE:

@@ -15,7 +15,7 @@ from .. import layout as L
 from ..scoring.inputs import RawTable, find_table, normalize_label, rubric_table
 from ..scoring.model import WARNING, Finding
 from ..scoring.numbers import is_blank
-from ..scoring.params import resolve
+from ..scoring.params import default_params, resolve
 from .package import WorkbookError
 from .workbook import new_template, read_inputs, recalc
 
@@ -72,7 +72,7 @@ def _carry(tables: dict[str, RawTable], rubric, params) -> tuple[dict[str, RawTa
 
 def _parameters(rubric, params, lost: list[str]) -> RawTable:
     """评分参数 for the new workbook: the rubric's id and the county's overrides in use."""
-    known = {p.label for p in _definitions(rubric)}
+    known = {p.label for p in default_params(rubric).parameters}
     records = {L.RUBRIC_PARAMETER_LABEL: rubric.id}
     for p in params.parameters:
         if p.key not in params.overridden:
@@ -84,9 +84,3 @@ def _parameters(rubric, params, lost: list[str]) -> RawTable:
             lost.append(f"评分参数“{p.label}”的本县取值{value}（{rubric.id}没有这个参数）")
     rows = [[label, None, value, None] for label, value in records.items()]
     return RawTable(L.PARAMETERS.name, [c.header for c in L.PARAMETERS.columns], rows)
-
-
-def _definitions(rubric):
-    from ..scoring.params import default_params
-    return default_params(rubric).parameters
-

@@ -69,11 +69,17 @@ class Line:
         if self.na is None:
             self.na = Reason(text, loc)
 
+    def missing_table(self, table: L.Table) -> bool:
+        """True, and the line an error, when ``table`` is not in the workbook (its finding was made
+        when reading)."""
+        if table.name not in self.dept.missing_tables:
+            return False
+        self.invalid(f"找不到表格 {table.name}（{table.sheet}）", Loc(table.name, None, None, table.sheet), report=False)
+        return True
+
     def blank_table(self, table: L.Table, text: str, loc: Loc) -> bool:
         """True (the line cannot score) because ``table`` is missing (error) or left blank (未填写)."""
-        if table.name in self.dept.missing_tables:
-            self.invalid(f"找不到表格 {table.name}（{table.sheet}）", Loc(table.name, None, None, table.sheet), report=False)
-        else:
+        if not self.missing_table(table):
             self.incomplete(text, loc)
         return True
 
@@ -124,9 +130,7 @@ class Line:
             value = None                          # a blank text cell (choice items are read as text)
         if not self.check(value):
             return MISSING
-        if value is None and L.QUALITATIVE.name in self.dept.missing_tables:
-            self.invalid(f"找不到表格 {L.QUALITATIVE.name}（{L.QUALITATIVE.sheet}）",
-                         Loc(L.QUALITATIVE.name, None, None, L.QUALITATIVE.sheet), report=False)
+        if value is None and self.missing_table(L.QUALITATIVE):
             return MISSING
         if value is None and item.blank is not None:
             parsed = parse_yes_no(item.blank) if item.kind == "yes_no" else parse_amount(item.blank)
