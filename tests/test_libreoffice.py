@@ -59,7 +59,7 @@ def test_every_visible_sheet_prints_on_a4_one_page_wide():
 
 
 @needs_libreoffice
-def test_hongqi_sample_prints_in_at_most_18_pages(tmp_path):
+def test_hongqi_sample_prints_in_at_most_17_pages(tmp_path):
     import shutil
     from pathlib import Path
     if shutil.which("pdfinfo") is None:
@@ -70,4 +70,6 @@ def test_hongqi_sample_prints_in_at_most_18_pages(tmp_path):
     pdf = convert(book, "pdf", tmp_path / "pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-    assert pages <= 18, pages     # 14 before wave 3; + 三公经费, + 评分参数 listing every parameter, + 评分标准, + 上年问题整改
+    # 14 before wave 3; + 三公经费, + 评分参数 listing every parameter, + 评分标准, + 上年问题整改 = 18;
+    # − 1 since the 打分表's row heights follow its texts (one page)
+    assert pages <= 17, pages

@@ -248,3 +248,50 @@ def test_official_fonts_with_fallbacks(report):
     assert 'w:eastAsia="黑体"' in document and "<w:tblHeader" in document
     footers = [n for n in zipfile.ZipFile(path).namelist() if n.startswith("word/footer")]
     assert any("PAGE" in zipfile.ZipFile(path).read(n).decode("utf-8") for n in footers)      # page numbers
+
+
+def _county_d_book(tmp_path: Path) -> Path:
+    import sys
+    sys.path.insert(0, str(ROOT / "docs"))
+    from render_score_sheet import three_level_book        # the workbook docs/score-sheet-3levels-*.png shows
+    return three_level_book(tmp_path)
+
+
+def test_any_rubric_report_says_every_line_from_its_read_back_and_result(tmp_path):
+    from perfeval.scoring.readback import readback
+    book = _county_d_book(tmp_path)
+    path, d = write_report(book)
+    result, _ = score_workbook(book)
+    paragraphs, _ = docx_text(path)
+    for i, line in enumerate(result.lines, 1):
+        said = readback(result.rubric, line.spec, result.params.rule(line.spec), result.params.points(line.spec))
+        found = [p for p in paragraphs if p.startswith(f"{i}. {line.name}（")]
+        assert len(found) == 1 and said in found[0], line.id
+        if line.status == "deducted":
+            assert f"自评得{fmt_num(line.score)}分，扣分原因：" in found[0] and line.reasons[0].text.rstrip("。") in found[0]
+    assert "服务对象满意度（5分）" in "".join(paragraphs) and "自评得4.2分" in "".join(paragraphs)
+
+
+def test_the_attached_form_has_the_rubrics_columns_and_merged_groups(tmp_path):
+    from docx.oxml.ns import qn
+    book = _county_d_book(tmp_path)
+    path, _ = write_report(book)
+    table = Document(str(path)).tables[-1]
+    assert [c.text for c in table.rows[0].cells] == ["一级指标", "二级指标", "三级指标", "四级指标", "分值", "自评得分", "扣分原因"]
+    assert len(table.rows) == 1 + 25 + 1
+    first_col = [row.cells[0].text for row in table.rows[1:8]]
+    assert first_col == ["决策（20分）"] * 7                                 # one merged cell over 决策's seven lines
+    restarts = [tc for tc in table._tbl.iter(qn("w:tc")) if tc.tcPr is not None and tc.tcPr.find(qn("w:vMerge")) is not None]
+    assert restarts                                                       # merged vertically in the file, not repeated text
+    assert table.rows[-1].cells[0].text == table.rows[-1].cells[3].text == "部门整体自评得分"
+
+
+def test_the_report_reads_lines_back_under_the_countys_values(tmp_path):
+    book = tmp_path / "红旗镇.xlsm"
+    shutil.copy(ROOT / "workbook_templates" / "红旗镇2023自评.xlsm", book)
+    from perfeval.scoring.inputs import RawTable
+    from perfeval.xlsx.workbook import fill_workbook
+    fill_workbook(book, {"Parameters": RawTable("Parameters", ["参数", "本县取值"], [["违规记录每个问题扣分", Decimal("1")]])})
+    _, d = write_report(book)
+    line = next(p for kind, p in d.blocks if kind == "p" and "违规记录（5分）" in p)
+    assert "每个扣1分" in line

@@ -22,7 +22,7 @@ from .scoring.model import Loc
 from .scoring.numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain
 from .scoring.results import STATUS_LABELS, Resolver, Result, reason_text, where
 from .scoring.params import Params, line_bounds
-from .scoring.rubric import DEFAULT_RUBRIC
+from .scoring.rubric import DEFAULT_RUBRIC, form
 
 
 class Formula(NamedTuple):
@@ -70,28 +70,42 @@ def hyperlink_formula(sheet: str, cell: str) -> str:
 
 # ------------------------------------------------------------------ 打分表
 
-def levels(rubric, spec) -> tuple[str, str, str]:
-    """(一级, 二级, 三级) as the form prints them: groups with their points; a line that is its
-    group's only content (named as the group) leaves the lower columns blank."""
-    chain = rubric.chain(spec)
-    names = [f"{g.name}（{fmt_num(g.points)}分）" for g in chain]
-    alone = bool(chain) and spec.name == chain[-1].name and len(rubric.members(chain[-1])) == 1
-    third = "" if alone else spec.name
-    if len(names) > 2:
-        names, third = names[:2], "：".join(g.name for g in chain[2:]) + (f"：{third}" if third else "")
-    names += [""] * (2 - len(names))
-    return names[0], names[1], third
+def score_sheet(rubric) -> S.ScoreSheet:
+    """The 打分表 geometry for a rubric: as many indicator columns as its form needs."""
+    return S.ScoreSheet(levels=form.level_count(rubric))
+
+
+def score_layout_rows(rubric) -> tuple[int, int]:
+    """The 打分表 rows ``score_layout_problem`` looks at: the header's first row to the total row."""
+    s = score_sheet(rubric)
+    return s.header_rows[0], s.first_line_row + len(rubric.lines)
+
+
+def score_layout_problem(rubric, value_at) -> str | None:
+    """Why this workbook's 打分表 cannot take this rubric's results (``value_at(row, col)``: the
+    sheet's values), or None.  Its indicator headers and the row of its total label must be where
+    the rubric puts them; otherwise results would land on the wrong rows (an old workbook switched
+    to a rubric of another shape, or rows deleted by hand)."""
+    s = score_sheet(rubric)
+    h1, total = score_layout_rows(rubric)
+    headers = [value_at(h1, c) for c in range(s.levels + 1)]
+    if headers == list(s.columns[:s.levels + 1]) and value_at(total, 0) == s.total_label:
+        return None
+    return (f"打分表的格式与评分标准“{rubric.id}”不符（应有{s.levels}列指标、{len(rubric.lines)}行评分项，"
+            f"第{total + 1}行为“{s.total_label}”），结果无法写入（原文件未修改）。"
+            f"请运行 perfeval upgrade 本工作簿，在新生成的工作簿中计算")
 
 
 def score_rows(params: Params) -> list[list[object]]:
-    """The static columns of the rubric's lines (texts, 分值, marks) under the given parameters."""
+    """The static columns of the rubric's lines (indicator cells, 分值, texts, marks) under the
+    given parameters."""
     rows = []
-    for spec in params.rubric.lines:
+    for spec, cells in zip(params.rubric.lines, form.form_rows(params.rubric)):
         lo, hi = line_bounds(spec, params)
         shown_max = lo if spec.deduction else hi
         marks = ["√" if m in spec.methods else "" for m in ("整体评价", "样本评价")]
         marks += ["√" if a in spec.attributes else "" for a in ("定性评价", "定量评价")]
-        rows.append(list(levels(params.rubric, spec)) + [shown_max, spec.explanation, spec.criteria] + marks)
+        rows.append(list(cells) + [shown_max, spec.explanation, spec.criteria] + marks)
     return rows
 
 
@@ -119,14 +133,15 @@ def summary(result: Result) -> str:
 
 
 def score_blocks(result: Result, params: Params, resolve: Resolver | None) -> list[Block]:
-    s = S.SCORE
+    s = score_sheet(result.rubric)
     rows = []
     for static, line in zip(score_rows(params), result.lines):
         reasons = "\n".join(printed_reason(r) for r in line.reasons)
         rows.append(static + [line.score, line.deduction, STATUS_LABELS[line.status], reasons])
-    total_row = [s.total_label, None, None, result.max_total] + [None] * 6 + [
+    pad = [None] * (s.levels - 1)
+    total_row = [s.total_label] + pad + [result.max_total] + [None] * 6 + [
         result.total, result.max_total - result.total, None if result.complete else completion(result), summary(result)]
-    grade_row = [s.grade_label, None, None, None] + [None] * 6 + [result.grade, None, None, None]
+    grade_row = [s.grade_label] + pad + [None] + [None] * 6 + [result.grade, None, None, None]
     head = f"单位：{result.unit or '（未填写）'}　　年度：{result.year or '（未填写）'}　　" \
            f"评分标准：{result.rubric_id}（满分{fmt_num(result.max_total)}分，校验码 {result.rubric.checksum}）"
     width = len(s.columns)

@@ -46,20 +46,38 @@ COVER_STATUS_BY_KEY = {s.key: s for s in COVER_STATUS}
 STALE_MESSAGE = "输入已修改，请重新计算"
 
 
+LEVEL_HEADERS = ("一级指标", "二级指标", "三级指标", "四级指标")
+LEVEL_WIDTHS = (10, 11, 12, 12)
+
+
 class ScoreSheet(NamedTuple):
-    """打分表: a two-row header like the official form, one row per line, a total row."""
+    """打分表: a two-row header like the official form, one row per line, a total row.
+
+    ``levels`` indicator columns (一级指标 …, as many as the rubric's deepest line needs: one to
+    four) come first; every other column follows them.  ``ScoreSheet()`` is the 峨边 form's
+    three; ``render.score_sheet(rubric)`` gives any rubric's."""
+    levels: int = 3
     title_row: int = 0
     header_rows: tuple[int, int] = (2, 3)
     first_line_row: int = 4
-    columns: tuple[str, ...] = (
-        "一级指标", "二级指标", "三级指标", "分值", "指标解释", "计分标准",
-        "整体评价", "样本评价", "定性评价", "定量评价", "自评得分", "扣分", "状态", "扣分原因",
-    )
-    group_headers: tuple[tuple[str, int, int], ...] = (("评价方式", 6, 7), ("评价属性", 8, 9))
-    widths: tuple[float, ...] = (10, 11, 12, 6, 24, 40, 6, 6, 6, 6, 8, 7, 8, 46)
     total_label: str = "部门整体自评得分"
     grade_label: str = "等级"
     max_label: str = "满分合计"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return LEVEL_HEADERS[:self.levels] + (
+            "分值", "指标解释", "计分标准", "整体评价", "样本评价", "定性评价", "定量评价",
+            "自评得分", "扣分", "状态", "扣分原因")
+
+    @property
+    def group_headers(self) -> tuple[tuple[str, int, int], ...]:
+        m = self.col("整体评价")
+        return (("评价方式", m, m + 1), ("评价属性", m + 2, m + 3))
+
+    @property
+    def widths(self) -> tuple[float, ...]:
+        return LEVEL_WIDTHS[:self.levels] + (6, 24, 40, 6, 6, 6, 6, 8, 7, 8, 46)
 
     def col(self, header: str) -> int:
         return self.columns.index(header)

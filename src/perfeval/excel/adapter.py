@@ -48,7 +48,7 @@ def run(book, now: datetime | None = None, *, announce: bool = True):
     try:
         result, params, tables, locs = score_book(book)
         blocks = R.all_blocks(result, params, tables, lambda loc: resolve(locs, loc), now or datetime.now())
-        write_blocks(book, blocks, locs)
+        write_blocks(book, blocks, locs, result.rubric)
     except (NotPerfevalWorkbook, CannotWrite) as exc:
         _alert(book, str(exc))
         return None
@@ -67,6 +67,16 @@ def score_book(book):
     if result.department is not None and result.department.rubric_problem:
         raise NotPerfevalWorkbook(result.department.rubric_problem)     # nothing written; the clerk is told
     return result, params, tables, locs
+
+
+def check_score_sheet(sheet, rubric) -> None:
+    """Refuse (nothing written) a 打分表 whose rows and columns are not the rubric's: one read."""
+    first, last = R.score_layout_rows(rubric)
+    width = R.score_sheet(rubric).levels + 1
+    values = sheet.range((first + 1, 1), (last + 1, width)).options(ndim=2).value
+    problem = R.score_layout_problem(rubric, lambda r, c: values[r - first][c])
+    if problem:
+        raise NotPerfevalWorkbook(problem)
 
 
 def _alert(book, message: str) -> None:
@@ -222,8 +232,11 @@ def _unprotected(sheets):
                 pass
 
 
-def write_blocks(book, blocks: list[R.Block], locs: dict[str, TableLoc]) -> None:
+def write_blocks(book, blocks: list[R.Block], locs: dict[str, TableLoc], rubric=None) -> None:
+    """Write the blocks; with ``rubric``, first check that the 打分表 has its shape (else nothing is written)."""
     sheets = {s: book.sheets[s] for s in dict.fromkeys(b.sheet for b in blocks)}
+    if rubric is not None:
+        check_score_sheet(sheets[S.SCORE_SHEET], rubric)
     with _quiet(book.app), _unprotected([sheets[s] for s in S.OUTPUT_SHEETS if s in sheets]):
         _write(book, blocks, locs, sheets)
 

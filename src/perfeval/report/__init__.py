@@ -16,12 +16,15 @@ from pathlib import Path
 
 from ..scoring.inputs import department_from_tables
 from ..scoring.numbers import fmt_cents, fmt_num, fmt_pct, fmt_pct_plain
+from ..scoring.readback import readback
 from ..scoring.results import Result
+from ..scoring.rubric import form
 from ..xlsx.package import WorkbookError
 
 PLACEHOLDER = "【待填写】"
 BODY_FONTS = ("仿宋_GB2312", "仿宋")
 HEADING_FONT = "黑体"
+TEXT_WIDTH_CM = 15.4        # A4 less the 2.8 cm margins
 PHRASES_DIR = Path(__file__).resolve().parent.parent / "scoring" / "rubrics" / "phrases"
 
 
@@ -61,10 +64,17 @@ class Draft:
     def __init__(self):
         self.blocks: list[tuple[str, object]] = []     # ("title"|"h1"|"h2"|"p"|"table", content)
         self.missing: list[str] = []
+        self.merges: dict[int, list[form.Merge]] = {}  # block index → merged cells of that table
+        self.widths: dict[int, list[float]] = {}       # block index → column widths (cm) of that table
 
-    def add(self, kind: str, content) -> None:
+    def add(self, kind: str, content, merges: list[form.Merge] | None = None, widths: list[float] | None = None) -> None:
+        """A block; a table's ``merges`` are relative to its first row (the header)."""
         if kind == "table":
             content = [tuple(_clean(c) for c in row) for row in content]
+            if merges:
+                self.merges[len(self.blocks)] = list(merges)
+            if widths:
+                self.widths[len(self.blocks)] = list(widths)
         else:
             content = _clean(content)
         self.blocks.append((kind, content))
@@ -156,6 +166,9 @@ def draft(result: Result, tables: dict | None = None) -> Draft:
     complete = "" if result.complete else f"（{result.incomplete}项未填写，评价未完成）"
     d.add("p", f"{unit}认真组织开展了部门整体支出绩效自评工作，绩效评价得分：{fmt_num(result.total)}分，"
                f"等级：{result.grade}{complete}。")
+    d.add("p", "各评分项自评情况如下（计分标准按评分标准和本县取值复述）：")
+    for i, line in enumerate(result.lines, 1):
+        d.add("p", f"{i}. {line_paragraph(result, line)}")
     lost = [line for line in result.lines if line.status == "deducted"]
     counts = result.counts()
     open_items = [f"自评工作簿中尚有{counts['error']}处输入错误、{result.incomplete}项未填写，需更正后重新计算"] \
@@ -169,15 +182,55 @@ def draft(result: Result, tables: dict | None = None) -> Draft:
         d, [_phrase(data, line, "measure") for line in lost] + (["按“校验结果”逐项更正输入，补齐未填写的内容。"] if open_items else []),
         "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。")
     d.add("h1", "附件：县级部门整体绩效自评打分表")
-    table = [("一级指标", "二级指标", "三级指标", "分值", "自评得分", "扣分原因")]
-    for line in result.lines:
-        chain = result.rubric.chain(line.spec)
-        first, second = (chain[0].name if chain else ""), (chain[1].name if len(chain) > 1 else "")
-        table.append((first, second, line.name, fmt_num(line.max if line.min == 0 else line.min),
-                      fmt_num(line.score), "；".join(r.text for r in line.reasons)))
-    table.append(("部门整体自评得分", "", "", fmt_num(result.max_total), fmt_num(result.total), result.grade))
-    d.add("table", table)
+    table, merges = score_table(result)
+    levels = len(table[0]) - 3
+    level_width = 2.4 if levels <= 3 else 2.0
+    d.add("table", table, merges, [level_width] * levels + [1.3, 1.6, TEXT_WIDTH_CM - level_width * levels - 2.9])
     return d
+
+
+def line_paragraph(result: Result, line) -> str:
+    """One line of the form in words: what it scores (its read-back under the parameters used) and
+    what this workbook got, with the reasons of any deduction."""
+    params = result.params
+    rule = params.rule(line.spec) if params is not None else None
+    points = params.points(line.spec) if params is not None else None
+    said = readback(result.rubric, line.spec, rule, points)
+    shown = line.max if line.min == 0 else -line.min
+    head = f"{line.name}（{fmt_num(shown)}分）：{said}。"
+    reasons = "；".join(r.text for r in line.reasons).rstrip("。")
+    if line.excluded:
+        return head + "本项不适用，不计入总分" + (f"（{reasons}）。" if reasons else "。")
+    if line.status == "incomplete":
+        return head + "尚未填写，未计分。"
+    if line.min < 0:
+        got = f"扣{fmt_num(-line.score)}分" if line.score < 0 else "未扣分"
+    else:
+        got = f"自评得{fmt_num(line.score)}分"
+    if line.status == "error":
+        return head + f"输入有误，{got}" + (f"：{reasons}。" if reasons else "。")
+    if line.status == "deducted" or line.score < 0:
+        return head + got + (f"，扣分原因：{reasons}。" if reasons else "。")
+    return head + got + "。"
+
+
+def score_table(result: Result) -> tuple[list[tuple], list[form.Merge]]:
+    """The attached 打分表: the rubric's indicator columns with its groups merged like the printed
+    form, then 分值, 自评得分, 扣分原因; a total row.  Merges are relative to the header row."""
+    rows = form.form_rows(result.rubric)
+    n = len(rows[0]) if rows else 1
+    merges = [m._replace(first_row=m.first_row + 1, last_row=m.last_row + 1) for m in form.merges(rows)]
+    inside = {(r + 1, c) for r, c in form.covered(form.merges(rows))}
+    table = [form.LEVEL_HEADERS[:n] + ("分值", "自评得分", "扣分原因")]
+    for i, (cells, line) in enumerate(zip(rows, result.lines), 1):
+        shown = [("" if (i, c) in inside else text) for c, text in enumerate(cells)]
+        table.append(tuple(shown) + (fmt_num(line.max if line.min == 0 else line.min), fmt_num(line.score),
+                                     "；".join(r.text for r in line.reasons)))
+    total_row = len(table)
+    table.append(("部门整体自评得分",) + ("",) * (n - 1) + (fmt_num(result.max_total), fmt_num(result.total), result.grade))
+    if n > 1:
+        merges.append(form.Merge(total_row, 0, total_row, n - 1, "部门整体自评得分"))
+    return table, merges
 
 
 def _numbered(d: Draft, items: list[str], none: str) -> None:
@@ -267,7 +320,7 @@ def to_docx(d: Draft, path: Path) -> None:
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.8)
+    section.left_margin = section.right_margin = Cm((21 - TEXT_WIDTH_CM) / 2)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     _set_font(doc.styles["Normal"], BODY_FONTS, 16)
     _font_table(doc)
@@ -283,17 +336,29 @@ def to_docx(d: Draft, path: Path) -> None:
             instr = OxmlElement("w:instrText")
             instr.text = text
             run._r.append(instr)
-    for kind, content in d.blocks:
+    for index, (kind, content) in enumerate(d.blocks):
         if kind == "table":
             table = doc.add_table(rows=len(content), cols=len(content[0]))
             table.style = "Table Grid"
             for i, row in enumerate(content):
                 for j, value in enumerate(row):
+                    if value == "":
+                        continue                     # left empty: a merged cell then keeps one paragraph
                     cell = table.cell(i, j)
                     cell.text = str(value)
                     for p in cell.paragraphs:
                         for r in p.runs:
                             _set_font(r, BODY_FONTS, 10.5, bold=(i == 0))
+            widths = d.widths.get(index)
+            if widths:
+                table.autofit = False
+                for column, width in zip(table.columns, widths):
+                    column.width = Cm(width)         # the grid (LibreOffice, WPS) …
+                for row in table.rows:               # … and every cell (Word)
+                    for cell, width in zip(row.cells, widths):
+                        cell.width = Cm(width)
+            for m in d.merges.get(index, ()):
+                table.cell(m.first_row, m.first_col).merge(table.cell(m.last_row, m.last_col))
             header = table.rows[0]._tr.get_or_add_trPr()
             repeat = OxmlElement("w:tblHeader")
             repeat.set(qn("w:val"), "true")

@@ -19,7 +19,7 @@ from .. import render as R
 from ..scoring.cells import Percent, SerialDate
 from ..scoring.inputs import RawTable, normalize_label, rubric_table
 from ..scoring.params import default_params
-from ..scoring.rubric import DEFAULT_RUBRIC, embed_rows, load_rubric, shipped_ids
+from ..scoring.rubric import DEFAULT_RUBRIC, embed_rows, form, load_rubric, shipped_ids
 
 FIXED_DATE = datetime(2024, 1, 1)
 LIST_VALIDATION_ROWS = 2000
@@ -358,7 +358,7 @@ def _cover(wb, fm: _Formats):
 
 
 def _score_sheet(wb, fm: _Formats, rubric):
-    s = S.SCORE
+    s = R.score_sheet(rubric)
     ws = wb.add_worksheet(S.SCORE_SHEET)
     ws.set_tab_color("#4472C4")
     last_col = len(s.columns) - 1
@@ -378,17 +378,25 @@ def _score_sheet(wb, fm: _Formats, rubric):
     params = default_params(rubric)
     static = R.score_rows(params)
     first = s.first_line_row
-    col_fmt = [fm.center] * 3 + [fm.score, fm.wrap_top, fm.wrap_top] + [fm.center] * 4 + [fm.score, fm.score, fm.center, fm.wrap_top]
+    col_fmt = [fm.center] * s.levels + [fm.score, fm.wrap_top, fm.wrap_top] + [fm.center] * 4 + \
+        [fm.score, fm.score, fm.center, fm.wrap_top]
+    merged = form.merges([tuple(row[:s.levels]) for row in static])
+    inside = form.covered(merged)
     for i, row in enumerate(static):
-        ws.set_row(first + i, 72)
+        ws.set_row(first + i, _row_height(row, s))
         for c, value in enumerate(row + [None] * (len(s.columns) - len(row))):
-            _write(ws, first + i, c, value, col_fmt[c])
-    _merge_runs(ws, static, first, col_fmt)
+            if (i, c) not in inside:
+                _write(ws, first + i, c, value, col_fmt[c])
+    for m in merged:
+        ws.merge_range(first + m.first_row, m.first_col, first + m.last_row, m.last_col, m.text, col_fmt[m.first_col])
     total, grade = first + len(static), first + len(static) + 1
-    ws.merge_range(total, 0, total, 2, s.total_label, fm.total)
-    ws.merge_range(grade, 0, grade, 2, s.grade_label, fm.total)
+    for r, label in ((total, s.total_label), (grade, s.grade_label)):
+        if s.levels > 1:
+            ws.merge_range(r, 0, r, s.levels - 1, label, fm.total)
+        else:
+            ws.write_string(r, 0, label, fm.total)
     for r in (total, grade):
-        for c in range(3, len(s.columns)):
+        for c in range(s.levels, len(s.columns)):
             ws.write_blank(r, c, None, fm.total_text if c == last_col else fm.total)
     ws.set_row(total, 30)
     last_line = first + len(static) - 1
@@ -412,20 +420,24 @@ def _score_sheet(wb, fm: _Formats, rubric):
     return ws
 
 
-def _merge_runs(ws, static: list[list], first: int, col_fmt) -> None:
-    """Merge equal consecutive 一级/二级/三级 cells like the official form."""
-    for col in (0, 1, 2):
-        start = 0
-        for i in range(1, len(static) + 1):
-            same = i < len(static) and static[i][col] == static[start][col] and \
-                all(static[i][k] == static[start][k] for k in range(col))
-            if not same:
-                if i - 1 > start and static[start][col]:
-                    ws.merge_range(first + start, col, first + i - 1, col, static[start][col], col_fmt[col])
-                start = i
-    for i, row in enumerate(static):     # 扣分项 spans the three level columns
-        if row[0] and not row[1] and not row[2]:
-            ws.merge_range(first + i, 0, first + i, 2, row[0], col_fmt[0])
+def _text_lines(text: object, width: float, points: float) -> int:
+    """Lines a wrapped text takes in a column of ``width`` (Excel's units, about 7 px each) at a font
+    of ``points`` (a CJK character is about 1.33 px per point wide, other characters half that)."""
+    if not isinstance(text, str) or not text:
+        return 0
+    per_line = max(1.0, width * 7 / (points * 1.33))
+    return sum(max(1, -int(-sum(1 if ord(ch) > 0x2e7f else 0.5 for ch in part) // per_line))
+               for part in text.split("\n"))
+
+
+SCORE_ROW_MIN = 50      # points: room for a four-line 扣分原因 written at recalculation (the 执行进度 one)
+
+
+def _row_height(row: list, s) -> float:
+    """A line's row height from its static texts (indicator cells are merged and wrap anyway)."""
+    texts = [(row[s.col("指标解释")], s.widths[s.col("指标解释")]), (row[s.col("计分标准")], s.widths[s.col("计分标准")])]
+    lines = max(_text_lines(text, width, 9) for text, width in texts)
+    return max(SCORE_ROW_MIN, min(120, 12.5 * lines + 6))
 
 
 def _target_series_name(rubric) -> str:
@@ -535,7 +547,7 @@ def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_pr
     if button_macro:
         button = {"macro": button_macro, "caption": "重新计算", "width": 140, "height": 40}
         cover.insert_button(2, 3, button)
-        score.insert_button(0, S.SCORE.col("扣分原因"), dict(button, x_offset=200, height=30))
+        score.insert_button(0, R.score_sheet(rubric).col("扣分原因"), dict(button, x_offset=200, height=30))
     if report_macro:
         cover.insert_button(2, 3, {"macro": report_macro, "caption": "生成自评报告", "width": 140, "height": 40,
                                    "x_offset": 150})

@@ -128,6 +128,11 @@ def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: boo
         raise WorkbookError(f"工作簿缺少输出工作表“{'”“'.join(missing)}”，无法写入结果（原文件未修改）。"
                             f"请运行 perfeval upgrade {path.name}，在新生成的工作簿中计算")
     result, params = score_inputs(data)
+    rows = R.score_layout_rows(result.rubric)
+    score_cells = pkg.cells(S.SCORE_SHEET, rows)
+    problem = R.score_layout_problem(result.rubric, lambda r, c: score_cells.get((r, c)))
+    if problem:
+        raise WorkbookError(problem.replace("本工作簿", path.name))
     result.findings += notes
     blocks = R.all_blocks(result, params, data.tables, data.resolve, now or datetime.now())
     targets = dict.fromkeys((S.COVER_SHEET,) + S.OUTPUT_SHEETS + tuple(b.sheet for b in blocks))
