@@ -115,6 +115,35 @@ def test_libreoffice_keeps_the_embedded_rubric_and_the_score(tmp_path):
     assert not [f for f in result.findings if "嵌入的评分标准" in f.message]
 
 
+def test_libreoffice_opens_and_saves_every_test_rubrics_workbook_with_its_score(tmp_path):
+    """Each test rubric's template, filled with its first worked example and recalculated, saved by
+    LibreOffice: the embedded rubric, its 校验码 and every line's score survive."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed; .ci/run installs it")
+    books, before = [], {}
+    for path in TEST_RUBRICS:
+        rubric = read_rubric(path)
+        example = rubric.examples[0]
+        book = tmp_path / f"{rubric.id}.xlsm"
+        new_template(book, rubric=rubric)
+        tables = {name: t for name, t in example_tables(rubric, example).items()
+                  if name in {n.lower(): n for n in example.tables}.values() or name == "Qualitative"
+                  or (name == "ExtraInputs" and rubric.inputs)}
+        fill_workbook(book, tables)
+        result = recalc(book)
+        before[book.name] = (result.rubric.checksum, [(line.id, line.score, line.status) for line in result.lines])
+        books.append(book)
+    outdir = tmp_path / "lo"
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "xlsm:Calc MS Excel 2007 VBA XML", "--outdir", str(outdir)] + [str(b) for b in books],
+                   check=True, capture_output=True, timeout=300)
+    for book in books:
+        result = recalc(outdir / book.name)                                 # the saved file takes a recalculation too
+        assert (result.rubric.checksum, [(line.id, line.score, line.status) for line in result.lines]) == before[book.name]
+        assert not [f for f in result.findings if "嵌入的评分标准" in f.message]
+
+
 def _inputs(path: Path) -> dict:
     """Every input value through the contract: table → header → values (key-value tables by label)."""
     data = read_inputs(path)

@@ -47,6 +47,7 @@ class Metric(NamedTuple):
     unit: str                   # rate | amount | count | number
     reads: str                  # what it reads (docs, read-back)
     compute: Callable[..., Value]
+    tables: tuple = ()          # the input tables it reads (layout.Table)
 
 
 def ratio(a: Decimal, b: Decimal) -> Decimal | None:
@@ -239,34 +240,34 @@ def violations(line, dept, args) -> Value:
 
 
 LIBRARY: dict[str, Metric] = {m.name: m for m in (
-    Metric("initial_budget", "年初预算数", "amount", "收支情况 年初预算数", _finance("initial_budget", "年初预算数")),
-    Metric("annual_budget", "全年预算数", "amount", "收支情况 全年预算数（调整后）", _finance("annual_budget", "全年预算数")),
-    Metric("spending", "财政拨款支出", "amount", "收支情况 财政拨款支出合计", _finance("expense_total", "财政拨款支出")),
-    Metric("carryover", "结转结余", "amount", "收支情况 结转结余", _finance("balance", "结转结余")),
-    Metric("prior_carryover", "上年结转", "amount", "收支情况 上年结转", _finance("carryover", "上年结转")),
+    Metric("initial_budget", "年初预算数", "amount", "收支情况 年初预算数", _finance("initial_budget", "年初预算数"), (L.FINANCE,)),
+    Metric("annual_budget", "全年预算数", "amount", "收支情况 全年预算数（调整后）", _finance("annual_budget", "全年预算数"), (L.FINANCE,)),
+    Metric("spending", "财政拨款支出", "amount", "收支情况 财政拨款支出合计", _finance("expense_total", "财政拨款支出"), (L.FINANCE,)),
+    Metric("carryover", "结转结余", "amount", "收支情况 结转结余", _finance("balance", "结转结余"), (L.FINANCE,)),
+    Metric("prior_carryover", "上年结转", "amount", "收支情况 上年结转", _finance("carryover", "上年结转"), (L.FINANCE,)),
     Metric("staff_control_rate", "在职人员控制率", "rate", "基本信息 在职人数 ÷ 编制总数",
-           _quotient((L.INFO, "staff_active", "在职人数"), (L.INFO, "staff_total", "编制总数"), undefined="编制与在职人数均为0")),
+           _quotient((L.INFO, "staff_active", "在职人数"), (L.INFO, "staff_total", "编制总数"), undefined="编制与在职人数均为0"), (L.INFO,)),
     Metric("execution_rate", "预算执行率", "rate", "收支情况 财政拨款支出合计 ÷ 全年预算数（调整后）",
-           _quotient((L.FINANCE, "expense_total", "支出"), (L.FINANCE, "annual_budget", "全年预算数"))),
+           _quotient((L.FINANCE, "expense_total", "支出"), (L.FINANCE, "annual_budget", "全年预算数")), (L.FINANCE,)),
     Metric("execution_rate_initial", "预算执行率（按年初预算）", "rate", "收支情况 财政拨款支出合计 ÷ 年初预算数",
-           _quotient((L.FINANCE, "expense_total", "支出"), (L.FINANCE, "initial_budget", "年初预算数"))),
+           _quotient((L.FINANCE, "expense_total", "支出"), (L.FINANCE, "initial_budget", "年初预算数")), (L.FINANCE,)),
     Metric("budget_adjust_rate", "预算调整率", "rate", "|全年预算数（调整后） − 年初预算数| ÷ 年初预算数",
-           _quotient((L.FINANCE, "annual_budget", "全年预算数"), (L.FINANCE, "initial_budget", "年初预算数"), absolute=True)),
+           _quotient((L.FINANCE, "annual_budget", "全年预算数"), (L.FINANCE, "initial_budget", "年初预算数"), absolute=True), (L.FINANCE,)),
     Metric("carryover_rate", "结转结余率", "rate", "结转结余 ÷ 财政拨款支出合计",
-           _quotient((L.FINANCE, "balance", "结转结余"), (L.FINANCE, "expense_total", "支出"))),
+           _quotient((L.FINANCE, "balance", "结转结余"), (L.FINANCE, "expense_total", "支出")), (L.FINANCE,)),
     Metric("carryover_change_rate", "结转结余变动率", "rate", "(结转结余 − 上年结转) ÷ 上年结转",
-           _quotient((L.FINANCE, "balance", "结转结余"), (L.FINANCE, "carryover", "上年结转"), change=True)),
+           _quotient((L.FINANCE, "balance", "结转结余"), (L.FINANCE, "carryover", "上年结转"), change=True), (L.FINANCE,)),
     Metric("public_expense_deviation", "公用经费预决算偏差", "rate", "公用经费 |Σ决算数 − Σ年初预算数| ÷ Σ年初预算数",
-           public_expense_deviation),
+           public_expense_deviation, (L.PUBLIC_EXPENSE,)),
     Metric("sangong_change_rate", "三公经费变动率", "rate", "三公经费 (本年预算 − 上年预算) ÷ 上年预算",
-           _sangong("budget", "prior_budget", True)),
+           _sangong("budget", "prior_budget", True), (L.THREE_EXPENSES,)),
     Metric("sangong_actual_change_rate", "三公经费决算变动率", "rate", "三公经费 (本年决算 − 上年决算) ÷ 上年决算",
-           _sangong("actual", "prior_actual", True)),
-    Metric("sangong_control_rate", "三公经费控制率", "rate", "三公经费 本年决算 ÷ 本年预算", _sangong("actual", "budget", False)),
-    Metric("key_spending_rate", "重点支出安排率", "rate", "项目支出 Σ重点项目预算数 ÷ Σ预算数", key_spending_rate),
+           _sangong("actual", "prior_actual", True), (L.THREE_EXPENSES,)),
+    Metric("sangong_control_rate", "三公经费控制率", "rate", "三公经费 本年决算 ÷ 本年预算", _sangong("actual", "budget", False), (L.THREE_EXPENSES,)),
+    Metric("key_spending_rate", "重点支出安排率", "rate", "项目支出 Σ重点项目预算数 ÷ Σ预算数", key_spending_rate, (L.PROJECTS,)),
     Metric("monitoring_handled_share", "监控问题整改率", "rate", "问题清单 已整改的有问题项目 ÷ 有问题项目（无问题为100%）",
-           monitoring_handled_share),
-    Metric("violations", "违规问题数", "count", "问题清单 违规记录的行数（可按类别）", violations),
+           monitoring_handled_share, (L.MONITORING,)),
+    Metric("violations", "违规问题数", "count", "问题清单 违规记录的行数（可按类别）", violations, (L.VIOLATIONS,)),
 )}
 
 
@@ -287,6 +288,32 @@ PROJECT_METRICS = {
 
 
 # ------------------------------------------------------------------ operands and trees
+
+def operand_tables(ref: object, rubric, _stack: tuple = ()) -> set:
+    """The input tables a metric reference or operand reads (``item:`` 定性评价, ``input:`` 其他数据, a
+    library metric its declared tables, a rubric metric its operands'); unknown names read nothing."""
+    if isinstance(ref, dict):
+        return operand_tables(next(iter(ref)), rubric, _stack)
+    if not isinstance(ref, str):
+        return set()
+    kind, _, name = ref.partition(":") if ":" in ref else ("metric", "", ref)
+    if kind == "input":
+        return {L.EXTRA_INPUTS}
+    if kind == "item":
+        return {L.QUALITATIVE}
+    if name in LIBRARY:
+        return set(LIBRARY[name].tables)
+    if name in rubric.metrics and name not in _stack:
+        return _tree_tables(rubric.metrics[name], rubric, _stack + (name,))
+    return set()
+
+
+def _tree_tables(tree: object, rubric, stack: tuple) -> set:
+    if isinstance(tree, dict) and next(iter(tree)) in ("ratio", "sub", "sum", "abs"):
+        op, args = next(iter(tree.items()))
+        return set().union(*(_tree_tables(a, rubric, stack) for a in (args if isinstance(args, list) else [args])))
+    return operand_tables(tree, rubric, stack)
+
 
 def label_of(ref: object, rubric) -> str:
     """The Chinese name of a metric reference or operand (for reasons and read-backs)."""

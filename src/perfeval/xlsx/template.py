@@ -20,6 +20,7 @@ from ..scoring.cells import Percent, SerialDate
 from ..scoring.inputs import RawTable, normalize_label, rubric_table
 from ..scoring.params import default_params
 from ..scoring.rubric import DEFAULT_RUBRIC, embed_rows, form, load_rubric, shipped_ids
+from ..scoring.ruletypes import tables_read
 
 FIXED_DATE = datetime(2024, 1, 1)
 LIST_VALIDATION_ROWS = 2000
@@ -171,10 +172,22 @@ def _value_format(fm: _Formats, kind: L.Kind, value: object):
     return fm.input_num if isinstance(_num(value), (int, float)) else fm.input
 
 
-def _sheet_header(ws, fm: _Formats, table: L.Table) -> None:
+# Tables a line may score; one that no line of the rubric reads says so on its sheet.
+SCORED_TABLES = (L.FINANCE, L.PUBLIC_EXPENSE, L.THREE_EXPENSES, L.PROJECTS, L.MONTHLY, L.INDICATORS,
+                 L.MONITORING, L.VIOLATIONS, L.PRIOR_ISSUES)
+
+
+def unscored_note(table: L.Table, rubric, read: set) -> str:
+    """"（本县评分标准不据此表计分 …）" for a scorable table no line of ``rubric`` reads, else ""."""
+    if table not in SCORED_TABLES or table in read:
+        return ""
+    return f"（本县评分标准“{rubric.id}”不据此表计分，留空不影响得分；所填内容用于自评报告和校验）"
+
+
+def _sheet_header(ws, fm: _Formats, table: L.Table, note: str = "") -> None:
     ws.write_string(0, table.origin[1], table.title, fm.title)
-    if table.help:
-        ws.write_string(1, table.origin[1], table.help, fm.help)
+    if table.help or note:
+        ws.write_string(1, table.origin[1], "　".join(t for t in (table.help, note) if t), fm.help)
     ws.freeze_panes(table.origin[0] + 1, 0)
 
 
@@ -247,6 +260,7 @@ def _rubric_sheet(wb, fm: _Formats, rubric) -> None:
 def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric) -> None:
     tables = tables or {}
     sheets: dict[str, object] = {}
+    read = tables_read(rubric)
     for table in (rubric_table(t, rubric) for t in L.INPUT_TABLES):
         if table is L.RUBRIC_DATA:
             _rubric_data_sheet(wb, fm, rubric)
@@ -266,12 +280,12 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric) 
             for i in range(len(table.rows)):                     # room for a paragraph or two
                 ws.set_row(table.origin[0] + 1 + i, 66)
         elif table.sheet == L.MONITORING.sheet and table is L.VIOLATIONS:
-            ws.write_string(1, table.origin[1], table.title, fm.subtitle)
+            ws.write_string(1, table.origin[1], table.title + _short_note(table, read), fm.subtitle)
         elif table.sheet == L.MONITORING.sheet:
             ws.write_string(0, 0, "问题清单", fm.title)
-            ws.write_string(1, 0, table.title, fm.subtitle)
+            ws.write_string(1, 0, table.title + _short_note(table, read), fm.subtitle)
         else:
-            _sheet_header(ws, fm, table)
+            _sheet_header(ws, fm, table, unscored_note(table, rubric, read))
         if table is L.PARAMETERS:
             _parameters_table(ws, fm, raw, rubric)
         elif table.is_keyvalue:
@@ -292,6 +306,11 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric) 
                     ws.set_row(line, 33)
         else:
             _list_table(ws, fm, table, raw)
+
+
+def _short_note(table: L.Table, read: set) -> str:
+    """The two lists of 问题清单 share a sheet: a short note after the list's title."""
+    return "（本县评分标准不据此计分）" if table in SCORED_TABLES and table not in read else ""
 
 
 def _parameters_table(ws, fm: _Formats, raw: RawTable | None, rubric) -> None:

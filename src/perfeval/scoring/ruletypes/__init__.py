@@ -3,7 +3,8 @@
 Every module defines ``NAME``, ``LABEL`` (Chinese), ``score(line, rule)`` → the raw score (or
 None once the line has stopped: an error, a blank input, 不适用), ``readback(spec, rule, rubric)``
 → the plain-Chinese rule, ``param(path, rule, spec, rubric)`` → (label, kind) of a number inside the
-rule, and ``references(rule, rubric)`` → [(relative path, problem)] for the rubric lint.
+rule, ``references(rule, rubric)`` → [(relative path, problem)] for the rubric lint, and
+``tables(rule, rubric)`` → the input tables it reads (operands through ``metrics.operand_tables``).
 
 ``Line`` is what a rule works through: it collects reasons, details, findings, and turns the raw
 score into a ``LineResult`` — clamped to [0, points], rounded once (half-up, 2 decimals), status
@@ -263,3 +264,9 @@ class _Registry(Mapping):
 
 
 RULE_TYPES = _Registry()
+
+
+def tables_read(rubric) -> set:
+    """The input tables some line of ``rubric`` reads (each rule type's ``tables(rule, rubric)``);
+    a table outside this set is never 未填写 and its sheet says the form does not score it."""
+    return set().union(*(RULE_TYPES[spec.kind].tables(spec.rule, rubric) for spec in rubric.lines))

@@ -13,6 +13,14 @@ OBJECT_NOUNS = {"department": "部门整体", "project": "项目", "managed_proj
 POPULATION_NOUNS = {"indicators": "指标", "projects": "部门预算项目"}
 
 
+def population_tables(population: str, filt: dict) -> set:
+    """The tables a population reads: indicators of the department read 绩效指标 only; of projects
+    also 项目支出 and 收支情况 (whose 项目支出 = 0 declares the project tables really empty)."""
+    if population == "indicators" and filt.get("object") in (None, "department"):
+        return {L.INDICATORS}
+    return ({L.INDICATORS} if population == "indicators" else set()) | {L.PROJECTS, L.FINANCE}
+
+
 def first_cell(table: L.Table, column: str) -> Loc:
     return Loc(table.name, 0, table.header(column))
 

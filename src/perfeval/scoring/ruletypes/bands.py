@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..metrics import MISSING, label_of, unit_of
+from ..metrics import MISSING, label_of, operand_tables, unit_of
 from ..numbers import fmt_num
 from . import NEGATED, OP_WORDS, OPS
 from ._common import check_metric, operand, param_kind, threshold_text
@@ -73,3 +73,7 @@ def references(rule, rubric):
         if (up and Decimal(b["value"]) < Decimal(a["value"])) or (down and Decimal(b["value"]) > Decimal(a["value"])):
             out.append((f"bands[{j}].value", f"分档顺序不对：第{j + 1}档的界限应在第{i + 1}档之后（从严到宽排列）"))
     return out
+
+
+def tables(rule, rubric) -> set:
+    return operand_tables(rule["metric"], rubric).union(*(operand_tables(b["value"], rubric) for b in rule["bands"]))

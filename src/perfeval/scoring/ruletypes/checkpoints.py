@@ -135,3 +135,7 @@ def references(rule, rubric):
 
 def parts_total(rule) -> Decimal:
     return sum((Decimal(cp["points"]) for cp in rule["checkpoints"]), ZERO)
+
+
+def tables(rule, rubric) -> set:
+    return {L.MONTHLY} | ({L.FINANCE} if rule.get("base", "annual") != "annual" else set())

@@ -2,6 +2,7 @@
 one a ``choice`` item names."""
 from __future__ import annotations
 
+from ... import layout as L
 from decimal import Decimal
 
 from ..metrics import MISSING
@@ -90,3 +91,9 @@ def references(rule, rubric):
         elif item.kind != "choice" or set(item.choices) != set(names):
             out.append(("choose", f"定性项目“{rule['choose']}”应为 choice 类型，选项与方案名称一致"))
     return out
+
+
+def tables(rule, rubric) -> set:
+    from . import RULE_TYPES
+    chosen = set() if rule["choose"] == "max" else {L.QUALITATIVE}
+    return chosen.union(*(RULE_TYPES[o["type"]].tables(o, rubric) for o in rule["options"] if o["type"] != NAME))

@@ -15,7 +15,7 @@ from ..model import WARNING, Loc
 from ..numbers import fmt_money, fmt_num, fmt_pct
 from . import NEGATED, OP_WORDS, OPS
 from ._common import operand, threshold_text
-from ._population import filter_text, ind_loc, indicator_rows, level_match, project_rows
+from ._population import filter_text, ind_loc, indicator_rows, level_match, population_tables, project_rows
 
 NAME, LABEL = "count_ratio", "达标个数比例"
 
@@ -163,3 +163,7 @@ def references(rule, rubric):
     if "op" not in test or "value" not in test:
         out.append(("test", "项目的达标条件应给出 metric、op 和 value"))
     return out
+
+
+def tables(rule, rubric) -> set:
+    return population_tables(rule["population"], rule.get("filter", {}))

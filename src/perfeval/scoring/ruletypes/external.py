@@ -42,3 +42,7 @@ def param(path, rule, spec, rubric):
 
 def references(rule, rubric):
     return check_item(rubric, rule["item"], "item", ("score", "number"))
+
+
+def tables(rule, rubric) -> set:
+    return {L.QUALITATIVE}

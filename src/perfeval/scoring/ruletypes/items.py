@@ -1,6 +1,7 @@
 """items: the sum of several 定性评价 items (是/否 or typed scores), with an optional gate."""
 from __future__ import annotations
 
+from ... import layout as L
 from decimal import Decimal
 
 from ..metrics import MISSING
@@ -70,3 +71,7 @@ def references(rule, rubric):
 
 def parts_total(rule) -> Decimal:
     return sum((Decimal(p["points"]) for p in rule["items"]), Decimal(0))
+
+
+def tables(rule, rubric) -> set:
+    return {L.QUALITATIVE}

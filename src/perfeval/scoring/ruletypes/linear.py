@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..metrics import MISSING, label_of, unit_of
+from ..metrics import MISSING, label_of, operand_tables, unit_of
 from ..numbers import fmt_num, round_score
 from ._common import check_metric, operand, param_kind, threshold_text
 
@@ -53,3 +53,7 @@ def references(rule, rubric):
             Decimal(rule["full_at"]) == Decimal(rule["zero_at"]):
         out.append(("zero_at", "零分点不能与满分点相同"))
     return out
+
+
+def tables(rule, rubric) -> set:
+    return set().union(*(operand_tables(rule[k], rubric) for k in ("metric", "full_at", "zero_at")))

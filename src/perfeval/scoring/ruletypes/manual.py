@@ -1,6 +1,7 @@
 """manual: the score the clerk types (0..points; 是 = full, 否 = 0); below full needs a 说明."""
 from __future__ import annotations
 
+from ... import layout as L
 from ..numbers import fmt_num
 from ._common import check_item
 
@@ -23,3 +24,7 @@ def param(path, rule, spec, rubric):
 
 def references(rule, rubric):
     return check_item(rubric, rule["item"], "item", ("score", "number", "yes_no"))
+
+
+def tables(rule, rubric) -> set:
+    return {L.QUALITATIVE}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..metrics import MISSING, label_of
+from ..metrics import MISSING, label_of, operand_tables
 from ..numbers import fmt_num
 from ._common import check_metric
 
@@ -47,3 +47,7 @@ def param(path, rule, spec, rubric):
 
 def references(rule, rubric):
     return check_metric(rule["count"], rubric, "count")
+
+
+def tables(rule, rubric) -> set:
+    return operand_tables(rule["count"], rubric)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..metrics import MISSING, label_of, ratio as divide
+from ..metrics import MISSING, label_of, operand_tables, ratio as divide
 from ..numbers import fmt_num, round_score
 from ._common import check_metric, param_kind, threshold_text
 from ..metrics import unit_of
@@ -51,3 +51,7 @@ def references(rule, rubric):
     if Decimal(rule.get("target", 1)) == 0:
         out.append(("target", "目标值不能为0"))
     return out
+
+
+def tables(rule, rubric) -> set:
+    return operand_tables(rule["metric"], rubric)

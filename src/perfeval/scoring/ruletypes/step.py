@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import ROUND_FLOOR, Decimal
 
-from ..metrics import MISSING, label_of, unit_of
+from ..metrics import MISSING, label_of, operand_tables, unit_of
 from ..numbers import fmt_num, round_score
 from ._common import check_metric, operand, param_kind, step_text, threshold_text
 
@@ -65,3 +65,7 @@ def references(rule, rubric):
     if Decimal(rule["step"]) <= 0:
         out.append(("step", "每档幅度（step）应大于0"))
     return out
+
+
+def tables(rule, rubric) -> set:
+    return operand_tables(rule["metric"], rubric) | operand_tables(rule["threshold"], rubric)

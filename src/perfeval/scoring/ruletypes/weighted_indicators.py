@@ -6,12 +6,13 @@ tier name with a percentage ("部分达成 70%") that must lie in [min, max].
 """
 from __future__ import annotations
 
+from ... import layout as L
 import re
 from decimal import Decimal
 
 from ..indicators import EQ, GE, LE, describe, normalize_direction, parse_value
 from ..numbers import fmt_num, fmt_pct, fmt_pct_plain, round_score, to_halfwidth
-from ._population import filter_text, ind_loc, indicator_rows, level_match
+from ._population import filter_text, ind_loc, indicator_rows, level_match, population_tables
 
 NAME, LABEL = "weighted_indicators", "指标加权"
 DEFAULT_TIERS = ({"name": "达成", "min": Decimal("0.8"), "max": Decimal(1), "share": Decimal(1)},
@@ -142,3 +143,7 @@ def references(rule, rubric):
         if "share" in t and not Decimal(t["min"]) <= Decimal(t["share"]) <= Decimal(t["max"]):
             out.append((f"tiers[{i}].share", "得分比例应在下限与上限之间"))
     return out
+
+
+def tables(rule, rubric) -> set:
+    return population_tables("indicators", rule.get("filter", {}))

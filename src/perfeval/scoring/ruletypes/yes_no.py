@@ -1,6 +1,7 @@
 """yes_no: 是 → the line's points, 否 → 0 (one 定性评价 item)."""
 from __future__ import annotations
 
+from ... import layout as L
 from ..numbers import fmt_num
 from ._common import check_item
 
@@ -22,3 +23,7 @@ def param(path, rule, spec, rubric):
 
 def references(rule, rubric):
     return check_item(rubric, rule["item"], "item", ("yes_no", "score"))
+
+
+def tables(rule, rubric) -> set:
+    return {L.QUALITATIVE}
