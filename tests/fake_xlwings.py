@@ -130,7 +130,10 @@ class FakeBook:
 class _Collection(list):
     def __getitem__(self, key):
         if isinstance(key, str):          # one COM call in xlwings, not one per sheet
-            return next(x for x in self if x._name == key)
+            found = [x for x in self if x._name == key]
+            if not found:                 # xlwings: the COM call fails (pywintypes.com_error) for a missing sheet
+                raise KeyError(key)
+            return found[0]
         return list.__getitem__(self, key)
 
 

@@ -226,14 +226,40 @@ def test_the_rollup_keeps_the_lines_of_different_rubrics_apart(tmp_path):
 
 
 def test_qualitative_rows_are_validated_by_their_kind(tmp_path):
+    """Every answer may be 不适用; 是/否 and choices are lists, a score is 是/否 or 0 to the points
+    the rule gives it, a count a whole number ≥ 0."""
     import openpyxl
+
+    def rules(path):
+        ws = openpyxl.load_workbook(path)["定性评价"]
+        return {str(dv.sqref): (dv.type, dv.formula1) for dv in ws.data_validations.dataValidation}
     book = tmp_path / "c.xlsm"
     new_template(book, rubric=read_rubric(HERE / "rubrics" / "county-c-2024.json"))
-    ws = openpyxl.load_workbook(book)["定性评价"]
-    rules = {str(dv.sqref): (dv.type, dv.formula1) for dv in ws.data_validations.dataValidation}
-    assert rules["B4"] == ("list", '"自评,第三方评价"') and rules["B5"] == ("list", '"是,否"')
+    found = rules(book)
+    assert found["B4"] == ("list", '"自评,第三方评价,不适用"') and found["B5"] == ("list", '"是,否,不适用"')
+    scored = tmp_path / "b.xlsm"
+    new_template(scored, rubric=read_rubric(HERE / "rubrics" / "county-b-2024.json"))
+    assert rules(scored)["B4"] == ("custom", 'OR(B4="是",B4="否",B4="不适用",AND(ISNUMBER(B4),B4>=0,B4<=20))')  # 公开评审 20分
     count_book = tmp_path / "a.xlsm"
     new_template(count_book)
-    ws = openpyxl.load_workbook(count_book)["定性评价"]
-    kinds = {str(dv.sqref): dv.type for dv in ws.data_validations.dataValidation}
-    assert kinds["B15"] == "whole"                          # 不配合评价次数: a whole number
+    assert rules(count_book)["B15"] == ("custom", 'OR(B15="不适用",AND(ISNUMBER(B15),B15>=0,B15=INT(B15)))')  # 不配合评价次数
+
+def test_a_county_workbook_that_lost_its_embedded_rubric_says_which_rubric_it_was(tmp_path):
+    """The 评分标准 row names the rubric too: without the hidden sheet the workbook is not silently
+    scored under ebian-2023 (an 错误 names the county's rubric, which is not shipped)."""
+    import re
+    book = tmp_path / "d.xlsm"
+    new_template(book, rubric=read_rubric(HERE / "rubrics" / "county-d-2024.json"))
+    data = read_inputs(book)
+    row = next(r for r in data.tables["Parameters"].rows if r[0] == "评分标准")
+    assert row[1:3] == ["county-d-2024", "county-d-2024"]                 # 默认值, 本县取值
+    stripped = tmp_path / "stripped.xlsm"
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(stripped, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            content = zin.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                content = re.sub(r'<sheet name="评分标准数据"[^>]*/>'.encode(), b"", content)
+            zout.writestr(item, content)
+    result, _ = score_workbook(stripped)
+    errors = [f.message for f in result.findings if f.severity == "error"]
+    assert any("county-d-2024" in m and "不存在" in m for m in errors)

@@ -176,3 +176,22 @@ def test_libreoffice_prints_it_one_page_wide_with_the_header_on_every_page(count
     rubric = read_rubric(RUBRICS / "county-d-2024.json")
     printed = "".join(sheet)
     assert all(line.name in printed for line in rubric.lines)
+
+
+def test_the_button_on_a_workbook_without_an_output_sheet_says_to_upgrade(tmp_path):
+    import zipfile
+    book = new_template(tmp_path / "t.xlsm")
+    bad = tmp_path / "旧.xlsm"
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                import re
+                data = re.sub(rb'<sheet name="\xe8\xae\xa1\xe7\xae\x97\xe6\x98\x8e\xe7\xbb\x86"[^>]*/>', b"", data)  # 计算明细
+            zout.writestr(item, data)
+    fake = FakeBook.from_file(bad)
+    assert "计算明细" not in [s._name for s in fake.sheets]
+    assert excel.run(fake) is None
+    message = fake.app.alerts[-1][1]
+    assert "缺少输出工作表“计算明细”" in message and "perfeval upgrade" in message and "计算失败" not in message
+    assert "range.value.set" not in fake.calls

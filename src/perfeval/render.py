@@ -22,7 +22,7 @@ from .scoring.model import Loc
 from .scoring.numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain
 from .scoring.results import STATUS_LABELS, Resolver, Result, reason_text, where
 from .scoring.params import Params, line_bounds
-from .scoring.rubric import DEFAULT_RUBRIC, form
+from .scoring.rubric import form
 
 
 class Formula(NamedTuple):
@@ -69,6 +69,16 @@ def hyperlink_formula(sheet: str, cell: str) -> str:
 
 
 # ------------------------------------------------------------------ 打分表
+
+def text_lines(text: object, width: float, points: float) -> int:
+    """Lines a wrapped text takes in a column of ``width`` (Excel's units, about 7 px each) at a font
+    of ``points`` (a CJK character is about 1.33 px per point wide, other characters half that)."""
+    if not isinstance(text, str) or not text:
+        return 0
+    per_line = max(1.0, width * 7 / (points * 1.33))
+    return sum(max(1, -int(-sum(1 if ord(ch) > 0x2e7f else 0.5 for ch in part) // per_line))
+               for part in text.split("\n"))
+
 
 def score_sheet(rubric) -> S.ScoreSheet:
     """The 打分表 geometry for a rubric: as many indicator columns as its form needs."""
@@ -311,7 +321,7 @@ def parameter_default_blocks(params: Params, tables, resolve: Resolver | None) -
     top, left = parse_ref(found[1])
     label_i = headers.index(normalize_label(table.header("label")))
     defaults = {p.label: p.value for p in params.parameters}
-    defaults[L.RUBRIC_PARAMETER_LABEL] = DEFAULT_RUBRIC
+    defaults[L.RUBRIC_PARAMETER_LABEL] = params.rubric.id
     rows = []
     for row in raw.rows:
         label = row[label_i] if label_i < len(row) else None

@@ -46,7 +46,7 @@ def parameter_records(rubric=None) -> list[dict]:
     rubric_id = rubric if isinstance(rubric, str) or rubric is None else rubric.id
     rubric = load_rubric(rubric or DEFAULT_RUBRIC) if isinstance(rubric, str) or rubric is None else rubric
     note = RUBRIC_NOTE if rubric.id in shipped_ids() else f"{rubric.title}（校验码 {rubric.checksum}）"
-    head = {"参数": L.RUBRIC_PARAMETER_LABEL, "默认值": DEFAULT_RUBRIC, "本县取值": rubric_id, "说明": note}
+    head = {"参数": L.RUBRIC_PARAMETER_LABEL, "默认值": rubric.id, "本县取值": rubric_id or rubric.id, "说明": note}
     return [head] + [{"参数": p.label, "默认值": p.value, "本县取值": None, "说明": p.description}
                      for p in default_params(rubric).parameters]
 

@@ -27,6 +27,12 @@ ALL_SHEETS = (COVER_SHEET,) + tuple(dict.fromkeys(t.sheet for t in L.INPUT_TABLE
     (RUBRIC_SHEET, CONF_SHEET)
 
 
+def missing_sheets_message(missing: list[str], book_name: str) -> str:
+    """What recalc and the button say when output sheets are missing (an older or edited workbook)."""
+    return (f"工作簿缺少输出工作表“{'”“'.join(missing)}”，无法写入结果（原文件未修改）。"
+            f"请运行 perfeval upgrade {book_name}，在新生成的工作簿中计算")
+
+
 class StatusCell(NamedTuple):
     key: str
     label: str

@@ -79,6 +79,13 @@ def check_score_sheet(sheet, rubric) -> None:
         raise NotPerfevalWorkbook(problem)
 
 
+def _book_name(book) -> str:
+    try:
+        return str(book.name)
+    except Exception:  # noqa: BLE001 - a name only for the message
+        return "本工作簿"
+
+
 def _alert(book, message: str) -> None:
     try:
         book.app.alert(message, title=TITLE)
@@ -234,7 +241,14 @@ def _unprotected(sheets):
 
 def write_blocks(book, blocks: list[R.Block], locs: dict[str, TableLoc], rubric=None) -> None:
     """Write the blocks; with ``rubric``, first check that the 打分表 has its shape (else nothing is written)."""
-    sheets = {s: book.sheets[s] for s in dict.fromkeys(b.sheet for b in blocks)}
+    sheets, missing = {}, []
+    for name in dict.fromkeys(b.sheet for b in blocks):
+        try:
+            sheets[name] = book.sheets[name]
+        except Exception:  # noqa: BLE001 - xlwings raises a COM error (the fake: KeyError) for a missing sheet
+            missing.append(name)
+    if missing:
+        raise NotPerfevalWorkbook(S.missing_sheets_message(missing, _book_name(book)))
     if rubric is not None:
         check_score_sheet(sheets[S.SCORE_SHEET], rubric)
     with _quiet(book.app), _unprotected([sheets[s] for s in S.OUTPUT_SHEETS if s in sheets]):

@@ -20,7 +20,8 @@ from ..scoring.cells import Percent, SerialDate
 from ..scoring.inputs import RawTable, normalize_label, rubric_table
 from ..scoring.params import default_params
 from ..scoring.rubric import DEFAULT_RUBRIC, embed_rows, form, load_rubric, shipped_ids
-from ..scoring.ruletypes import tables_read
+from ..scoring.numbers import fmt_num
+from ..scoring.ruletypes import item_maxima, tables_read
 
 FIXED_DATE = datetime(2024, 1, 1)
 LIST_VALIDATION_ROWS = 2000
@@ -112,6 +113,36 @@ def _validation(ws, kind: L.Kind, choices: tuple[str, ...], first: int, col: int
     if help_text:
         opts.update({"input_title": "填写说明", "input_message": help_text[:250]})
     ws.data_validation(first, col, last, col, opts)
+
+
+NOT_APPLICABLE = "不适用"
+
+
+def _answer_validation(ws, item, most, row: int, col: int, help_text: str) -> None:
+    """A 定性评价 answer by its item's kind; every kind also takes 不适用 (the line's na applies):
+    是/否 a list, a score 是/否 or 0 to the points the rule gives it, a count a whole number ≥ 0."""
+    cell = f"{R.cell_name(row, col)}"
+    either = f'{cell}="{NOT_APPLICABLE}"'
+    if item.kind == "yes_no":
+        opts = {"validate": "list", "source": list(L.YES_NO_CHOICES) + [NOT_APPLICABLE], "error_type": "warning",
+                "error_message": "请选择“是”“否”或“不适用”"}
+    elif item.kind == "choice":
+        opts = {"validate": "list", "source": list(item.choices) + [NOT_APPLICABLE], "error_type": "warning",
+                "error_message": "请从下拉列表中选择"}
+    elif item.kind == "score":
+        top = f",{cell}<={fmt_num(most)}" if most is not None else ""
+        opts = {"validate": "custom", "value": f'=OR({cell}="是",{cell}="否",{either},AND(ISNUMBER({cell}),{cell}>=0{top}))',
+                "error_type": "warning",
+                "error_message": f"填“是”“否”“不适用”，或0至{fmt_num(most)}的分数" if most is not None else "填“是”“否”“不适用”或分数"}
+    elif item.kind == "count":
+        opts = {"validate": "custom", "value": f"=OR({either},AND(ISNUMBER({cell}),{cell}>=0,{cell}=INT({cell})))",
+                "error_type": "warning", "error_message": "请输入不小于0的整数，或“不适用”"}
+    else:
+        opts = {"validate": "custom", "value": f"=OR({either},AND(ISNUMBER({cell}),{cell}>=0))",
+                "error_type": "warning", "error_message": "请输入不小于0的数，或“不适用”"}
+    if help_text:
+        opts.update({"input_title": "填写说明", "input_message": help_text[:250]})
+    ws.data_validation(row, col, row, col, opts)
 
 
 def _cell_format(fm: _Formats, kind: L.Kind):
@@ -299,8 +330,12 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric) 
                 rows = [("（本评分标准不需要填写此表）", None, fm.input, None)]
                 ws.hide()
             _kv_table(ws, fm, table, rows)
+            maxima = item_maxima(rubric) if table.name == L.QUALITATIVE.name else {}
             for i, row in enumerate(table.rows):
                 line = table.origin[0] + 1 + i
+                if table.name == L.QUALITATIVE.name:
+                    _answer_validation(ws, rubric.item(row.key), maxima.get(row.key), line, table.origin[1] + 1, row.help)
+                    continue
                 _validation(ws, row.kind, row.choices, line, table.origin[1] + 1, line, row.help)
                 if table is L.INFO and row.key in LONG_INFO_ROWS:
                     ws.set_row(line, 33)
@@ -327,6 +362,8 @@ def _parameters_table(ws, fm: _Formats, raw: RawTable | None, rubric) -> None:
         label = rec["参数"]
         vals = given.get(normalize_label(label))
         override = vals[keys.index("value")] if vals else None
+        if label == L.RUBRIC_PARAMETER_LABEL:
+            override = rubric.id            # named too, so a copy that lost its embedded rubric still says which
         ratio = kinds.get(label) in ("ratio", "rate")
         row = r0 + 1 + i
         _write(ws, row, c0, label, fm.label)
@@ -439,23 +476,13 @@ def _score_sheet(wb, fm: _Formats, rubric):
     return ws
 
 
-def _text_lines(text: object, width: float, points: float) -> int:
-    """Lines a wrapped text takes in a column of ``width`` (Excel's units, about 7 px each) at a font
-    of ``points`` (a CJK character is about 1.33 px per point wide, other characters half that)."""
-    if not isinstance(text, str) or not text:
-        return 0
-    per_line = max(1.0, width * 7 / (points * 1.33))
-    return sum(max(1, -int(-sum(1 if ord(ch) > 0x2e7f else 0.5 for ch in part) // per_line))
-               for part in text.split("\n"))
-
-
 SCORE_ROW_MIN = 50      # points: room for a four-line 扣分原因 written at recalculation (the 执行进度 one)
 
 
 def _row_height(row: list, s) -> float:
     """A line's row height from its static texts (indicator cells are merged and wrap anyway)."""
     texts = [(row[s.col("指标解释")], s.widths[s.col("指标解释")]), (row[s.col("计分标准")], s.widths[s.col("计分标准")])]
-    lines = max(_text_lines(text, width, 9) for text, width in texts)
+    lines = max(R.text_lines(text, width, 9) for text, width in texts)
     return max(SCORE_ROW_MIN, min(120, 12.5 * lines + 6))
 
 

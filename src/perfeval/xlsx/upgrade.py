@@ -31,14 +31,20 @@ def upgrade(book: str | Path, out: str | Path | None = None, rubric=None, *, for
     data = read_inputs(book)
     dept = department_from_tables(data.tables)
     if dept.rubric_problem and rubric is None:
-        raise WorkbookError(f"{dept.rubric_problem}；请用 --rubric 指定要使用的评分标准")
+        why = dept.rubric_problem.split("。请用 perfeval upgrade")[0]
+        raise WorkbookError(f"{why}。请加 --rubric 指定要使用的评分标准（随附的编号或评分标准文件）："
+                            f"perfeval upgrade {book.name} --rubric 编号或文件")
     source_rubric = dept.rubric
     target = rubric or source_rubric
     params, _ = resolve(source_rubric, dept.parameters)
     tables, lost = _carry(data.tables, target, params)
-    new_template(target_path, tables, force=force, rubric=target)
+    if target_path.exists() and not force:
+        raise WorkbookError(f"“{target_path.name}”已存在，未覆盖（其中可能有已填写的数据）：请换一个文件名，或加 --force 覆盖")
     notes = [Finding(WARNING, f"升级时未能放入新工作簿：{text}", None) for text in lost]
-    recalc(target_path, notes=notes)
+    import tempfile
+    with tempfile.TemporaryDirectory(dir=target_path.resolve().parent, prefix=".perfeval-upgrade-") as tmp:
+        draft = new_template(Path(tmp) / "upgrade.xlsm", tables, rubric=target)
+        recalc(draft, notes=notes, out=target_path, force=force)     # one write of the target, atomic
     return target_path, lost
 
 
@@ -64,10 +70,21 @@ def _carry(tables: dict[str, RawTable], rubric, params) -> tuple[dict[str, RawTa
                 label = row[0] if row else None
                 value = row[value_at] if value_at < len(row) else None
                 if not is_blank(label) and normalize_label(label) not in labels and not is_blank(value):
-                    lost.append(f"{table.sheet}的“{label}”：{value}（{rubric.id}没有这一行）")
+                    lost.append(f"{table.sheet}的“{label}”：{_shown(value)}（{rubric.id}没有这一行）")
         out[table.name] = raw
     out[L.PARAMETERS.name] = _parameters(rubric, params, lost)
     return out, lost
+
+
+def _shown(value: object) -> str:
+    """A cell value as the clerk typed it: 2, not 2.0."""
+    from decimal import Decimal
+    from ..scoring.numbers import fmt_num
+    if isinstance(value, float) and not isinstance(value, bool):
+        return fmt_num(Decimal(repr(value)))
+    if isinstance(value, Decimal):
+        return fmt_num(value)
+    return str(value)
 
 
 def _parameters(rubric, params, lost: list[str]) -> RawTable:
@@ -81,6 +98,6 @@ def _parameters(rubric, params, lost: list[str]) -> RawTable:
         if p.label in known:
             records[p.label] = value
         else:
-            lost.append(f"评分参数“{p.label}”的本县取值{value}（{rubric.id}没有这个参数）")
+            lost.append(f"评分参数“{p.label}”的本县取值{_shown(value)}（{rubric.id}没有这个参数）")
     rows = [[label, None, value, None] for label, value in records.items()]
     return RawTable(L.PARAMETERS.name, [c.header for c in L.PARAMETERS.columns], rows)

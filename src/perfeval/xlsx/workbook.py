@@ -125,8 +125,7 @@ def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: boo
     pkg = data.package
     missing = [s for s in (S.COVER_SHEET,) + S.OUTPUT_SHEETS if s not in pkg.sheets]
     if missing:
-        raise WorkbookError(f"工作簿缺少输出工作表“{'”“'.join(missing)}”，无法写入结果（原文件未修改）。"
-                            f"请运行 perfeval upgrade {path.name}，在新生成的工作簿中计算")
+        raise WorkbookError(S.missing_sheets_message(missing, path.name))
     result, params = score_inputs(data)
     rows = R.score_layout_rows(result.rubric)
     score_cells = pkg.cells(S.SCORE_SHEET, rows)
