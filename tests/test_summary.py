@@ -19,7 +19,7 @@ from wbtools import convert, needs_libreoffice
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "workbook_templates"
-SHEETS = ["排名", "等级分布", "失分分析", "校验问题", "无法读取", "重复"]
+SHEETS = ["排名", "等级分布", "失分分析", "评分标准核对", "校验问题", "无法读取", "重复"]
 
 
 @pytest.fixture
@@ -58,9 +58,11 @@ def test_folder_with_good_broken_duplicate_and_foreign_files(county, tmp_path):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == SHEETS
     ranking = sheet_rows(out, "排名")
-    assert [(row[0], row[1], row[3]) for row in ranking] == [
-        (1, "五渡镇人民政府", 100), (2, "红旗镇人民政府", 97), (2, "红旗镇人民政府", 97), (4, "交通运输局", 87)]
-    assert [row[:2] for row in sheet_rows(out, "等级分布")] == [("优", 3), ("良", 1), ("中", 0), ("差", 0)]
+    # 五渡镇 scored itself under ebian-2023-100 (another form): ranked in its own group, never against 红旗镇
+    assert [(row[0], row[1], row[3], row[9]) for row in ranking] == [
+        (1, "红旗镇人民政府", 97, "ebian-2023"), (1, "红旗镇人民政府", 97, "ebian-2023"), (3, "交通运输局", 87, "ebian-2023"),
+        (1, "五渡镇人民政府", 100, "ebian-2023-100")]
+    assert [row[:3] for row in sheet_rows(out, "等级分布")] == [("优", 2, 1), ("良", 1, 0), ("中", 0, 0), ("差", 0, 0)]
     losses = sheet_rows(out, "失分分析")
     assert [row[:4] for row in losses[:3]] == [("预算挂钩", 3, 5, 15), ("目标制定（内部审核）", 1, 10, 10),
                                                ("执行进度", 3, 3, 9)]           # what cost the county most, first

@@ -120,7 +120,13 @@ def _usable_rubric(source):
         return None
     from .scoring.lint import defects
     from .scoring.rubric import Problem, find
-    rubric = find(source)
+    if _is_authoring(source):
+        from . import authoring
+        rubric, _, findings, _ = authoring.load(source)
+        if rubric is None:
+            raise RubricError(Path(source).name, [Problem(f.where, f.message) for f in findings if f.severity == "error"])
+    else:
+        rubric = find(source)
     errors = [d for d in defects(rubric) if d.severity == "error"]
     if errors:
         raise RubricError(rubric.origin or rubric.id, [Problem(e.path, e.message) for e in errors])
@@ -249,10 +255,13 @@ def submit(book, directory):
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认：CPU 核数）")
 @click.option("--db", type=str, default=None, help="历史数据库（SQLite），用于同比")
 @click.option("--year", type=int, default=None, help="汇总的评价年度（默认：多数工作簿的年度）")
+@click.option("--rubric", "source", default=None,
+              help="本县发布的评分标准（编号、.json 或编写用 .xlsx）：只对按它计算的工作簿排名，其余列入“评分标准核对”")
 @_guarded
-def summary(paths, output, jobs, db, year):
+def summary(paths, output, jobs, db, year, source):
     """汇总 PATHS（工作簿或文件夹）下所有单位的自评结果，写入 汇总.xlsx。"""
     from .summary import run
+    official = _usable_rubric(source)
     bar = None
     if sys.stdout.isatty():
         from .summary.collect import find_workbooks
@@ -260,7 +269,7 @@ def summary(paths, output, jobs, db, year):
         bar.__enter__()
     try:
         result = run(paths, output, jobs=jobs, db=db, year=year,
-                     progress=(lambda r: bar.update(1)) if bar else None)
+                     progress=(lambda r: bar.update(1)) if bar else None, official=official)
     finally:
         if bar:
             bar.__exit__(None, None, None)
@@ -268,6 +277,14 @@ def summary(paths, output, jobs, db, year):
         _say(f"错误：没有可以计算的工作簿（{len(result.unreadable)}个文件无法读取）", err=True)
         sys.exit(EXIT_UNREADABLE)
     _say(f"已汇总{len(result.scored)}个单位（{result.year}年），{len(result.unreadable)}个文件无法使用：{output}")
+    if official is not None:
+        _say(f"按本县评分标准 {official.id}（校验码 {official.checksum}）排名{len(result.ranked)}个单位；"
+             f"{len(result.apart)}个单位未按它计算，列在“评分标准核对”中")
+        for record, why in result.apart:
+            _say(f"  {record.unit}（{Path(record.file).name}）：{why}")
+    elif len(result.groups()) > 1:
+        _say(f"工作簿按{len(result.groups())}种评分标准计算，已分组排名（不同评分标准之间不比较）：" +
+             "；".join(f"{key} {len(rs)}个" for key, rs in result.groups().items()))
 
 
 @main.group()
@@ -313,8 +330,26 @@ _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 @click.argument("source")
 @_guarded
 def rubric_check(source):
-    """检查评分标准 SOURCE：结构、引用、口径，并运行其中的算例。全部通过退出码为0，有错误或算例不符为1，无法读取为2。"""
+    """检查评分标准 SOURCE（编号、.json 或编写用的 .xlsx）：结构、引用、口径，逐项解读，并运行其中的算例。
+    全部通过退出码为0，有错误或算例不符为1，无法读取为2。"""
     from .scoring.examples import check
+    from .scoring.readback import readback
+    if _is_authoring(source):
+        from . import authoring
+        checked = authoring.check(source)
+        for f in checked.findings:
+            _say(f"{_SEVERITY[f.severity]}：{f.text()}")
+        errors = sum(1 for f in checked.findings if f.severity == "error")
+        r = checked.rubric
+        if r is None:
+            _say(f"{Path(source).name}：错误{errors}个，未能读出评分标准（请按上面各行逐项更正）")
+            sys.exit(EXIT_UNREADABLE if checked.unreadable else 1)
+        _readbacks(r, readback)
+        failed = sum(1 for o in checked.outcomes if o.failures)
+        _say(f"{r.id}：{len(r.lines)}项，错误{errors}个，算例{len(checked.outcomes) - failed}/{len(r.examples)}通过")
+        if not checked.passed:
+            sys.exit(1)
+        return
     from .scoring.rubric import find
     r = find(source)
     issues, outcomes = check(r)
@@ -323,9 +358,75 @@ def rubric_check(source):
         _say(f"{_SEVERITY[issue.severity]}：{issue.text()}")
     passed = sum(1 for o in outcomes if not o.failures)
     errors = sum(1 for i in issues if i.severity == "error")
+    if not errors:
+        _readbacks(r, readback)
     _say(f"{r.id}：{len(r.lines)}项，错误{errors}个，算例{passed}/{len(r.examples)}通过")
     if errors or failures:
         sys.exit(1)
+
+
+def _readbacks(r, readback) -> None:
+    for spec in r.lines:
+        _say(f"  {spec.id}  {spec.label}（{_num(spec.points)}分）：{readback(r, spec)}")
+
+
+def _is_authoring(source) -> bool:
+    return str(source).lower().endswith((".xlsx", ".xlsm")) and Path(str(source)).is_file()
+
+
+@rubric.command("new")
+@click.argument("out")
+@click.option("--from", "source", default="ebian-2023", show_default=True, help="从哪个评分标准开始：随附的编号或 .json 文件")
+@FORCE
+@_guarded
+def rubric_new(out, source, force):
+    """生成编写评分标准用的工作簿 OUT（.xlsx）：表头、分组、指标、规则参数、定性项目、其他数据、自定义指标、等级、算例和使用说明。"""
+    _write_authoring(source, out, force)
+
+
+@rubric.command("export")
+@click.argument("source")
+@click.option("-o", "--output", required=True, help="编写用工作簿（.xlsx）")
+@FORCE
+@_guarded
+def rubric_export(source, output, force):
+    """把评分标准 SOURCE（编号或 .json）导出为编写用工作簿。"""
+    _write_authoring(source, output, force)
+
+
+def _write_authoring(source, out, force) -> None:
+    from . import authoring
+    from .scoring.rubric import find
+    if not str(out).lower().endswith(".xlsx"):
+        raise WorkbookError(f"编写用工作簿应保存为 .xlsx：{Path(out).name}")
+    if Path(out).exists() and not force:
+        raise WorkbookError(f"“{Path(out).name}”已存在，未覆盖：请换一个文件名，或加 --force 覆盖")
+    r = find(source)
+    authoring.export(r.data, out)
+    _say(f"已生成：{out}（评分标准 {r.id}，{len(r.lines)}项）。填写后运行 perfeval rubric check {Path(out).name} 检查")
+
+
+@rubric.command("build")
+@click.argument("source")
+@click.option("-o", "--output", required=True, help="生成的评分标准文件（.json）")
+@FORCE
+@_guarded
+def rubric_build(source, output, force):
+    """由编写用工作簿 SOURCE 生成评分标准文件（.json）；检查不通过时不写入任何文件（退出码1）。"""
+    from . import authoring
+    from .xlsx.parts import write_atomically
+    checked = authoring.check(source)
+    for f in checked.findings:
+        _say(f"{_SEVERITY[f.severity]}：{f.text()}")
+    if not checked.passed:
+        _say(f"检查未通过，未生成 {Path(output).name}", err=True)
+        sys.exit(EXIT_UNREADABLE if checked.unreadable else 1)
+    r = checked.rubric
+    if Path(output).exists() and not force:
+        raise WorkbookError(f"“{Path(output).name}”已存在，未覆盖：请换一个文件名，或加 --force 覆盖")
+    text = authoring.pretty_json(r.data) + "\n"
+    write_atomically(Path(output), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    _say(f"已生成：{output}（评分标准 {r.id}，{len(r.lines)}项，校验码 {r.checksum}）")
 
 
 @main.command("setup-excel")

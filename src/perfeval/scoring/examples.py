@@ -116,11 +116,11 @@ def _actual(key, want, lines, dept, given, result):
 def check(rubric: Rubric) -> tuple[list[Issue], list[Outcome]]:
     """The lint of a rubric (defects, then the printed form's arithmetic as 提示) and its examples.
     Examples run only when the rubric has no defect that is an error."""
-    from .lint import form_lint
+    from .lint import form_issues
     from .params import default_params
     issues = defects(rubric)
     if not any(i.severity == ERROR for i in issues):
-        issues += [Issue(f.severity, "", f.message) for f in form_lint(default_params(rubric))]
+        issues += form_issues(default_params(rubric))
     if any(i.severity == ERROR for i in issues):
         return issues, []
     return issues, [run_example(rubric, e) for e in rubric.examples]

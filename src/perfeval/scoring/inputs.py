@@ -322,6 +322,7 @@ def department_from_tables(tables: dict[str, RawTable], rubric: Rubric | None = 
     dept.parameters = c.key_values(L.PARAMETERS, "value", by_label=True)
     if rubric is None:
         rubric = _embedded(c, dept)
+        dept.rubric_embedded = rubric is not None
     if rubric is None:
         label = L.RUBRIC_PARAMETER_LABEL
         loc = Loc(L.PARAMETERS.name, dept.parameters.rows.get(label), L.PARAMETERS.header("value"))

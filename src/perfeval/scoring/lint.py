@@ -126,26 +126,31 @@ def _cycle(start: str, metrics: dict, stack: tuple = ()) -> list[str] | None:
 
 def form_lint(params) -> list[Finding]:
     """Arithmetic consistency of the printed form under these parameters (提示 findings)."""
-    rubric = params.rubric
     where = Loc(L.PARAMETERS.name, None, None, L.PARAMETERS.sheet)
+    return [Finding(i.severity, i.message, where) for i in form_issues(params)]
+
+
+def form_issues(params) -> list[Issue]:
+    """``form_lint`` with the rubric path each concerns (a group's points, a line's 计分标准, the total)."""
+    rubric = params.rubric
     span = {s.id: params.points(s) for s in rubric.lines}
     findings = []
-    for group in rubric.groups:
+    for g, group in enumerate(rubric.groups):
         members = rubric.members(group)
         total = sum((span[s.id] for s in members), Decimal(0))
         if members and total != group.points:
             names = "、".join(dict.fromkeys(s.label if s.name != group.name else s.name for s in members))
-            findings.append(Finding(INFO, f"评分表口径提示：{LEVELS[min(group.level, 3) - 1]}级指标“{group.name}”标注"
-                                          f"{fmt_num(group.points)}分，但其下各项（{names}）分值合计{fmt_num(total)}分", where))
-    for spec in rubric.lines:
+            findings.append(Issue(INFO, f"groups[{g}].points", f"评分表口径提示：{LEVELS[min(group.level, 3) - 1]}级指标“{group.name}”标注"
+                                        f"{fmt_num(group.points)}分，但其下各项（{names}）分值合计{fmt_num(total)}分"))
+    for n, spec in enumerate(rubric.lines):
         if spec.criteria_points is not None and spec.criteria_points != span[spec.id]:
-            findings.append(Finding(INFO, f"评分表口径提示：“{spec.label}”分值为{fmt_num(span[spec.id])}分，"
-                                          f"但计分标准写“得{fmt_num(spec.criteria_points)}分”；本次按{fmt_num(span[spec.id])}分计", where))
+            findings.append(Issue(INFO, f"lines[{n}].criteria_points", f"评分表口径提示：“{spec.label}”分值为{fmt_num(span[spec.id])}分，"
+                                        f"但计分标准写“得{fmt_num(spec.criteria_points)}分”；本次按{fmt_num(span[spec.id])}分计"))
     from .params import max_total
     top = max_total(params)
     if top != rubric.total:
-        findings.append(Finding(INFO, f"评分表口径提示：各项满分合计{fmt_num(top)}分{_why(rubric, params)}，"
-                                      f"不是{fmt_num(rubric.total)}分{_alternative(rubric)}", where))
+        findings.append(Issue(INFO, "total", f"评分表口径提示：各项满分合计{fmt_num(top)}分{_why(rubric, params)}，"
+                                    f"不是{fmt_num(rubric.total)}分{_alternative(rubric)}"))
     return findings
 
 

@@ -162,6 +162,7 @@ class Department:
     findings: list[Finding] = field(default_factory=list)      # from reading and conversion
     rubric: object = None                                      # the rubric the inputs were read for
     rubric_problem: str = ""                                   # an embedded rubric that cannot be used
+    rubric_embedded: bool = False                              # scored under the rubric embedded in the workbook
 
     @property
     def unit_name(self) -> str:

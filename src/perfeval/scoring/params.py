@@ -82,6 +82,7 @@ class Params:
         self.parameters = definitions if definitions is not None else parameters(rubric)
         self.values: dict[str, Decimal] = {path: p.value for p in self.parameters for path in p.paths}
         self.overridden: set[str] = set()          # parameter keys set by the workbook's 本县取值
+        self.refused: list[str] = []               # labels whose 本县取值 a locked rubric did not use
 
     def __getitem__(self, path: str) -> Decimal:
         return self.values[path]
@@ -206,6 +207,7 @@ def resolve(rubric: Rubric, overrides: KeyValues | None) -> tuple[Params, list[F
         if value == param.value or (label in legacy and value == legacy[label]):
             continue                                  # equal to a default: not an override
         if rubric.locked:
+            params.refused.append(label)
             findings.append(Finding(ERROR, f"评分标准{rubric.id}已锁定参数，“{label}”的本县取值{fmt_num(value)}未使用"
                                            f"（按{fmt_num(param.value)}计算）", loc(label)))
             continue

@@ -26,6 +26,11 @@ class Record:
     unit: str = ""
     year: int | None = None
     rubric: str = ""
+    checksum: str = ""                 # the 校验码 of the rubric it was scored under
+    embedded: bool = False             # that rubric was embedded in the workbook (else: named in 评分参数)
+    overrides: list[str] = field(default_factory=list)   # parameters whose 本县取值 it used (or a locked rubric refused)
+    locked: bool = False
+    grade_names: list[str] = field(default_factory=list)  # the rubric's grades, best first
     total: str = ""
     max_total: str = ""
     grade: str = ""
@@ -82,6 +87,12 @@ def score_one(path: Path) -> Record:
     counts = result.counts()
     record.ok = True
     record.unit, record.year, record.rubric = result.unit or "（未填写单位名称）", result.year, result.rubric_id
+    record.checksum, record.locked = result.rubric.checksum, bool(result.rubric.locked)
+    record.grade_names = [name for name, _ in result.rubric.grades]
+    record.embedded = bool(result.department is not None and result.department.rubric_embedded)
+    if result.params is not None:
+        used = [p.label for p in result.params.parameters if p.key in result.params.overridden]
+        record.overrides = list(dict.fromkeys(used + list(result.params.refused)))
     record.total, record.max_total, record.grade = fmt_num(result.total), fmt_num(result.max_total), result.grade
     record.complete, record.incomplete = result.complete, result.incomplete
     for line in result.lines:

@@ -9,24 +9,60 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import Summary, _pandas, records_frame
+from . import Summary, _pandas, records_frame, rubric_key
 
 GRADES = ("优", "良", "中", "差")
-GRADE_COLOURS = {"优": "#C6EFCE", "良": "#DDEBF7", "中": "#FFEB9C", "差": "#FFC7CE"}
+COLOURS = ("#C6EFCE", "#DDEBF7", "#FFEB9C", "#FFC7CE", "#E7E6E6", "#FCE4D6")
+GRADE_COLOURS = dict(zip(GRADES, COLOURS))
+RANK_COLUMNS = ["名次", "单位", "年度", "总分", "满分", "等级", "完成情况", "错误", "警告", "评分标准", "校验码", "文件"]
 
 
 def ranking(summary: Summary):
-    df = records_frame(summary.scored)
-    df = df.sort_values(["总分", "单位"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
-    df.insert(0, "名次", df["总分"].rank(method="min", ascending=False).astype(int))
-    df["完成情况"] = ["已完成" if c else f"未完成（{n}项未填写）" for c, n in zip(df["complete"], df["未填写项数"])]
-    return df[["名次", "单位", "年度", "总分", "满分", "等级", "完成情况", "错误", "警告", "评分标准", "文件"]]
+    """Ranked within each form (rubric id + 校验码): units scored under different forms never share a
+    ranking; the largest group first."""
+    pd = _pandas()
+    parts = []
+    for records in summary.groups().values():
+        df = records_frame(records)
+        df = df.sort_values(["总分", "单位"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+        df.insert(0, "名次", df["总分"].rank(method="min", ascending=False).astype(int))
+        df["完成情况"] = ["已完成" if c else f"未完成（{n}项未填写）" for c, n in zip(df["complete"], df["未填写项数"])]
+        parts.append(df[RANK_COLUMNS])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RANK_COLUMNS)
+
+
+def grade_names(summary: Summary) -> list[str]:
+    """The grades of the ranked forms, best first (峨边's 优/良/中/差 when there is none)."""
+    names = [g for r in summary.ranked for g in r.grade_names]
+    return list(dict.fromkeys(names)) or list(GRADES)
 
 
 def grade_distribution(summary: Summary):
+    """Units per grade, one column per form when several forms were ranked."""
     pd = _pandas()
-    counts = pd.Series([r.grade for r in summary.scored]).value_counts()
-    return pd.DataFrame({"等级": list(GRADES), "单位数": [int(counts.get(g, 0)) for g in GRADES]})
+    groups = summary.groups()
+    names = grade_names(summary)
+    if len(groups) <= 1:
+        counts = pd.Series([r.grade for r in summary.ranked]).value_counts()
+        return pd.DataFrame({"等级": names, "单位数": [int(counts.get(g, 0)) for g in names]})
+    data = {"等级": names}
+    for key, records in groups.items():
+        counts = pd.Series([r.grade for r in records]).value_counts()
+        data[key] = [int(counts.get(g, 0)) for g in names]
+    return pd.DataFrame(data)
+
+
+def conformity(summary: Summary):
+    """评分标准核对: with the official rubric, every workbook not scored under it and why; without,
+    the forms the workbooks were scored under."""
+    pd = _pandas()
+    if summary.official is not None:
+        rows = [{"单位": r.unit, "文件": Path(r.file).name, "评分标准": r.rubric, "校验码": r.checksum, "问题": why}
+                for r, why in sorted(summary.apart, key=lambda rw: rw[0].unit)]
+        return pd.DataFrame(rows, columns=["单位", "文件", "评分标准", "校验码", "问题"])
+    rows = [{"评分标准": records[0].rubric, "校验码": records[0].checksum, "单位数": len(records),
+             "说明": "各组分别排名，不同评分标准之间不比较"} for records in summary.groups().values()]
+    return pd.DataFrame(rows, columns=["评分标准", "校验码", "单位数", "说明"])
 
 
 def losses(summary: Summary):
@@ -34,12 +70,12 @@ def losses(summary: Summary):
     units lost points, the average loss among them, total points lost."""
     pd = _pandas()
     rows = {}
-    for r in summary.scored:
+    for r in summary.ranked:
         for name, score in r.lines.items():
             lost = float(r.maxima[name]) - float(score)
             line_id = r.line_ids.get(name, name)
-            entry = rows.setdefault((r.rubric, line_id), {"评分项": name, "扣分单位数": 0, "合计失分": 0.0, "未填写单位数": 0,
-                                                          "输入错误单位数": 0, "评分标准": r.rubric, "编号": line_id})
+            entry = rows.setdefault((rubric_key(r), line_id), {"评分项": name, "扣分单位数": 0, "合计失分": 0.0, "未填写单位数": 0,
+                                                               "输入错误单位数": 0, "评分标准": rubric_key(r), "编号": line_id})
             if r.statuses[name] == "deducted":
                 entry["扣分单位数"] += 1
                 entry["合计失分"] += lost
@@ -47,6 +83,9 @@ def losses(summary: Summary):
                 entry["未填写单位数"] += 1
             elif r.statuses[name] == "error":
                 entry["输入错误单位数"] += 1
+    columns = ["评分项", "扣分单位数", "平均扣分", "合计失分", "未填写单位数", "输入错误单位数", "评分标准", "编号"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
     df = pd.DataFrame(list(rows.values()))
     df["平均扣分"] = [round(t / n, 2) if n else 0.0 for t, n in zip(df["合计失分"], df["扣分单位数"])]
     df["合计失分"] = df["合计失分"].round(2)
@@ -95,7 +134,8 @@ def year_on_year(summary: Summary):
 def write_summary(summary: Summary, output: Path) -> None:
     from ..xlsx.parts import write_atomically
     sheets = [("排名", ranking(summary)), ("等级分布", grade_distribution(summary)), ("失分分析", losses(summary)),
-              ("校验问题", findings(summary)), ("无法读取", unreadable(summary)), ("重复", duplicates(summary))]
+              ("评分标准核对", conformity(summary)), ("校验问题", findings(summary)), ("无法读取", unreadable(summary)),
+              ("重复", duplicates(summary))]
     if summary.previous is not None:
         sheets.append(("同比", year_on_year(summary)))
     write_atomically(output, lambda tmp: _write(tmp, summary, sheets))
@@ -108,11 +148,19 @@ def _write(path: str, summary: Summary, sheets) -> None:
     head = wb.add_format(dict(base, bold=True, bg_color="#D9E1F2", text_wrap=True, align="center"))
     cell = wb.add_format(dict(base, text_wrap=True))
     title = wb.add_format({"font_name": "宋体", "bold": True, "font_size": 14})
-    grade_formats = {g: wb.add_format({"bg_color": c}) for g, c in GRADE_COLOURS.items()}
+    made: dict = {}
+
+    def grade_formats(names):
+        for g, c in zip(names, COLOURS):
+            made.setdefault(g, wb.add_format({"bg_color": c}))
+        return {g: made[g] for g in names if g in made}
     for name, df in sheets:
         ws = wb.add_worksheet(name)
         year = f"{summary.year}年" if summary.year else ""
-        ws.write_string(0, 0, f"{year}部门整体支出绩效自评汇总 — {name}", title)
+        heading = f"{year}部门整体支出绩效自评汇总 — {name}"
+        if summary.official is not None:
+            heading += f"（本县评分标准 {summary.official.id}，校验码 {summary.official.checksum}）"
+        ws.write_string(0, 0, heading, title)
         columns = list(df.columns)
         for j, col in enumerate(columns):
             ws.write_string(2, j, str(col), head)
@@ -137,19 +185,22 @@ def _write(path: str, summary: Summary, sheets) -> None:
         ws.repeat_rows(2)
         if name == "排名" and len(df):
             g = columns.index("等级")
-            for grade, fmt in grade_formats.items():
+            for grade, fmt in grade_formats(grade_names(summary)).items():
                 ws.conditional_format(3, g, 2 + len(df), g, {"type": "cell", "criteria": "==",
                                                              "value": f'"{grade}"', "format": fmt})
         if name == "等级分布":
+            names = list(df["等级"])
             chart = wb.add_chart({"type": "column"})
-            chart.add_series({"name": "单位数", "categories": [name, 3, 0, 3 + len(GRADES) - 1, 0],
-                              "values": [name, 3, 1, 3 + len(GRADES) - 1, 1], "data_labels": {"value": True},
-                              "points": [{"fill": {"color": GRADE_COLOURS[g]}, "border": {"color": "#595959"}}
-                                         for g in GRADES]})
+            for j, column in enumerate(columns[1:], start=1):
+                series = {"name": [name, 2, j], "categories": [name, 3, 0, 2 + len(names), 0],
+                          "values": [name, 3, j, 2 + len(names), j], "data_labels": {"value": True}}
+                if len(columns) == 2:
+                    series["points"] = [{"fill": {"color": c}, "border": {"color": "#595959"}} for c in COLOURS[:len(names)]]
+                chart.add_series(series)
             chart.set_title({"name": "等级分布", "name_font": {"name": "宋体"}})
-            chart.set_legend({"none": True})
-            top = int(df["单位数"].max()) if len(df) else 0
+            chart.set_legend({"none": True} if len(columns) == 2 else {"position": "bottom"})
+            top = int(df[columns[1:]].to_numpy().max()) if len(df) else 0
             chart.set_y_axis({"name": "单位数", "min": 0, "major_gridlines": {"visible": True},
                               **({"major_unit": 1} if top <= 10 else {})})
-            ws.insert_chart(2, 3, chart, {"x_scale": 1.2, "y_scale": 1.2})
+            ws.insert_chart(2, len(columns) + 1, chart, {"x_scale": 1.2, "y_scale": 1.2})
     wb.close()

@@ -48,6 +48,12 @@ def parse_rubric(text: str | bytes, source: str = "", *, trusted: bool = False) 
     except (ValueError, RecursionError) as exc:
         where = f"（第{exc.lineno}行第{exc.colno}列）" if hasattr(exc, "lineno") else ""
         return None, [Problem("", f"不是有效的 JSON{where}：{getattr(exc, 'msg', exc)}")]
+    return parse_data(data, source, trusted=trusted)
+
+
+def parse_data(data: object, source: str = "", *, trusted: bool = False) -> tuple[Rubric | None, list[Problem]]:
+    """``parse_rubric`` of JSON already decoded (numbers as int/Decimal), e.g. built from an
+    authoring workbook."""
     if isinstance(data, dict) and data.get("format") != FORMAT:
         return None, [Problem("format", f"格式版本应为 {FORMAT}，实为“{data.get('format')}”（本程序只读取 {FORMAT}）")]
     if trusted:
@@ -154,7 +160,7 @@ def from_embedded(rows: list[tuple[object, object]]) -> tuple[Rubric | None, str
         if hashlib.sha256(text.encode("utf-8")).hexdigest()[:8] == checksum:
             rubric._canonical = text               # stored canonical (as every template writes it): no re-serialising
     if rubric is None:
-        return None, "无法读取（" + "；".join(p.text() for p in problems[:3]) + "）"
+        return None, "无法读取（" + "；".join(p.text() if p.path else p.message for p in problems[:3]) + "）"
     if checksum != rubric.checksum:
         return None, f"校验码不符（记录为“{checksum or ''}”，内容的校验码为 {rubric.checksum}），内容可能被修改过"
     return rubric, ""

@@ -23,6 +23,7 @@ _TYPE_NAMES = {"object": "对象", "array": "列表", "string": "文字", "numbe
 class Problem(NamedTuple):
     path: str
     message: str
+    missing: str = ""       # the required key that is absent at ``path`` (to point at its cell)
 
     def text(self) -> str:
         return f"{self.path or '（文件）'}：{self.message}"
@@ -144,7 +145,7 @@ class Validator:
             self.add(path, f"只能有{node['maxProperties']}个键")
         for key in node.get("required", ()):
             if key not in value:
-                self.add(path, f"缺少“{key}”")
+                self.add(path, f"缺少“{key}”", missing=key)
         props = node.get("properties", {})
         extra = node.get("additionalProperties", True)
         for key, item in value.items():
@@ -184,8 +185,8 @@ class Validator:
                     return
         self.add(path, f"应为{title or '规定的格式'}，实为{shown(value)}")
 
-    def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
+    def add(self, path: str, message: str, missing: str = "") -> None:
+        self.problems.append(Problem(path, message, missing))
 
 
 def validate(data: object) -> list[Problem]:

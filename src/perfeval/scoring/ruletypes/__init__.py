@@ -270,3 +270,23 @@ def tables_read(rubric) -> set:
     """The input tables some line of ``rubric`` reads (each rule type's ``tables(rule, rubric)``);
     a table outside this set is never 未填写 and its sheet says the form does not score it."""
     return set().union(*(RULE_TYPES[spec.kind].tables(spec.rule, rubric) for spec in rubric.lines))
+
+
+def item_maxima(rubric) -> dict:
+    """The most points each 定性评价 item can give (a score item's range is 0 to this): the line's
+    points for the item a rule reads, a part's points for an ``items`` part (options too)."""
+    out: dict = {}
+
+    def walk(rule: dict, points) -> None:
+        if isinstance(rule.get("item"), str):
+            out[rule["item"]] = max(out.get(rule["item"], points), points)
+        for part in rule.get("items", ()):
+            if isinstance(part, dict) and isinstance(part.get("item"), str):
+                value = Decimal(str(part.get("points", points)))
+                out[part["item"]] = max(out.get(part["item"], value), value)
+        for option in rule.get("options", ()):
+            if isinstance(option, dict):
+                walk(option, points)
+    for spec in rubric.lines:
+        walk(spec.rule, spec.points)
+    return out
