@@ -120,7 +120,7 @@ def test_every_authoring_mistake_is_one_line_with_its_sheet_and_cell(tmp_path):
     assert any("分值" in l and "不能为空" in l for l in lines)
     assert any("按心情计分" in l for l in lines)
     assert any("colour" in l and "未知" in l for l in lines)                        # a parameter the type does not take
-    assert any("缺少“item”" in l or "缺少“per_item”" in l for l in lines)            # a missing parameter
+    assert any("缺少参数“item”" in l or "缺少参数“per_item”" in l for l in lines)    # a missing parameter
     built = tmp_path / "x.json"
     assert run("rubric", "build", book, "-o", built).exit_code == 1 and not built.exists()   # nothing written
 

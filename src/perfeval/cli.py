@@ -394,13 +394,17 @@ def rubric_export(source, output, force):
     _write_authoring(source, output, force)
 
 
+def _refuse_existing(path, force: bool) -> None:
+    if Path(path).exists() and not force:
+        raise WorkbookError(f"“{Path(path).name}”已存在，未覆盖：请换一个文件名，或加 --force 覆盖")
+
+
 def _write_authoring(source, out, force) -> None:
     from . import authoring
     from .scoring.rubric import find
     if not str(out).lower().endswith(".xlsx"):
         raise WorkbookError(f"编写用工作簿应保存为 .xlsx：{Path(out).name}")
-    if Path(out).exists() and not force:
-        raise WorkbookError(f"“{Path(out).name}”已存在，未覆盖：请换一个文件名，或加 --force 覆盖")
+    _refuse_existing(out, force)
     r = find(source)
     authoring.export(r.data, out)
     _say(f"已生成：{out}（评分标准 {r.id}，{len(r.lines)}项）。填写后运行 perfeval rubric check {Path(out).name} 检查")

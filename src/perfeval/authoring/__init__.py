@@ -59,6 +59,20 @@ def locate(where: dict, path: str, missing: str = "") -> str:
     return path
 
 
+def _explained(problem, data: dict) -> str:
+    """A schema problem in the author's terms: a missing rule parameter says where to add it."""
+    import re
+    m = re.fullmatch(r"lines\[(\d+)\]\.rule", problem.path)
+    if problem.missing and m:
+        from .convert import rule_type_names
+        line = data["lines"][int(m.group(1))]
+        kind = line.get("rule", {}).get("type")
+        name = rule_type_names().get(kind, kind)
+        return (f"计分方法“{name}”缺少参数“{problem.missing}”：请在“规则参数”中添加一行"
+                f"（指标编号 {line.get('id', '')}，参数 {problem.missing}）")
+    return problem.message
+
+
 def load(path: str | Path):
     """(rubric, data, findings, where): the rubric is None when any finding is an error."""
     from ..scoring.rubric import parse_data
@@ -70,9 +84,10 @@ def load(path: str | Path):
     reported = {p.path for p in builder.problems if p.path}
     rubric, schema_problems = parse_data(data, str(path))
     for p in schema_problems:
-        if p.path in reported or (p.missing and f"{p.path}.{p.missing}" in reported):
-            continue                      # a blank required cell, already said in the sheet's words
-        findings.append(Finding("error", locate(builder.where, p.path, p.missing), p.message))
+        full = f"{p.path}.{p.missing}" if p.missing else p.path
+        if any(full == r or full.startswith(r + ".") or full.startswith(r + "[") for r in reported):
+            continue                      # a cell already reported in the sheet's words
+        findings.append(Finding("error", locate(builder.where, p.path, p.missing), _explained(p, data)))
     if any(f.severity == "error" for f in findings):
         return None, data, findings, builder.where
     return rubric, data, findings, builder.where

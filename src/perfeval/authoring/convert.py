@@ -244,21 +244,14 @@ def from_rows(rows: dict[str, list[Row]]) -> tuple[dict, Builder]:
         if problem:
             b.bad(row.cells["path"], f"参数“{path_text}”：{problem}")
     data["lines"] = lines
-    items = b.record(D.ITEMS, rows.get(D.ITEMS.table, []), "items")
-    if items:
-        data["items"] = items
-    inputs = b.record(D.INPUTS, rows.get(D.INPUTS.table, []), "inputs")
-    if inputs:
-        data["inputs"] = inputs
-    metrics = _metrics(b, rows.get(D.METRICS.table, []))
-    if metrics:
-        data["metrics"] = metrics
-    grades = b.record(D.GRADES, rows.get(D.GRADES.table, []), "grades")
-    if grades:
-        data["grades"] = grades
-    examples = _examples(b, rows.get(D.EXAMPLES.table, []))
-    if examples:
-        data["examples"] = examples
+    optional = {"items": lambda r: b.record(D.ITEMS, r, "items"), "inputs": lambda r: b.record(D.INPUTS, r, "inputs"),
+                "metrics": lambda r: _metrics(b, r), "grades": lambda r: b.record(D.GRADES, r, "grades"),
+                "examples": lambda r: _examples(b, r)}
+    tables = {"items": D.ITEMS, "inputs": D.INPUTS, "metrics": D.METRICS, "grades": D.GRADES, "examples": D.EXAMPLES}
+    for key, build in optional.items():
+        value = build(rows.get(tables[key].table, []))
+        if value:                                   # an empty sheet: the key is absent, as in the file
+            data[key] = value
     return _ordered(data), b
 
 

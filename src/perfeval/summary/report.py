@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import Summary, _pandas, records_frame, rubric_key
+from . import Summary, _pandas, records_frame
 
 GRADES = ("优", "良", "中", "差")
 COLOURS = ("#C6EFCE", "#DDEBF7", "#FFEB9C", "#FFC7CE", "#E7E6E6", "#FCE4D6")
@@ -74,8 +74,9 @@ def losses(summary: Summary):
         for name, score in r.lines.items():
             lost = float(r.maxima[name]) - float(score)
             line_id = r.line_ids.get(name, name)
-            entry = rows.setdefault((rubric_key(r), line_id), {"评分项": name, "扣分单位数": 0, "合计失分": 0.0, "未填写单位数": 0,
-                                                               "输入错误单位数": 0, "评分标准": rubric_key(r), "编号": line_id})
+            entry = rows.setdefault((r.rubric, r.checksum, line_id), {
+                "评分项": name, "扣分单位数": 0, "合计失分": 0.0, "未填写单位数": 0, "输入错误单位数": 0,
+                "评分标准": r.rubric, "校验码": r.checksum, "编号": line_id})
             if r.statuses[name] == "deducted":
                 entry["扣分单位数"] += 1
                 entry["合计失分"] += lost
@@ -83,14 +84,14 @@ def losses(summary: Summary):
                 entry["未填写单位数"] += 1
             elif r.statuses[name] == "error":
                 entry["输入错误单位数"] += 1
-    columns = ["评分项", "扣分单位数", "平均扣分", "合计失分", "未填写单位数", "输入错误单位数", "评分标准", "编号"]
+    columns = ["评分项", "扣分单位数", "平均扣分", "合计失分", "未填写单位数", "输入错误单位数", "评分标准", "校验码", "编号"]
     if not rows:
         return pd.DataFrame(columns=columns)
     df = pd.DataFrame(list(rows.values()))
     df["平均扣分"] = [round(t / n, 2) if n else 0.0 for t, n in zip(df["合计失分"], df["扣分单位数"])]
     df["合计失分"] = df["合计失分"].round(2)
     df = df.sort_values(["合计失分", "扣分单位数"], ascending=False, kind="mergesort")
-    return df[["评分项", "扣分单位数", "平均扣分", "合计失分", "未填写单位数", "输入错误单位数", "评分标准", "编号"]]
+    return df[columns]
 
 
 def findings(summary: Summary):

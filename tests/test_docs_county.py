@@ -1,0 +1,98 @@
+"""docs/county.md and the README's command table held to the code: every command and option they
+show exists, every sheet of the authoring workbook and every rule type is named, and the messages
+they quote are the ones perfeval prints."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from perfeval.authoring import declare as D
+from perfeval.authoring.convert import rule_type_names
+from perfeval.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+COUNTY = (ROOT / "docs" / "county.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _command(words: list[str]):
+    """The click command a `perfeval …` line names, and the words after it."""
+    command = main
+    rest = list(words)
+    while rest and hasattr(command, "commands") and rest[0] in command.commands:
+        command = command.commands[rest.pop(0)]
+    return command, rest
+
+
+def _options(command) -> set[str]:
+    return {o for p in command.params for o in getattr(p, "opts", [])}
+
+
+def _check_line(line: str) -> None:
+    words = line.split()[1:]
+    command, rest = _command(words)
+    assert command is not main and not hasattr(command, "commands"), line
+    for word in rest:
+        word = word.split("\\")[0]
+        if word.startswith("--") or re.fullmatch(r"-[a-z]", word):
+            assert word.split("=")[0] in _options(command), (line, word)
+
+
+def test_every_command_in_county_md_exists_with_its_options():
+    lines = [l.strip() for l in COUNTY.splitlines() if l.strip().startswith("perfeval ")]
+    lines += re.findall(r"`(perfeval [^`]+)`", COUNTY)
+    assert len(lines) >= 8
+    for line in lines:
+        _check_line(line)
+
+
+def test_every_command_in_the_readme_table_exists_and_every_command_is_listed():
+    rows = re.findall(r"^\| `(perfeval [^`]+)`", README, re.M)
+    for row in rows:
+        _check_line(row.replace("[", " ").replace("]", " "))
+    named = {" ".join(row.split()[1:3]) if row.split()[1] == "rubric" else row.split()[1] for row in rows}
+    leaves = {name for name, c in main.commands.items() if not hasattr(c, "commands")}
+    leaves |= {f"rubric {name}" for name in main.commands["rubric"].commands}
+    assert leaves <= named, leaves - named
+
+
+def test_county_md_names_every_sheet_and_rule_type():
+    for sheet in (D.GUIDE_SHEET,) + tuple(s.sheet for s in D.SHEETS):
+        assert f"| {sheet} |" in COUNTY, sheet
+    names = rule_type_names()
+    assert f"共 {len(names)} 种" in COUNTY
+    for label in names.values():
+        assert label in COUNTY, label
+    for image in re.findall(r"\]\(([^)]+\.png)\)", COUNTY):
+        assert (ROOT / "docs" / image).is_file(), image
+
+
+def _without_per_item(book: Path, **cells) -> None:
+    """The authoring workbook with violations' per_item row emptied (and other 指标 cells set)."""
+    wb = openpyxl.load_workbook(book)
+    for ref, value in cells.items():
+        wb["指标"][ref] = value
+    params = wb["规则参数"]
+    for r in range(5, params.max_row + 1):
+        if params.cell(r, 1).value == "violations" and params.cell(r, 2).value == "per_item":
+            for c in range(1, 5):
+                params.cell(r, c).value = None
+    wb.save(book)
+
+
+def test_the_messages_county_md_quotes_are_what_check_prints(tmp_path):
+    book = tmp_path / "本县评分标准.xlsx"
+    assert CliRunner().invoke(main, ["rubric", "new", str(book)]).exit_code == 0
+    _without_per_item(book, E5=None, K10="按心情计分")
+    out = CliRunner().invoke(main, ["rubric", "check", str(book)]).output
+    assert "错误：指标!E5：“分值”不能为空" in out and "错误：指标!E5：“分值”不能为空" in COUNTY
+    assert "实为“按心情计分”" in out and "错误：指标!K10：“计分方法”应为" in COUNTY
+    quoted = "错误：指标!K13：计分方法“按个数扣分”缺少参数“per_item”：请在“规则参数”中添加一行（指标编号 violations，参数 per_item）"
+    assert quoted in COUNTY
+    fresh = tmp_path / "b.xlsx"
+    CliRunner().invoke(main, ["rubric", "new", str(fresh)])
+    _without_per_item(fresh)
+    assert quoted in CliRunner().invoke(main, ["rubric", "check", str(fresh)]).output
