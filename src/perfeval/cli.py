@@ -85,20 +85,62 @@ def _guarded(fn):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+from .clitext import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, install as _install_chinese  # noqa: E402
+
+_install_chinese()
+
+
+def _first_sentence(command) -> str:
+    """A command's line in the list of commands: its help's first sentence, whole (never cut with …)."""
+    text = (command.short_help or command.help or "").strip().split("\n")[0]
+    return text.split("。")[0] + "。" if "。" in text else text
+
+
+class _Command(click.Command):
+    """A command whose usage line is in Chinese ([选项])."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
+        super().__init__(*args, **kwargs)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return _first_sentence(self)
+
+
+class _Group(click.Group):
+    """A group whose usage line and subcommands are in Chinese."""
+    command_class = _Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
+        kwargs.setdefault("subcommand_metavar", SUBCOMMAND_METAVAR)
+        super().__init__(*args, **kwargs)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return _first_sentence(self)
+
+
+_Group.group_class = _Group
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 200})
 @click.version_option(package_name="perfeval")
 def main():
     """perfeval：部门整体支出绩效自评——生成工作簿、计算打分表。"""
 
 
-FORCE = click.option("--force", is_flag=True, help="覆盖已存在的文件 / 写入只读文件")
+def force_option(help_text: str):
+    """--force, with what it does for this command."""
+    return click.option("--force", is_flag=True, help=help_text)
+
+
 
 
 @main.command()
 @click.argument("out")
 @click.option("--rubric", "source", default=None, help="评分标准：随附的编号或 .json 文件（默认 ebian-2023），嵌入工作簿")
 @click.option("--from", "last_year", default=None, help="上年的工作簿：带入基本信息、项目、指标、上年问题（上年文件不修改）")
-@FORCE
+@force_option("OUT 已存在时覆盖它（默认不覆盖，以免丢失已填写的数据）")
 @_guarded
 def new(out, source, last_year, force):
     """生成空白模板 OUT（.xlsm）；用 --from 从上年工作簿生成新年度工作簿。已存在的文件不会被覆盖（除非 --force）。"""
@@ -137,7 +179,7 @@ def _usable_rubric(source):
 @click.argument("book")
 @click.option("--rubric", "source", default=None, help="换用的评分标准：随附的编号或 .json 文件（默认：原工作簿的评分标准）")
 @click.option("-o", "--output", default=None, help="新工作簿（默认：原文件旁的“<名称>（升级）.xlsm”）")
-@FORCE
+@force_option("升级结果的文件已存在时覆盖它（原工作簿在任何情况下都不修改）")
 @_guarded
 def upgrade(book, source, output, force):
     """把 BOOK 重建为当前版本的工作簿（可换用评分标准），所有输入按表格、列名和行名复制；原文件不修改。"""
@@ -151,7 +193,7 @@ def upgrade(book, source, output, force):
 
 @main.command()
 @click.argument("directory", default="perfeval-demo")
-@FORCE
+@force_option("DIRECTORY 中已有同名示例工作簿时覆盖它们")
 @_guarded
 def demo(directory, force):
     """生成并计算示例工作簿（红旗镇、五渡镇 2023）到 DIRECTORY。"""
@@ -163,7 +205,7 @@ def demo(directory, force):
 
 @main.command()
 @click.argument("book")
-@FORCE
+@force_option("BOOK 为只读文件时也写入结果（默认拒绝）")
 @_guarded
 def recalc(book, force):
     """重新计算 BOOK，结果写回文件（输入单元格不变）。只读文件不会被修改（除非 --force）。"""
@@ -178,7 +220,7 @@ def recalc(book, force):
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（不修改文件）；多个文件时每行一个")
 @_guarded
 def score(books, as_json):
-    """计算 BOOK 并打印结果，不写入任何文件。可一次给出多个文件（同一进程内计算）。"""
+    """计算一个或多个工作簿 BOOKS 并打印结果，不写入任何文件（多个文件在同一进程内计算）。"""
     if len(books) == 1:
         return _score_one(books[0], as_json)
     from .summary.collect import score_one
@@ -189,7 +231,7 @@ def score(books, as_json):
         if as_json:
             _say(json.dumps({"file": book, **_record_json(record)}, ensure_ascii=False))
         elif record.ok:
-            _say(f"{book}：{record.unit} {record.year}年 总分{record.total}/{record.max_total}（{record.grade}）"
+            _say(f"{book}：{record.unit} {f'{record.year}年' if record.year else '（未填写评价年度）'} 总分{record.total}/{record.max_total}（{record.grade}）"
                  f"{'' if record.complete else f'，未完成（{record.incomplete}项未填写）'}")
         else:
             _say(f"{book}：错误：{record.error}", err=True)
@@ -206,17 +248,22 @@ def _record_json(record) -> dict:
 
 
 def _score_one(book, as_json):
+    from .scoring.results import STATUS_LABELS
     from .xlsx.workbook import score_workbook
     result, data = score_workbook(book)
     if as_json:
         _say(json.dumps(result.to_json(data.resolve), ensure_ascii=False, indent=1))
         return
-    _say(f"{result.unit} {result.year}年  总分 {_num(result.total)}/{_num(result.max_total)}  等级 {result.grade}")
+    unit = result.unit or "（未填写单位名称）"
+    year = f"{result.year}年" if result.year else "（未填写评价年度）"
+    state = "" if result.complete else f"  未完成（{result.incomplete}项未填写，总分为已填部分）"
+    _say(f"{unit} {year}  总分 {_num(result.total)}/{_num(result.max_total)}  等级 {result.grade}{state}")
+    width = max((_display_width(line.name) for line in result.lines), default=0)
     for line in result.lines:
-        mark = {"full": " ", "deducted": "-", "error": "!", "incomplete": "?"}[line.status]
-        _say(f" {mark} {line.name:<12} {_num(line.score):>6}/{_num(line.max)}")
+        status = STATUS_LABELS[line.status]
+        _say(f"  {_pad(status, 6)} {_pad(line.name, width)} {_num(line.score):>6}/{_num(line.max)}")
         for r in line.reasons:
-            _say(f"       {r.text}")
+            _say(f"         {r.text}")
     counts = result.counts()
     _say(f"校验：错误{counts['error']}个，警告{counts['warning']}个，提示{counts['info']}个")
 
@@ -377,7 +424,7 @@ def _is_authoring(source) -> bool:
 @rubric.command("new")
 @click.argument("out")
 @click.option("--from", "source", default="ebian-2023", show_default=True, help="从哪个评分标准开始：随附的编号或 .json 文件")
-@FORCE
+@force_option("OUT 已存在时覆盖它")
 @_guarded
 def rubric_new(out, source, force):
     """生成编写评分标准用的工作簿 OUT（.xlsx）：表头、分组、指标、规则参数、定性项目、其他数据、自定义指标、等级、算例和使用说明。"""
@@ -387,7 +434,7 @@ def rubric_new(out, source, force):
 @rubric.command("export")
 @click.argument("source")
 @click.option("-o", "--output", required=True, help="编写用工作簿（.xlsx）")
-@FORCE
+@force_option("-o 指定的文件已存在时覆盖它")
 @_guarded
 def rubric_export(source, output, force):
     """把评分标准 SOURCE（编号或 .json）导出为编写用工作簿。"""
@@ -413,7 +460,7 @@ def _write_authoring(source, out, force) -> None:
 @rubric.command("build")
 @click.argument("source")
 @click.option("-o", "--output", required=True, help="生成的评分标准文件（.json）")
-@FORCE
+@force_option("-o 指定的文件已存在时覆盖它")
 @_guarded
 def rubric_build(source, output, force):
     """由编写用工作簿 SOURCE 生成评分标准文件（.json）；检查不通过时不写入任何文件（退出码1）。"""
@@ -495,6 +542,16 @@ def templates(directory, check):
         click.echo(f"以下文件不是最新的，请运行 perfeval templates {directory}：{'、'.join(stale)}", err=True)
         sys.exit(1)
     click.echo("随附工作簿均为最新")
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes in a terminal: wide (CJK) characters count two."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _display_width(text))
 
 
 def _num(value) -> str:
