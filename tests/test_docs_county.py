@@ -96,3 +96,37 @@ def test_the_messages_county_md_quotes_are_what_check_prints(tmp_path):
     CliRunner().invoke(main, ["rubric", "new", str(fresh)])
     _without_per_item(fresh)
     assert quoted in CliRunner().invoke(main, ["rubric", "check", str(fresh)]).output
+
+
+GUIDE = (ROOT / "docs" / "使用指南.md").read_text(encoding="utf-8")
+
+
+def test_the_guide_commands_exist_and_its_images_are_there():
+    lines = re.findall(r"`(perfeval [^`]+)`", GUIDE)
+    assert len(lines) >= 8
+    for line in lines:
+        _check_line(line)
+    for image in re.findall(r"\]\(([^)]+\.png)\)", GUIDE):
+        assert (ROOT / "docs" / image).is_file(), image
+    assert "](docs/使用指南.md)" in README.split("## 中文说明")[0]           # linked right after the two commands
+
+
+def test_the_messages_the_guide_quotes_are_what_perfeval_says(tmp_path):
+    import sys
+    sys.path.insert(0, str(ROOT / "docs"))
+    from render_guide import mistakes_book                              # the workbook of the guide's screenshots
+    from perfeval.xlsx.workbook import score_workbook
+    result, _ = score_workbook(mistakes_book(tmp_path))
+    said = {f"{ {'error': '错误', 'warning': '警告'}.get(f.severity, '')}：{f.message}" for f in result.findings}
+    quoted = re.findall(r"^\| [^|]+ \| ((?:错误|警告)：[^|]+) \|$", GUIDE, re.M)
+    assert len(quoted) == 4
+    for text in quoted:
+        assert text.strip() in said, text
+
+
+def test_the_readme_still_starts_with_the_two_commands():
+    assert README.startswith("# perfeval — 部门整体支出绩效自评\n\n```bash\n"
+                             "# 安装并计算随附示例工作簿 / install and score the bundled sample workbooks\n"
+                             "python -m pip install -e . && perfeval demo demo --force\n\n"
+                             "# 运行全部测试 / run the tests\n"
+                             "python -m pip install -e '.[test]' && python -m pytest -q\n```")

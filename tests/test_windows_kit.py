@@ -79,3 +79,17 @@ def test_bundle_for_real_when_the_package_index_answers(tmp_path):
     assert any(n.startswith("perfeval-") for n in names)
     assert any(n.startswith("xlwings-0.37") and "win_amd64" in n for n in names)
     assert any(n.lower().startswith("xlsxwriter-") for n in names) and any(n.startswith("click-") for n in names)
+
+
+def test_the_kit_builds_from_a_checkout_without_perfeval_installed(tmp_path):
+    """tools/build_windows_kit.py runs under `python -S` (no site-packages: neither perfeval nor click)."""
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-S", str(ROOT / "tools" / "build_windows_kit.py"), str(tmp_path / "kit"),
+                          "--python", "3.12", "--dry-run"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    commands = out.stdout.splitlines()
+    assert commands[0].endswith(f"pip wheel --no-deps --wheel-dir {tmp_path / 'kit' / 'wheels'} {ROOT}")
+    assert "--platform win_amd64 --python-version 3.12" in commands[1] and "xlwings" in commands[1]
+    assert (tmp_path / "kit" / "安装.cmd").read_bytes().decode("gbk").startswith("@echo off")
+    assert "已生成离线安装包" in commands[-1]

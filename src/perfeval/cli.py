@@ -96,12 +96,19 @@ def _first_sentence(command) -> str:
     return text.split("。")[0] + "。" if "。" in text else text
 
 
+TYPE_METAVARS = {"text": "文字", "integer": "整数", "integer range": "整数", "float": "数", "path": "路径",
+                 "choice": "选项", "boolean": "是/否"}
+
+
 class _Command(click.Command):
-    """A command whose usage line is in Chinese ([选项])."""
+    """A command whose usage line is in Chinese ([选项], an option's value named 文字/整数/路径)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
         super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, click.Option) and not param.is_flag and param.metavar is None:
+                param.metavar = TYPE_METAVARS.get(param.type.name, param.type.name)
 
     def get_short_help_str(self, limit: int = 45) -> str:
         return _first_sentence(self)

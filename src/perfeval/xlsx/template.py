@@ -30,11 +30,14 @@ INPUT_FILL = "#FFF2CC"
 MONEY_FORMAT = "#,##0.00####"
 
 COVER_TEXT = (
-    "使用步骤：",
-    "1. 在各输入工作表（基本信息、收支情况、公用经费、项目支出、月度支出、绩效指标、定性评价、问题清单）的黄色单元格中填写数据；表格可在末尾直接添加行。",
-    "2. 点击“重新计算”按钮，结果写入“打分表”“计算明细”“校验结果”。不能运行宏的电脑（WPS 表格、宏被阻止）：保存并关闭本文件，把它拖到桌面上的“perfeval 重新计算”图标上（或右键 → 发送到 → perfeval 重新计算），再打开查看；也可在命令行运行 perfeval recalc 本文件。",
-    "3. 扣分项在打分表中以橙色突出显示，输入错误以红色显示；“校验结果”列出每个问题及其所在单元格（可点击跳转）。",
-    "4. 评分参数默认取自县级部门整体绩效自评打分表，可按本县规定修改；输出工作表由程序写入，请勿手工修改。",
+    "使用步骤（完整步骤见 perfeval《使用指南》）：",
+    "1. 填写：在各输入工作表的黄色单元格中填写，金额单位一律为万元；表格可在末尾直接添加行；不涉及的定性评价项填“不适用”。",
+    "2. 计算：点击“重新计算”按钮，结果写入“打分表”“计算明细”“校验结果”。不能运行宏的电脑（WPS 表格、宏被阻止）：保存并关闭本文件，把它拖到桌面上的“perfeval 重新计算”图标上（或右键 → 发送到 → perfeval 重新计算），再打开查看；也可在命令行运行 perfeval recalc 本文件。",
+    "3. 检查：扣分项在打分表中以橙色突出显示，输入错误以红色显示；“校验结果”列出每个问题及其所在单元格（可点击跳转）。“错误”须全部更正并重新计算后才能报送。",
+    "4. 报告：点击“生成自评报告”（或命令行 perfeval report 本文件），在 Word 中补写【待填写】处。",
+    "5. 报送：命令行运行 perfeval submit 本文件，把生成的文件夹压缩（右键 → 发送到 → 压缩(zipped)文件夹）后发送。",
+    "6. 下一年度：perfeval new 下一年度文件名.xlsm --from 本文件，基本信息、项目和指标目标值自动带入。",
+    "评分参数默认取自本县评分标准，本县规定不同时在“本县取值”中填写；输出工作表由程序写入，请勿手工修改。",
 )
 
 
@@ -44,6 +47,7 @@ class _Formats:
         border = dict(base, border=1, border_color="#A6A6A6")
         self.title = wb.add_format(dict(base, bold=True, font_size=16))
         self.subtitle = wb.add_format(dict(base, bold=True, font_size=12))
+        self.plain_wrap = wb.add_format(dict(base, text_wrap=True, valign="top"))
         self.help = wb.add_format(dict(base, italic=True, font_color="#595959", text_wrap=True, valign="top"))
         self.label = wb.add_format(dict(border, bg_color="#F2F2F2"))
         self.input = wb.add_format(dict(border, bg_color=INPUT_FILL, text_wrap=True))
@@ -407,7 +411,13 @@ def _cover(wb, fm: _Formats):
             ws.write_blank(r, c, None, fm.small if small else fm.status_value)
     first = max(s.cell[0] for s in S.COVER_STATUS) + 2
     for i, text in enumerate(COVER_TEXT):
-        ws.write_string(first + i, 0, text, fm.subtitle if i == 0 else fm.plain)
+        if i == 0:
+            ws.write_string(first, 0, text, fm.subtitle)
+            continue
+        ws.merge_range(first + i, 0, first + i, 3, text, fm.plain_wrap)    # A:D, wrapped: the page shows all of it
+        lines = R.text_lines(text, 22 + 60 + 14 + 14, 10)
+        if lines > 1:
+            ws.set_row(first + i, 14 * lines + 2)
     ws.write_string(first + len(COVER_TEXT) + 1, 0,
                     "收到本工作簿只为查看结果的人无需安装任何软件：结果均为普通数值。", fm.help)
     return ws

@@ -1,0 +1,108 @@
+"""Render the screenshots of docs/使用指南.md (what the clerk sees at each step) to docs/guide-*.png.
+
+Rerun after the workbook, the messages or the commands change: ``python docs/render_guide.py`` from
+the repository root.  Needs LibreOffice, poppler-utils and fonts-wqy-microhei (see .ci/run).
+
+- guide-kit.png: the offline kit's 说明.txt (tools/build_windows_kit.py writes it);
+- guide-cover.png: the template's 使用说明 sheet;
+- guide-findings.png / guide-score-errors.png: 校验结果 and 打分表 of a workbook filled with the
+  mistakes clerks make (a blank answer, “是的”, “约50” in an amount, a date in a month);
+- guide-console.png: what recalc, report, submit and new --from print (run for real, in-process).
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from perfeval.cli import main as cli
+from perfeval.samples import hongqi
+from perfeval.xlsx.workbook import fill_workbook, new_template, recalc
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+
+
+def mistakes_book(folder: Path) -> Path:
+    """红旗镇's inputs with four mistakes clerks make (docs/使用指南.md quotes what perfeval says)."""
+    tables = hongqi()
+    for row in tables["Finance"].rows:
+        if row[0] == "结转结余":
+            row[1] = "约50"
+    tables["Qualitative"].rows[0][1] = None
+    tables["Qualitative"].rows[10][1] = "是的"
+    tables["MonthlySpending"].rows[0][3] = datetime(2023, 2, 1)
+    template = new_template(folder / "模板.xlsm")
+    book = folder / "红旗镇2023自评.xlsm"
+    fill_workbook(template, tables, out=book)
+    return book
+
+
+def _pdf(soffice: str, path: Path, tmp: Path) -> Path:
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp), str(path)], check=True, capture_output=True)
+    return tmp / (path.stem + ".pdf")
+
+
+def _page(pdf: Path, starts: str) -> int | None:
+    for page in range(1, 60):
+        out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True)
+        if out.returncode:
+            return None
+        if out.stdout.lstrip().startswith(starts):
+            return page
+    return None
+
+
+def _png(pdf: Path, page: int, name: str, tmp: Path) -> None:
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", "-f", str(page), "-l", str(page), str(pdf),
+                    str(tmp / "page")], check=True)
+    shutil.copy(tmp / "page.png", DOCS / name)
+    print(DOCS / name)
+
+
+def console(folder: Path) -> str:
+    """A console session: the commands of the guide and what perfeval prints for them."""
+    lines = []
+    for args in (["recalc", "红旗镇2023自评.xlsm"], ["report", "红旗镇2023自评.xlsm"], ["submit", "红旗镇2023自评.xlsm"],
+                 ["new", "红旗镇2024自评.xlsm", "--from", "红旗镇2023自评.xlsm"]):
+        with CliRunner().isolated_filesystem(temp_dir=folder) as here:
+            shutil.copy(folder / "红旗镇2023自评.xlsm", Path(here) / "红旗镇2023自评.xlsm")
+            out = CliRunner().invoke(cli, args)
+        lines += [f"D:\\自评> perfeval {' '.join(args)}"] + out.output.rstrip().splitlines() + [""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    soffice = shutil.which("soffice") or sys.exit("LibreOffice (soffice) is required")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        kit = tmp / "kit"
+        subprocess.run([sys.executable, str(ROOT / "tools" / "build_windows_kit.py"), str(kit), "--dry-run"],
+                       check=True, capture_output=True)
+        text = tmp / "离线安装包说明.txt"
+        text.write_text((kit / "说明.txt").read_text(encoding="utf-8-sig"), encoding="utf-8")
+        _png(_pdf(soffice, text, tmp), 1, "guide-kit.png", tmp)
+        book = mistakes_book(tmp)
+        recalc(book, now=datetime(2024, 3, 15, 10, 0))
+        pdf = _pdf(soffice, book, tmp)
+        for starts, name in (("部门整体支出绩效自评工作簿", "guide-cover.png"), ("校验结果", "guide-findings.png"),
+                             ("县级部门整体绩效自评打分表", "guide-score-errors.png")):
+            page = _page(pdf, starts)
+            if page:
+                _png(pdf, page, name, tmp)
+        good = tmp / "good"
+        good.mkdir()
+        fill_workbook(new_template(good / "模板.xlsm"), hongqi(), out=good / "红旗镇2023自评.xlsm")
+        transcript = tmp / "命令行.txt"
+        transcript.write_text(console(good), encoding="utf-8")
+        _png(_pdf(soffice, transcript, tmp), 1, "guide-console.png", tmp)
+
+
+if __name__ == "__main__":
+    main()
