@@ -4,6 +4,7 @@ Rerun after the workbook, the messages or the commands change: ``python docs/ren
 the repository root.  Needs LibreOffice, poppler-utils and fonts-wqy-microhei (see .ci/run).
 
 - guide-kit.png: the offline kit's 说明.txt (tools/build_windows_kit.py writes it);
+- guide-rubric.png: the template's 评分标准 sheet (which form, its 校验码);
 - guide-cover.png: the template's 使用说明 sheet;
 - guide-findings.png / guide-score-errors.png: 校验结果 and 打分表 of a workbook filled with the
   mistakes clerks make (a blank answer, “是的”, “约50” in an amount, a date in a month);
@@ -91,8 +92,10 @@ def main() -> None:
         book = mistakes_book(tmp)
         recalc(book, now=datetime(2024, 3, 15, 10, 0))
         pdf = _pdf(soffice, book, tmp)
+        from perfeval.scoring.rubric import load_rubric
         for starts, name in (("部门整体支出绩效自评工作簿", "guide-cover.png"), ("校验结果", "guide-findings.png"),
-                             ("县级部门整体绩效自评打分表", "guide-score-errors.png")):
+                             ("县级部门整体绩效自评打分表", "guide-score-errors.png"),
+                             (load_rubric().title, "guide-rubric.png")):
             page = _page(pdf, starts)
             if page:
                 _png(pdf, page, name, tmp)

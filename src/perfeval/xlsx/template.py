@@ -288,6 +288,9 @@ def _rubric_sheet(wb, fm: _Formats, rubric) -> None:
         ws.write_string(4 + i, 0, spec.label, fm.text)
         _write(ws, 4 + i, 1, -spec.points if spec.deduction else spec.points, fm.center)
         ws.write_string(4 + i, 2, text, fm.text)
+        lines = max(R.text_lines(text, 100, 10), R.text_lines(spec.label, 24, 10))
+        if lines > 1:
+            ws.set_row(4 + i, 14 * lines + 2)
     _print_setup(ws, 3)
     ws.protect()
 
