@@ -1,8 +1,6 @@
 """Recalculation and the part writer leave everything perfeval does not own byte-identical."""
 from datetime import datetime
 
-import os
-
 import openpyxl
 import pytest
 
@@ -17,11 +15,9 @@ FIXTURE_FILES = sorted(p.name for p in FIXTURES.glob("*.xls*")) or ["<missing>"]
 
 
 def fixture(name):
-    """The Excel-made file; CI (which has shared/ beside the clone) fails loudly if it is absent."""
+    """The Excel-made file (vendored in tests/fixtures/excel-made: missing is a failure, never a skip)."""
     if name == "<missing>":
-        if os.environ.get("CI"):
-            pytest.fail(f"Excel-made fixtures not found at {FIXTURES}")
-        pytest.skip(f"shared/fixtures/excel-made not found beside the repository ({FIXTURES})")
+        pytest.fail(f"Excel-made fixtures not found at {FIXTURES}")
     return FIXTURES / name
 
 
