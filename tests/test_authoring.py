@@ -20,6 +20,8 @@ from perfeval.scoring.rubric import canonical_json, read_rubric
 from perfeval.scoring.ruletypes import RULE_TYPES
 from perfeval.xlsx.workbook import read_inputs, score_workbook
 
+from wbtools import needs_libreoffice
+
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 RUBRIC_FILES = sorted((ROOT / "src" / "perfeval" / "scoring" / "rubrics").glob("*.json")) + \
@@ -165,6 +167,7 @@ def test_a_file_that_is_not_a_workbook_is_unreadable(tmp_path):
     assert out.exit_code == 2 and "Traceback" not in out.output
 
 
+@needs_libreoffice
 def test_libreoffice_keeps_the_authoring_workbook(tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:

@@ -21,6 +21,8 @@ from perfeval.xlsx.package import WorkbookError
 from perfeval.xlsx.upgrade import upgrade
 from perfeval.xlsx.workbook import fill_workbook, new_template, read_inputs, recalc, score_workbook
 
+from wbtools import needs_libreoffice
+
 HERE = Path(__file__).parent
 TEST_RUBRICS = sorted((HERE / "rubrics").glob("*.json"))
 WAVE2 = HERE / "fixtures" / "wave2"
@@ -99,6 +101,7 @@ def test_a_damaged_embedded_rubric_is_refused(change, message, tmp_path):
     assert bad.read_bytes() == before
 
 
+@needs_libreoffice
 def test_libreoffice_keeps_the_embedded_rubric_and_the_score(tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
@@ -115,6 +118,7 @@ def test_libreoffice_keeps_the_embedded_rubric_and_the_score(tmp_path):
     assert not [f for f in result.findings if "嵌入的评分标准" in f.message]
 
 
+@needs_libreoffice
 def test_libreoffice_opens_and_saves_every_test_rubrics_workbook_with_its_score(tmp_path):
     """Each test rubric's template, filled with its first worked example and recalculated, saved by
     LibreOffice: the embedded rubric, its 校验码 and every line's score survive."""

@@ -12,7 +12,7 @@ from perfeval.cli import main
 from perfeval.report import PLACEHOLDER, write_report
 from perfeval.scoring.numbers import fmt_cents, fmt_num
 from perfeval.xlsx.workbook import score_workbook
-from wbtools import SOFFICE
+from wbtools import SOFFICE, needs_libreoffice
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ["红旗镇2023自评.xlsm", "五渡镇2023自评.xlsm"]
@@ -136,7 +136,7 @@ def test_unreadable_workbook_is_exit_2_and_no_half_written_docx(tmp_path):
     assert not list(tmp_path.glob("*.docx")) and not list(tmp_path.glob(".~perfeval*"))
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed; .ci/run installs it")
+@needs_libreoffice
 def test_report_renders_in_libreoffice(report, tmp_path):
     import subprocess
     _, path, _ = report

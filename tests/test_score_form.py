@@ -17,6 +17,8 @@ from perfeval.scoring.rubric.form import Merge, covered, form_rows, level_count,
 from perfeval.xlsx.package import WorkbookError
 from perfeval.xlsx.workbook import new_template, recalc, write_values
 
+from wbtools import needs_libreoffice
+
 HERE = Path(__file__).parent
 RUBRICS = HERE / "rubrics"
 
@@ -145,6 +147,7 @@ def test_the_button_refuses_a_score_sheet_of_another_shape(tmp_path):
     assert not [c for c in fake.calls if c == "range.value.set"]
 
 
+@needs_libreoffice
 def test_libreoffice_prints_it_one_page_wide_with_the_header_on_every_page(county_d, tmp_path):
     import shutil
     import subprocess

@@ -67,6 +67,7 @@ def test_bundle_layout_and_install_script(tmp_path):
     assert (tmp_path / "kit" / "说明.txt").exists()
 
 
+@pytest.mark.network
 def test_bundle_for_real_when_the_package_index_answers(tmp_path):
     """Downloads the real win_amd64 wheels for one Python version (skipped when pip cannot reach an index)."""
     def run(cmd, check):

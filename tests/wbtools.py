@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-needs_libreoffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
+_skip_without = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
+
+
+def needs_libreoffice(test):
+    """Marked ``libreoffice`` (``pytest -m "not libreoffice"`` leaves these out) and skipped without it."""
+    return pytest.mark.libreoffice(_skip_without(test))
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "excel-made"       # vendored: a plain clone runs every test
 
 
