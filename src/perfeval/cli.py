@@ -22,8 +22,7 @@ from pathlib import Path
 
 import click
 
-from .scoring.rubric import RubricError
-from .xlsx.package import WorkbookError
+from .errors import PerfevalError, RubricError, WorkbookError
 
 EXIT_UNREADABLE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 1, 130, 143
 
@@ -49,6 +48,19 @@ def _say(text: str, err: bool = False) -> None:
         pass
 
 
+def _write_log(exc: BaseException) -> str:
+    """The traceback of an internal error in a log file in the temporary folder; its path ("" if none)."""
+    import tempfile
+    import traceback
+    from datetime import datetime
+    try:
+        path = Path(tempfile.gettempdir()) / f"perfeval-内部错误-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+        path.write_text(f"perfeval {' '.join(sys.argv[1:])}\n" + "".join(traceback.format_exception(exc)), encoding="utf-8")
+        return str(path)
+    except OSError:
+        return ""
+
+
 def _guarded(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -57,12 +69,12 @@ def _guarded(fn):
             previous = signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             return fn(*args, **kwargs)
-        except WorkbookError as exc:
-            _say(f"错误：{exc}", err=True)
-            sys.exit(EXIT_UNREADABLE)
         except RubricError as exc:
             for problem in exc.problems:
                 _say(f"错误：评分标准“{exc.source}” {problem.text()}", err=True)
+            sys.exit(EXIT_UNREADABLE)
+        except PerfevalError as exc:               # the one place the command line catches the error tree
+            _say(f"错误：{exc}", err=True)
             sys.exit(EXIT_UNREADABLE)
         except click.exceptions.Exit:
             raise
@@ -72,12 +84,14 @@ def _guarded(fn):
         except Terminated:
             _say("已终止：文件未修改。", err=True)
             sys.exit(EXIT_TERMINATED)
-        except (OSError, zipfile.BadZipFile, zlib.error, ValueError, EOFError) as exc:
+        except (OSError, zipfile.BadZipFile, zlib.error) as exc:    # the machine's or the file's, not ours
             _say(f"错误：无法读取或写入文件（{type(exc).__name__}: {exc}）。请确认文件是用 Excel 保存的 .xlsm/.xlsx，"
                  "所在文件夹可写、磁盘有空间，然后重试（原文件未修改）", err=True)
             sys.exit(EXIT_UNREADABLE)
-        except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
-            _say(f"内部错误：{type(exc).__name__}: {exc}（请将工作簿和此信息发给技术支持）", err=True)
+        except Exception as exc:  # noqa: BLE001 - a bug: one line here, the traceback in a log file
+            log = _write_log(exc)
+            where = f"详细信息已写入 {log}；" if log else ""
+            _say(f"内部错误：{type(exc).__name__}: {exc}（{where}请把工作簿和此信息发给技术支持）", err=True)
             sys.exit(EXIT_INTERNAL)
         finally:
             if previous is not None:
@@ -491,12 +505,8 @@ def rubric_build(source, output, force):
 @_guarded
 def setup_excel():
     """在本机设置 Excel 按钮使用的 Python（Windows）。"""
-    from .excel.setup import NotSupported, configure
-    try:
-        path, key, value = configure()
-    except NotSupported as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_UNREADABLE)
+    from .excel.setup import configure
+    path, key, value = configure()
     click.echo(f"已设置：{path} 中 {key} = {value}")
     click.echo("现在可以打开工作簿，启用宏，点击“重新计算”。")
 
@@ -505,13 +515,8 @@ def setup_excel():
 @_guarded
 def setup_windows():
     """Windows：在“发送到”菜单和桌面放置“perfeval 重新计算”（拖放工作簿即可计算，适用于 WPS、宏被阻止的电脑）。"""
-    from .excel.setup import NotSupported
     from .excel.windows import install_drop_targets
-    try:
-        written = install_drop_targets()
-    except NotSupported as exc:
-        _say(str(exc), err=True)
-        sys.exit(EXIT_UNREADABLE)
+    written = install_drop_targets()
     for path in written:
         _say(f"已放置：{path}")
     _say("把工作簿拖到桌面上的“perfeval 重新计算”图标上，或右键工作簿 → 发送到 → perfeval 重新计算。")

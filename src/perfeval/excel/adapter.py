@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from .. import layout as L
+from ..errors import CannotWrite, NotPerfevalWorkbook, PerfevalError
 
 from .. import sheets as S
 from .. import render as R
@@ -34,14 +35,6 @@ def main() -> None:
     run(xw.Book.caller())
 
 
-class NotPerfevalWorkbook(Exception):
-    pass
-
-
-class CannotWrite(Exception):
-    """An output sheet cannot be written (e.g. protected with a password); message in Chinese."""
-
-
 def run(book, now: datetime | None = None, *, announce: bool = True):
     """Recalculate a live workbook and tell the user the outcome in a message box (unless
     ``announce`` is False: the caller reports the outcome)."""
@@ -49,7 +42,7 @@ def run(book, now: datetime | None = None, *, announce: bool = True):
         result, params, tables, locs = score_book(book)
         blocks = R.all_blocks(result, params, tables, lambda loc: resolve(locs, loc), now or datetime.now())
         write_blocks(book, blocks, locs, result.rubric)
-    except (NotPerfevalWorkbook, CannotWrite) as exc:
+    except PerfevalError as exc:                   # the one place the button catches the error tree
         _alert(book, str(exc))
         return None
     except Exception as exc:  # noqa: BLE001 - the clerk gets a message, not a traceback

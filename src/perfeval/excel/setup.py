@@ -16,10 +16,7 @@ import re
 import sys
 from pathlib import Path, PureWindowsPath
 
-
-class NotSupported(Exception):
-    pass
-
+from ..errors import NotSupported
 
 # Variables the VBA side can expand, most specific first.
 _ANCHORS = ("LOCALAPPDATA", "APPDATA", "USERPROFILE", "PROGRAMFILES", "PROGRAMFILES(X86)", "PROGRAMDATA")

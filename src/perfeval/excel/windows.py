@@ -18,7 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .setup import NotSupported, portable
+from ..errors import NotSupported
+from .setup import portable
 
 SCRIPT_NAME = "perfeval 重新计算.cmd"
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13")

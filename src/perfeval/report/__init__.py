@@ -19,7 +19,7 @@ from ..scoring.numbers import fmt_cents, fmt_num, fmt_pct, fmt_pct_plain
 from ..scoring.readback import readback
 from ..scoring.results import Result
 from ..scoring.rubric import form
-from ..xlsx.package import WorkbookError
+from ..errors import WorkbookError
 
 PLACEHOLDER = "【待填写】"
 BODY_FONTS = ("仿宋_GB2312", "仿宋")

@@ -21,7 +21,7 @@ def _pandas():
     try:
         import pandas
     except ImportError:
-        from ..xlsx.package import WorkbookError
+        from ..errors import WorkbookError
         raise WorkbookError("汇总功能需要 pandas：请运行 pip install \"perfeval[county]\"") from None
     return pandas
 

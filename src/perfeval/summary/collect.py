@@ -66,7 +66,8 @@ def find_workbooks(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[
 def score_one(path: Path) -> Record:
     """Read and score one workbook; any failure becomes the record's reason (never raises)."""
     from ..scoring.numbers import fmt_num
-    from ..xlsx.package import MAX_FILE_BYTES, WorkbookError
+    from ..errors import WorkbookError
+    from ..xlsx.package import MAX_FILE_BYTES
     from ..xlsx.workbook import score_workbook
     record = Record(str(path), "", ok=False)
     try:

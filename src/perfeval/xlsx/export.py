@@ -11,7 +11,8 @@ import posixpath
 import re
 from pathlib import Path
 
-from .package import Package, WorkbookError
+from ..errors import WorkbookError
+from .package import Package
 from .parts import write_package
 
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"

@@ -12,6 +12,8 @@ expansion), and duplicate member names are refused.
 """
 from __future__ import annotations
 
+from ..errors import WorkbookError
+
 import io
 import os
 import posixpath
@@ -37,10 +39,6 @@ _M = f"{{{NS}}}"
 MAX_FILE_BYTES = 200 * 1024 * 1024      # a department's workbook is a few MB; 200 MB is not one
 MAX_PART_BYTES = 256 * 1024 * 1024      # inflated size of any one part perfeval reads or rewrites
 _XML_ERRORS = (ET.ParseError, DefusedXmlException, ValueError)
-
-
-class WorkbookError(Exception):
-    """The file cannot be used as a perfeval workbook (message in Chinese, one line)."""
 
 
 def _plain_utf8_without_dtd(data: bytes) -> bool:

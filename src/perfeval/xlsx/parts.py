@@ -21,7 +21,7 @@ from typing import Callable
 
 from ..locate import cell_name, parse_ref
 from ..render import Formula, Styled
-from .package import WorkbookError
+from ..errors import WorkbookError
 from .zipcopy import source_bytes, write_zip
 
 _SHEETDATA_RE = re.compile(r"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", re.S)

@@ -17,7 +17,7 @@ from ..scoring.inputs import RawTable, raw_table
 from ..scoring.model import Invalid
 from ..scoring.numbers import fmt_num
 from ..scoring.params import resolve
-from .package import WorkbookError
+from ..errors import WorkbookError
 from .workbook import new_template, score_workbook
 
 REVISE = "【上年内容，请按本年度情况修改】"

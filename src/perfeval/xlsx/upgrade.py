@@ -16,7 +16,7 @@ from ..scoring.inputs import RawTable, find_table, normalize_label, rubric_table
 from ..scoring.model import WARNING, Finding
 from ..scoring.numbers import is_blank
 from ..scoring.params import default_params, resolve
-from .package import WorkbookError
+from ..errors import WorkbookError
 from .workbook import new_template, read_inputs, recalc
 
 

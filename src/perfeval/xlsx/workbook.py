@@ -23,7 +23,8 @@ from ..locate import TableLoc
 from ..scoring.model import Loc
 from ..scoring.results import Result
 from ..scoring.params import Params
-from .package import Package, WorkbookError
+from ..errors import WorkbookError
+from .package import Package
 from .parts import (SheetEditor, drop_part, file_lock, force_full_calc, resolve_target, set_table_ref,
                     write_atomically, write_package)
 

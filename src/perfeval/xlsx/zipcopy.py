@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from typing import BinaryIO, Iterable
 
-from .package import WorkbookError
+from ..errors import WorkbookError
 
 _LOCAL, _CENTRAL, _END = 0x04034B50, 0x02014B50, 0x06054B50
 _UTF8 = 0x800

@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from ...errors import RubricError
 from .model import Example, Group, InputDef, Item, LineSpec, Rubric, canonical_json, dec
 from .schema import Problem
 
@@ -21,14 +22,6 @@ SHIPPED_DIR = Path(__file__).resolve().parent.parent / "rubrics"
 
 __all__ = ["FORMAT", "DEFAULT_RUBRIC", "INDEX_FILE", "SHIPPED_DIR", "index_entry", "shipped_index", "Example", "Group", "InputDef", "Item", "LineSpec", "Problem", "Rubric",
            "RubricError", "canonical_json", "dec", "find", "load_rubric", "parse_rubric", "read_rubric", "shipped_ids"]
-
-
-class RubricError(ValueError):
-    """A rubric that cannot be used: every problem, each with its JSON path (Chinese)."""
-
-    def __init__(self, source: str, problems: list[Problem]):
-        self.source, self.problems = source, problems
-        super().__init__("\n".join(f"评分标准“{source}” {p.text()}" for p in problems))
 
 
 def _reject_constant(name: str):
