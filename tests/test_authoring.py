@@ -18,7 +18,7 @@ from perfeval.authoring.guide import EXAMPLE_FILE, RULE_HELP, worked
 from perfeval.cli import main
 from perfeval.scoring.rubric import canonical_json, read_rubric
 from perfeval.scoring.ruletypes import RULE_TYPES
-from perfeval.xlsx.workbook import read_inputs, score_workbook
+from perfeval.xlsx.workbook import score_workbook
 
 from wbtools import needs_libreoffice
 

@@ -7,9 +7,9 @@ import pytest
 from perfeval import layout as L
 
 from perfeval import sheets as S
-from perfeval.xlsx.workbook import recalc, write_samples, write_values
+from perfeval.xlsx.workbook import recalc, write_samples
 from perfeval.xlsx.package import Package
-from wbtools import FIXTURES, convert, needs_libreoffice, parts
+from wbtools import FIXTURES, convert, needs_libreoffice, parts, write_values
 
 FIXTURE_FILES = sorted(p.name for p in FIXTURES.glob("*.xls*")) or ["<missing>"]
 

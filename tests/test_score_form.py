@@ -3,7 +3,6 @@ official form, one page wide with the header repeated, any number of lines — a
 shape is refused before anything is written (file adapter and button)."""
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -15,9 +14,9 @@ from perfeval.excel import adapter as excel
 from perfeval.scoring.rubric import canonical_json, load_rubric, parse_rubric, read_rubric
 from perfeval.scoring.rubric.form import Merge, covered, form_rows, level_count, merges
 from perfeval.xlsx.package import WorkbookError
-from perfeval.xlsx.workbook import new_template, recalc, write_values
+from perfeval.xlsx.workbook import new_template, recalc
 
-from wbtools import needs_libreoffice
+from wbtools import needs_libreoffice, write_values
 
 HERE = Path(__file__).parent
 RUBRICS = HERE / "rubrics"

@@ -16,7 +16,7 @@ from perfeval.scoring.inputs import department_from_tables, raw_table
 from perfeval.scoring.rubric import load_rubric, read_rubric
 from perfeval.scoring.ruletypes import RULE_TYPES, tables_read
 from perfeval.xlsx.template import SCORED_TABLES
-from perfeval.xlsx.workbook import new_template, read_inputs, recalc
+from perfeval.xlsx.workbook import new_template, recalc
 
 HERE = Path(__file__).parent
 RUBRICS = [load_rubric("ebian-2023")] + [read_rubric(p) for p in sorted((HERE / "rubrics").glob("*.json"))] + \

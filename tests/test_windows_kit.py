@@ -84,8 +84,6 @@ def test_bundle_for_real_when_the_package_index_answers(tmp_path):
 
 def test_the_kit_builds_from_a_checkout_without_perfeval_installed(tmp_path):
     """tools/build_windows_kit.py runs under `python -S` (no site-packages: neither perfeval nor click)."""
-    import subprocess
-    import sys
     out = subprocess.run([sys.executable, "-S", str(ROOT / "tools" / "build_windows_kit.py"), str(tmp_path / "kit"),
                           "--python", "3.12", "--dry-run"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

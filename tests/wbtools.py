@@ -47,3 +47,17 @@ def convert(path: Path, fmt: str, outdir: Path, *, recalc: bool = False) -> Path
     out = outdir / (path.stem + "." + ext)
     assert out.exists(), f"LibreOffice failed: {proc.stdout} {proc.stderr}"
     return out
+
+
+def write_values(path: str | Path, sheet: str, cells: dict[tuple[int, int], object], out: str | Path | None = None) -> None:
+    """Write plain values into one sheet of any workbook; every other part is copied as is (a test's edit)."""
+    from perfeval.errors import WorkbookError
+    from perfeval.xlsx.package import Package
+    from perfeval.xlsx.parts import SheetEditor, write_package
+    pkg = Package.open(str(path))
+    if sheet not in pkg.sheets:
+        raise WorkbookError(f"工作簿中没有工作表“{sheet}”")
+    ed = SheetEditor(pkg.read(pkg.sheets[sheet]))
+    for (r, c), value in cells.items():
+        ed.set(r, c, value)
+    write_package(pkg.zf, Path(out) if out else Path(path), {pkg.sheets[sheet]: ed.serialize()})

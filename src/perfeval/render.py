@@ -123,11 +123,6 @@ def completion(result: Result) -> str:
     return "已完成" if result.complete else f"未完成（{result.incomplete}项未填写）"
 
 
-def printed_reason(reason) -> str:
-    """A reason as the printed form shows it: the facts and the rule, no cell address."""
-    return reason.text
-
-
 def summary(result: Result) -> str:
     counts = result.counts()
     deducted = sum(1 for line in result.lines if line.status == "deducted")
@@ -146,7 +141,7 @@ def score_blocks(result: Result, params: Params, resolve: Resolver | None) -> li
     s = score_sheet(result.rubric)
     rows = []
     for static, line in zip(score_rows(params), result.lines):
-        reasons = "\n".join(printed_reason(r) for r in line.reasons)
+        reasons = "\n".join(r.text for r in line.reasons)     # the form shows the facts, no cell address
         rows.append(static + [line.score, line.deduction, STATUS_LABELS[line.status], reasons])
     pad = [None] * (s.levels - 1)
     total_row = [s.total_label] + pad + [result.max_total] + [None] * 6 + [

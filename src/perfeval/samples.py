@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from . import layout as L
 from .scoring.inputs import RawTable, raw_table
-from .scoring.params import default_params
-from .scoring.rubric import DEFAULT_RUBRIC, load_rubric, shipped_ids
+from .scoring.params import parameter_records
+from .scoring.rubric import DEFAULT_RUBRIC, load_rubric
 
 D = Decimal
 YES, NO = "是", "否"
@@ -35,20 +35,6 @@ REPORT_TEXTS = {
         "改进建议": "1.细化预算编制工作，进一步加强内设机构的预算管理意识，严格按照预算编制的相关制度和要求进行预算编制。\n2.加强财务管理，严格财务审核。加强单位财务管理，健全单位财务管理制度体系，规范单位财务行为。在费用报账支付时，按照预算规定的费用项目和用途进行资金使用审核、财务严格核算，杜绝超支现象的发生。\n3、完善资产管理，抓好“三公”经费控制。严格编制政府采购年初预算和计划，规范各类资产的购置审批制度、资产出租出借和收入管理制度、资产采购制度、使用管理制度、资产处置和报废审批制度、资产管理岗位职责制度等，加强单位内部的资产管理工作。严格控制“三公”经费的规模和比例，把关“三公”经费支出的审核、审批，杜绝挪用和挤占其他预算资金行为：进一步细化“三公”经费的。"
     }
 }
-
-
-RUBRIC_NOTE = "ebian-2023：按表列分值（满分105）；ebian-2023-100：百分制读法（满分100）"
-
-
-def parameter_records(rubric=None) -> list[dict]:
-    """The 评分参数 table: every parameter with the rubric's default, 本县取值 blank.
-    The first row names the rubric (an id or a Rubric; blank: the default rubric)."""
-    rubric_id = rubric if isinstance(rubric, str) or rubric is None else rubric.id
-    rubric = load_rubric(rubric or DEFAULT_RUBRIC) if isinstance(rubric, str) or rubric is None else rubric
-    note = RUBRIC_NOTE if rubric.id in shipped_ids() else f"{rubric.title}（校验码 {rubric.checksum}）"
-    head = {"参数": L.RUBRIC_PARAMETER_LABEL, "默认值": rubric.id, "本县取值": rubric_id or rubric.id, "说明": note}
-    return [head] + [{"参数": p.label, "默认值": p.value, "本县取值": None, "说明": p.description}
-                     for p in default_params(rubric).parameters]
 
 
 def _parameters(rubric_id: str) -> RawTable:

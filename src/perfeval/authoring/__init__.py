@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from .convert import Cell, Problem, from_rows
+from .convert import Cell, from_rows
 from .read import read_rows
 from .write import write_authoring
 

@@ -10,7 +10,7 @@ import re
 from typing import NamedTuple
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
-from .cells import SerialDate, is_error_value  # noqa: F401 - SerialDate re-exported
+from .cells import is_error_value
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")

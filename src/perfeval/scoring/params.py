@@ -16,7 +16,7 @@ from typing import NamedTuple
 from .. import layout as L
 from .model import ERROR, INFO, WARNING, Finding, Invalid, KeyValues, Loc
 from .numbers import fmt_num, is_blank, parse_amount, parse_percent
-from .rubric import DEFAULT_RUBRIC, LineSpec, Rubric, load_rubric
+from .rubric import DEFAULT_RUBRIC, LineSpec, Rubric, load_rubric, shipped_ids
 from .ruletypes import RULE_TYPES
 
 TOLERANCE = "checks.tolerance"
@@ -253,3 +253,17 @@ def _check_consistency(params: Params, loc) -> list[Finding]:
     if grades != sorted(grades, reverse=True):
         reset([f"grades.{i}.min" for i in range(len(grades))], "等级分数线应从高到低排列（如 优 ≥ 良 ≥ 中）")
     return findings
+
+
+RUBRIC_NOTE = "ebian-2023：按表列分值（满分105）；ebian-2023-100：百分制读法（满分100）"
+
+
+def parameter_records(rubric=None) -> list[dict]:
+    """The 评分参数 table: every parameter with the rubric's default, 本县取值 blank.
+    The first row names the rubric (an id or a Rubric; blank: the default rubric)."""
+    rubric_id = rubric if isinstance(rubric, str) or rubric is None else rubric.id
+    rubric = load_rubric(rubric or DEFAULT_RUBRIC) if isinstance(rubric, str) or rubric is None else rubric
+    note = RUBRIC_NOTE if rubric.id in shipped_ids() else f"{rubric.title}（校验码 {rubric.checksum}）"
+    head = {"参数": L.RUBRIC_PARAMETER_LABEL, "默认值": rubric.id, "本县取值": rubric_id or rubric.id, "说明": note}
+    return [head] + [{"参数": p.label, "默认值": p.value, "本县取值": None, "说明": p.description}
+                     for p in default_params(rubric).parameters]

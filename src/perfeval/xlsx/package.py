@@ -32,7 +32,6 @@ from ..scoring.cells import CellError, SerialDate, Uncalculated, Unreadable
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _M = f"{{{NS}}}"
 
 

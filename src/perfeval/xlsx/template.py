@@ -358,7 +358,7 @@ def _short_note(table: L.Table, read: set) -> str:
 def _parameters_table(ws, fm: _Formats, raw: RawTable | None, rubric) -> None:
     """参数 | 默认值 (output: the selected rubric's, rewritten by each recalculation) |
     本县取值 (input, blank = default) | 说明."""
-    from ..samples import parameter_records
+    from ..scoring.params import parameter_records
     table = L.PARAMETERS
     given = _kv_values(table, raw)
     keys = [c.key for c in table.columns]

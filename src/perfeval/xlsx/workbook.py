@@ -196,17 +196,6 @@ def write_samples(directory: Path, *, blank: bool = False, force: bool = True) -
     return [new_template(p, make() if make else None) for p, make in targets]
 
 
-def write_values(path: str | Path, sheet: str, cells: dict[tuple[int, int], object], out: str | Path | None = None) -> None:
-    """Write plain values into one sheet of any workbook; every other part is copied as is."""
-    pkg = Package.open(str(path))
-    if sheet not in pkg.sheets:
-        raise WorkbookError(f"工作簿中没有工作表“{sheet}”")
-    ed = SheetEditor(pkg.read(pkg.sheets[sheet]))
-    for (r, c), value in cells.items():
-        ed.set(r, c, value)
-    write_package(pkg.zf, Path(out) if out else Path(path), {pkg.sheets[sheet]: ed.serialize()})
-
-
 def fill_workbook(path: str | Path, tables: dict[str, RawTable], out: str | Path | None = None) -> None:
     """Fill input tables of a perfeval workbook by table name, header and row label.
 

@@ -6,7 +6,6 @@ tier name with a percentage ("部分达成 70%") that must lie in [min, max].
 """
 from __future__ import annotations
 
-from ... import layout as L
 import re
 from decimal import Decimal
 
