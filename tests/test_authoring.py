@@ -181,3 +181,77 @@ def test_libreoffice_keeps_the_authoring_workbook(tmp_path):
                    check=True, capture_output=True, timeout=180)
     rubric, data, findings, _ = authoring.load(outdir / book.name)
     assert not findings and canonical_json(data) == canonical_json(load_json(source))
+
+
+# ------------------------------------------------------------------ a hostile author (a helper's findings)
+
+def _exported(tmp_path, source="ebian-2023", name="h.xlsx") -> Path:
+    book = tmp_path / name
+    assert run("rubric", "export", source, "-o", book).exit_code == 0
+    return book
+
+
+def _set(book: Path, sheet: str, cells: dict) -> None:
+    wb = openpyxl.load_workbook(book)
+    for ref, value in cells.items():
+        wb[sheet][ref] = value
+    wb.save(book)
+
+
+def _check(book: Path):
+    out = run("rubric", "check", book)
+    assert "Traceback" not in out.output and "内部错误" not in out.output, out.output
+    return out.exit_code, [l for l in out.output.splitlines() if l.startswith(("错误", "警告", "提示"))]
+
+
+@pytest.mark.parametrize("sheet,cells,expect", [
+    ("分组", {"B5": "A"}, "分组!B5：分组“A”的上级分组形成循环"),                          # its own parent
+    ("分组", {"B5": "B1", "B9": "A"}, "分组!B5：分组“A”的上级分组形成循环（A → B1 → B → A）"),
+    ("指标", {"A6": "target_review"}, "指标!A6：编号“target_review”与指标表中前面的一行重复"),
+    ("指标", {"E5": 1e308}, "指标!E5：应不大于10000"),
+    ("等级", {"B5": 50, "B6": 95}, "等级：等级应从高到低排列"),
+    ("算例", {"C20": "Finance.不存在的列"}, "中没有“不存在的列”一行"),
+    ("表头", {"B9": __import__("datetime").datetime(2023, 1, 1)}, "表头!B9：“年度”是日期格式的单元格"),
+])
+def test_a_careless_author_gets_one_located_line_and_no_crash(tmp_path, sheet, cells, expect):
+    book = _exported(tmp_path)
+    _set(book, sheet, cells)
+    code, lines = _check(book)
+    assert code == 1 and any(expect in l for l in lines), lines
+
+
+def test_a_metric_that_refers_to_itself_is_reported_not_a_crash(tmp_path):
+    book = _exported(tmp_path, HERE / "rubrics" / "county-b-2024.json")
+    _set(book, "自定义指标", {"D5": "metric:adjust_share"})
+    code, lines = _check(book)
+    assert code == 1 and any("adjust_share" in l and "循环" in l for l in lines), lines
+
+
+def test_an_expected_score_that_is_not_a_number_is_said_so(tmp_path):
+    book = _exported(tmp_path)
+    row = _row_of(book, "算例", "类别", "预期得分")
+    _edit(book, "算例", {("值", row): "十分"})
+    code, lines = _check(book)
+    assert code == 1 and any("预期得分“十分”应为数字" in l for l in lines), lines
+
+
+def test_an_empty_lines_sheet_is_located_at_the_sheet(tmp_path):
+    book = _exported(tmp_path)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["指标"]
+    for row in ws.iter_rows(min_row=5, max_row=ws.max_row):
+        for c in row:
+            c.value = None
+    wb.save(book)
+    code, lines = _check(book)
+    assert code == 1 and any(l.startswith("错误：指标：") for l in lines), lines
+
+
+def test_a_word_document_renamed_xlsx_is_one_line(tmp_path):
+    from docx import Document
+    fake = tmp_path / "假.xlsx"
+    Document().save(str(tmp_path / "d.docx"))
+    fake.write_bytes((tmp_path / "d.docx").read_bytes())
+    out = run("rubric", "check", fake)
+    errors = [l for l in out.output.splitlines() if l.startswith("错误")]
+    assert out.exit_code == 2 and len(errors) == 1 and "不是评分标准编写用工作簿" in errors[0], out.output

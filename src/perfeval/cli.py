@@ -159,7 +159,7 @@ def force_option(help_text: str):
 
 @main.command()
 @click.argument("out")
-@click.option("--rubric", "source", default=None, help="评分标准：随附的编号或 .json 文件（默认 ebian-2023），嵌入工作簿")
+@click.option("--rubric", "source", default=None, help="评分标准：随附的编号、.json 文件或编写用 .xlsx（默认 ebian-2023），嵌入工作簿")
 @click.option("--from", "last_year", default=None, help="上年的工作簿：带入基本信息、项目、指标、上年问题（上年文件不修改）")
 @force_option("OUT 已存在时覆盖它（默认不覆盖，以免丢失已填写的数据）")
 @_guarded
@@ -198,7 +198,7 @@ def _usable_rubric(source):
 
 @main.command()
 @click.argument("book")
-@click.option("--rubric", "source", default=None, help="换用的评分标准：随附的编号或 .json 文件（默认：原工作簿的评分标准）")
+@click.option("--rubric", "source", default=None, help="换用的评分标准：随附的编号、.json 文件或编写用 .xlsx（默认：原工作簿的评分标准）")
 @click.option("-o", "--output", default=None, help="新工作簿（默认：原文件旁的“<名称>（升级）.xlsm”）")
 @force_option("升级结果的文件已存在时覆盖它（原工作簿在任何情况下都不修改）")
 @_guarded

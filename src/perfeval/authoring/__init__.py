@@ -29,10 +29,6 @@ class Finding(NamedTuple):
         return f"{self.where}：{self.message}" if self.where else self.message
 
 
-def is_authoring(source: object) -> bool:
-    return str(source).lower().endswith((".xlsx", ".xlsm"))
-
-
 def export(data: dict, path: str | Path) -> Path:
     return write_authoring(data, path)
 
@@ -83,8 +79,9 @@ def load(path: str | Path):
     findings = [Finding("error", _where(p.cell), p.message) for p in builder.problems]
     reported = {p.path for p in builder.problems if p.path}
     rubric, schema_problems = parse_data(data, str(path))
+    from .paths import join
     for p in schema_problems:
-        full = f"{p.path}.{p.missing}" if p.missing else p.path
+        full = join(p.path, p.missing) if p.missing else p.path
         if any(full == r or full.startswith(r + ".") or full.startswith(r + "[") for r in reported):
             continue                      # a cell already reported in the sheet's words
         findings.append(Finding("error", locate(builder.where, p.path, p.missing), _explained(p, data)))

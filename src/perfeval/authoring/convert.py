@@ -135,6 +135,11 @@ class Builder:
         if isinstance(raw, (CellError, Uncalculated, Unreadable)):
             self.bad(cell, f"“{field.header}”的内容无法使用（{raw}）：请填写数值或文字", path)
             return None
+        from ..scoring.cells import SerialDate
+        if isinstance(raw, SerialDate):
+            self.bad(cell, f"“{field.header}”是日期格式的单元格：请填写{'数字' if field.kind in ('number', 'integer') else '文字'}"
+                           f"（可先把单元格格式设为“常规”）", path)
+            return None
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if field.required:
                 self.bad(cell, f"“{field.header}”不能为空", path)
@@ -215,8 +220,11 @@ def from_rows(rows: dict[str, list[Row]]) -> tuple[dict, Builder]:
         kind = b.value(D.LINES.field("rule.type"), row, f"lines[{i}].rule")
         b.where[f"lines[{i}].rule.type"] = b.where[f"lines[{i}].rule"]
         line["rule"] = {"type": kind} if kind else {}
-        if "id" in line:
-            index.setdefault(line["id"], i)
+        if "id" in line and line["id"] in index:
+            b.bad(row.cells["id"], f"编号“{line['id']}”与{D.LINES.sheet}表中前面的一行重复（规则参数按编号对应，编号不能重复）",
+                  f"lines[{i}].id")
+        elif "id" in line:
+            index[line["id"]] = i
     for row in rows.get(D.PARAMS.table, []):
         line_id = b.value(D.PARAMS.field("line"), row, "")
         path_text = b.value(D.PARAMS.field("path"), row, "")
@@ -244,6 +252,9 @@ def from_rows(rows: dict[str, list[Row]]) -> tuple[dict, Builder]:
         if problem:
             b.bad(row.cells["path"], f"参数“{path_text}”：{problem}")
     data["lines"] = lines
+    for key, sheet in (("groups", D.GROUPS), ("lines", D.LINES), ("items", D.ITEMS), ("inputs", D.INPUTS),
+                       ("metrics", D.METRICS), ("grades", D.GRADES), ("examples", D.EXAMPLES)):
+        b.where.setdefault(key, Cell(sheet.sheet, ""))      # "至少应有1项" and the like: the sheet itself
     optional = {"items": lambda r: b.record(D.ITEMS, r, "items"), "inputs": lambda r: b.record(D.INPUTS, r, "inputs"),
                 "metrics": lambda r: _metrics(b, r), "grades": lambda r: b.record(D.GRADES, r, "grades"),
                 "examples": lambda r: _examples(b, r)}

@@ -16,6 +16,10 @@ def read_rows(path: str | Path) -> tuple[dict[str, list[Row]], list[Problem]]:
     pkg = Package.open(str(path))
     rows: dict[str, list[Row]] = {}
     problems: list[Problem] = []
+    if not any(pkg.tables.get(s.table.lower()) for s in D.SHEETS):
+        name = Path(path).name
+        return {}, [Problem(Cell("", ""), f"“{name}”不是评分标准编写用工作簿（其中没有“{D.LINES.sheet}”“{D.GROUPS.sheet}”等表格）："
+                                         f"请用 perfeval rubric new 生成后再填写")]
     for sheet in D.SHEETS:
         table = pkg.tables.get(sheet.table.lower())
         if table is None:

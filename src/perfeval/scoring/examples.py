@@ -17,7 +17,7 @@ from .lint import Issue, defects
 from .metrics import MISSING, evaluate
 from .model import ERROR
 from .numbers import fmt_num
-from .results import ERROR_STATUS, INCOMPLETE, NA
+from .results import STATUS_LABELS, ERROR_STATUS, INCOMPLETE, NA
 from .rubric import Example, Rubric
 from .ruletypes import Line
 
@@ -103,13 +103,13 @@ def _actual(key, want, lines, dept, given, result):
             return "（没有这个指标）"
         return True if _close(found[0], want) else fmt_num(found[0])
     if want is None:
-        return True if line.excluded else f"{fmt_num(line.score)}分（{line.status}）"
+        return True if line.excluded else f"{fmt_num(line.score)}分（{STATUS_LABELS[line.status]}）"
     if isinstance(want, str):
         expected = STATUS_WORDS.get(want.strip())
-        return True if line.status == expected else f"{fmt_num(line.score)}分（{line.status}）"
+        return True if line.status == expected else f"{fmt_num(line.score)}分（{STATUS_LABELS[line.status]}）"
     if line.status in (ERROR_STATUS, INCOMPLETE) or line.excluded:
         reasons = "；".join(r.text for r in line.reasons)
-        return f"{line.status}（{reasons}）"
+        return f"{'不计入' if line.excluded else STATUS_LABELS[line.status]}（{reasons}）"
     return True if line.score == Decimal(str(want)) else f"{fmt_num(line.score)}分"
 
 

@@ -26,6 +26,30 @@ class Issue(NamedTuple):
         return f"{self.path}：{self.message}" if self.path else self.message
 
 
+def _ancestors(rubric: Rubric, group) -> set[str]:
+    out, gid = set(), group.parent
+    while gid and gid not in out and rubric.group(gid) is not None:
+        out.add(gid)
+        gid = rubric.group(gid).parent
+    return out
+
+
+def _group_cycle(rubric: Rubric, group) -> list[str]:
+    """The chain of parents from ``group`` back to itself, or [] when it reaches a first-level group."""
+    chain, gid = [group.id], group.parent
+    while gid:
+        if gid == group.id:
+            return chain + [gid]
+        if gid in chain:
+            return []                         # a cycle above this group: reported at its own members
+        parent = rubric.group(gid)
+        if parent is None:
+            return []
+        chain.append(gid)
+        gid = parent.parent
+    return []
+
+
 def defects(rubric: Rubric) -> list[Issue]:
     """References that do not resolve, cycles, ordering and duplicate ids (errors) and
     inconsistencies a county should look at (warnings)."""
@@ -37,11 +61,17 @@ def defects(rubric: Rubric) -> list[Issue]:
             if row.id in seen:
                 err(f"{_key(kind)}[{i}].id", f"{kind}编号“{row.id}”重复")
             seen.add(row.id)
+    cyclic = {g.id for g in rubric.groups if _group_cycle(rubric, g)}
     for i, g in enumerate(rubric.groups):
         if g.parent and rubric.group(g.parent) is None:
             err(f"groups[{i}].parent", f"未知的上级分组“{g.parent}”")
-        if g.level > 3:
+        elif _group_cycle(rubric, g):
+            err(f"groups[{i}].parent", f"分组“{g.id}”的上级分组形成循环（{' → '.join(_group_cycle(rubric, g))}）")
+        elif g.level > 3 and not _ancestors(rubric, g) & cyclic:
             err(f"groups[{i}]", "分组最多三级")
+    mins = [m for _, m in rubric.grades]
+    if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+        err("grades", "等级应从高到低排列，最低分逐个递减（如 优 90、良 80、中 60、差 0）")
     for i, item in enumerate(rubric.items):
         if item.kind == "choice" and not item.choices:
             err(f"items[{i}].choices", "choice 类型的项目应给出 choices")

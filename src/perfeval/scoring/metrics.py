@@ -315,11 +315,12 @@ def _tree_tables(tree: object, rubric, stack: tuple) -> set:
     return operand_tables(tree, rubric, stack)
 
 
-def label_of(ref: object, rubric) -> str:
-    """The Chinese name of a metric reference or operand (for reasons and read-backs)."""
+def label_of(ref: object, rubric, _stack: tuple = ()) -> str:
+    """The Chinese name of a metric reference or operand (for reasons and read-backs); a metric
+    that refers to itself (a cycle, which the lint reports) is named, not expanded."""
     if isinstance(ref, dict):
         name, args = next(iter(ref.items()))
-        base = label_of(name, rubric)
+        base = label_of(name, rubric, _stack)
         cats = args.get("类别") if isinstance(args, dict) else None
         return f"{base}（{'、'.join(cats)}）" if cats else base
     if isinstance(ref, (int, Decimal)):
@@ -333,26 +334,26 @@ def label_of(ref: object, rubric) -> str:
         return found.label if found else name
     if name in LIBRARY:
         return LIBRARY[name].label
-    if name in rubric.metrics:
-        return tree_text(rubric.metrics[name], rubric)
+    if name in rubric.metrics and name not in _stack:
+        return tree_text(rubric.metrics[name], rubric, _stack + (name,))
     return name
 
 
-def tree_text(tree: object, rubric) -> str:
+def tree_text(tree: object, rubric, _stack: tuple = ()) -> str:
     if isinstance(tree, dict):
         op, args = next(iter(tree.items()))
         if op == "abs":
-            return f"|{tree_text(args, rubric)}|"
-        parts = [tree_text(a, rubric) for a in args]
+            return f"|{tree_text(args, rubric, _stack)}|"
+        parts = [tree_text(a, rubric, _stack) for a in args]
         if op == "ratio":
             return "÷".join(f"({p})" if any(c in p for c in "+−") else p for p in parts)
         return ("−" if op == "sub" else "+").join(parts)
-    return label_of(tree, rubric)
+    return label_of(tree, rubric, _stack)
 
 
-def unit_of(ref: object, rubric) -> str:
+def unit_of(ref: object, rubric, _stack: tuple = ()) -> str:
     if isinstance(ref, dict):
-        return unit_of(next(iter(ref)), rubric)
+        return unit_of(next(iter(ref)), rubric, _stack)
     if isinstance(ref, (int, Decimal)):
         return "number"
     kind, _, name = str(ref).partition(":") if ":" in str(ref) else ("metric", "", str(ref))
@@ -364,14 +365,15 @@ def unit_of(ref: object, rubric) -> str:
         return "count" if found and found.kind == "count" else "number"
     if name in LIBRARY:
         return LIBRARY[name].unit
-    tree = rubric.metrics.get(name)
+    tree = rubric.metrics.get(name) if name not in _stack else None
+    inner = _stack + (name,)
     if isinstance(tree, dict):
         op, args = next(iter(tree.items()))
         if op == "ratio":
             return "rate"
-        units = {unit_of(a, rubric) for a in (args if isinstance(args, list) else [args])} - {"number"}
+        units = {unit_of(a, rubric, inner) for a in (args if isinstance(args, list) else [args])} - {"number"}
         return units.pop() if len(units) == 1 else "number"
-    return unit_of(tree, rubric) if tree is not None else "number"
+    return unit_of(tree, rubric, inner) if tree is not None else "number"
 
 
 def evaluate(ref: object, line, dept: Department, given: dict | None = None, _stack: tuple = ()) -> Value:
