@@ -21,12 +21,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from _render import page_texts, to_pdf, to_png
+
 from perfeval.cli import main as cli
 from perfeval.samples import hongqi
 from perfeval.xlsx.workbook import fill_workbook, new_template, recalc
 
-DOCS = Path(__file__).resolve().parent
-ROOT = DOCS.parent
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def mistakes_book(folder: Path) -> Path:
@@ -44,27 +45,8 @@ def mistakes_book(folder: Path) -> Path:
     return book
 
 
-def _pdf(soffice: str, path: Path, tmp: Path) -> Path:
-    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp), str(path)], check=True, capture_output=True)
-    return tmp / (path.stem + ".pdf")
-
-
 def _page(pdf: Path, starts: str) -> int | None:
-    for page in range(1, 60):
-        out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True)
-        if out.returncode:
-            return None
-        if out.stdout.lstrip().startswith(starts):
-            return page
-    return None
-
-
-def _png(pdf: Path, page: int, name: str, tmp: Path) -> None:
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", "-f", str(page), "-l", str(page), str(pdf),
-                    str(tmp / "page")], check=True)
-    shutil.copy(tmp / "page.png", DOCS / name)
-    print(DOCS / name)
+    return next((n for n, text in enumerate(page_texts(pdf), 1) if text.lstrip().startswith(starts)), None)
 
 
 def console(folder: Path) -> str:
@@ -80,7 +62,6 @@ def console(folder: Path) -> str:
 
 
 def main() -> None:
-    soffice = shutil.which("soffice") or sys.exit("LibreOffice (soffice) is required")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         kit = tmp / "kit"
@@ -88,23 +69,23 @@ def main() -> None:
                        check=True, capture_output=True)
         text = tmp / "离线安装包说明.txt"
         text.write_text((kit / "说明.txt").read_text(encoding="utf-8-sig"), encoding="utf-8")
-        _png(_pdf(soffice, text, tmp), 1, "guide-kit.png", tmp)
+        to_png(to_pdf(text, tmp), 1, "guide-kit.png", tmp, dpi=80)
         book = mistakes_book(tmp)
         recalc(book, now=datetime(2024, 3, 15, 10, 0))
-        pdf = _pdf(soffice, book, tmp)
+        pdf = to_pdf(book, tmp)
         from perfeval.scoring.rubric import load_rubric
         for starts, name in (("部门整体支出绩效自评工作簿", "guide-cover.png"), ("校验结果", "guide-findings.png"),
                              ("县级部门整体绩效自评打分表", "guide-score-errors.png"),
                              (load_rubric().title, "guide-rubric.png")):
             page = _page(pdf, starts)
             if page:
-                _png(pdf, page, name, tmp)
+                to_png(pdf, page, name, tmp, dpi=80)
         good = tmp / "good"
         good.mkdir()
         fill_workbook(new_template(good / "模板.xlsm"), hongqi(), out=good / "红旗镇2023自评.xlsm")
         transcript = tmp / "命令行.txt"
         transcript.write_text(console(good), encoding="utf-8")
-        _png(_pdf(soffice, transcript, tmp), 1, "guide-console.png", tmp)
+        to_png(to_pdf(transcript, tmp), 1, "guide-console.png", tmp, dpi=80)
 
 
 if __name__ == "__main__":

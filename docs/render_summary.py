@@ -5,40 +5,27 @@ so the two are ranked in separate groups (different forms are never ranked toget
 Needs LibreOffice, poppler-utils and fonts-wqy-microhei (see .ci/run).  Run from the repository root:
 ``python docs/render_summary.py``.
 """
-import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
+from _render import page_texts, to_pdf, to_png
 from perfeval.summary import run
 from perfeval.xlsx.workbook import write_samples
 
-DOCS = Path(__file__).resolve().parent
 PAGES = {"排名": "summary-ranking.png", "等级分布": "summary-grades.png"}
 
 
 def main() -> None:
-    soffice = shutil.which("soffice") or sys.exit("LibreOffice (soffice) is required")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         write_samples(tmp / "收件箱")
-        out = tmp / "汇总.xlsx"
-        run([tmp / "收件箱"], out, jobs=1)
-        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(tmp), str(out)], check=True, capture_output=True)
-        pdf = tmp / "汇总.pdf"
-        for page in range(1, 40):
-            text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True)
-            if text.returncode:
-                break
-            title = text.stdout.lstrip().split("\n", 1)[0]
+        run([tmp / "收件箱"], tmp / "汇总.xlsx", jobs=1)
+        pdf = to_pdf(tmp / "汇总.xlsx", tmp)
+        for page, text in enumerate(page_texts(pdf), 1):
+            title = text.lstrip().split("\n", 1)[0]
             for sheet, name in PAGES.items():
                 if title.endswith(f"— {sheet}"):
-                    subprocess.run(["pdftoppm", "-png", "-r", "90", "-singlefile", "-f", str(page), "-l", str(page),
-                                    str(pdf), str(tmp / "page")], check=True)
-                    shutil.copy(tmp / "page.png", DOCS / name)
-                    print(DOCS / name)
+                    to_png(pdf, page, name, tmp)
 
 
 if __name__ == "__main__":

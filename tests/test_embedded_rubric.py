@@ -21,7 +21,7 @@ from perfeval.xlsx.package import WorkbookError
 from perfeval.xlsx.upgrade import upgrade
 from perfeval.xlsx.workbook import fill_workbook, new_template, read_inputs, recalc, score_workbook
 
-from wbtools import needs_libreoffice
+from wbtools import convert, needs_libreoffice
 
 HERE = Path(__file__).parent
 TEST_RUBRICS = sorted((HERE / "rubrics").glob("*.json"))
@@ -103,16 +103,9 @@ def test_a_damaged_embedded_rubric_is_refused(change, message, tmp_path):
 
 @needs_libreoffice
 def test_libreoffice_keeps_the_embedded_rubric_and_the_score(tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed; .ci/run installs it")
     book = tmp_path / "红旗镇.xlsm"
     shutil.copy(HERE.parent / "workbook_templates" / "红旗镇2023自评.xlsm", book)
-    outdir = tmp_path / "lo"
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
-                    "xlsm:Calc MS Excel 2007 VBA XML", "--outdir", str(outdir), str(book)],
-                   check=True, capture_output=True, timeout=180)
-    saved = outdir / book.name
+    saved = convert(book, "xlsm:Calc MS Excel 2007 VBA XML", tmp_path / "lo")
     result, _ = score_workbook(saved)
     assert (result.total, result.rubric_id, result.rubric.checksum) == (97, "ebian-2023", load_rubric("ebian-2023").checksum)
     assert not [f for f in result.findings if "嵌入的评分标准" in f.message]

@@ -61,3 +61,13 @@ def write_values(path: str | Path, sheet: str, cells: dict[tuple[int, int], obje
     for (r, c), value in cells.items():
         ed.set(r, c, value)
     write_package(pkg.zf, Path(out) if out else Path(path), {pkg.sheets[sheet]: ed.serialize()})
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """Each page's text (pdftotext), in order — the docs' render scripts use the same helper."""
+    import sys
+    docs = str(Path(__file__).resolve().parents[1] / "docs")
+    if docs not in sys.path:
+        sys.path.insert(0, docs)
+    from _render import page_texts
+    return page_texts(pdf)
