@@ -20,8 +20,8 @@ from ..scoring.cells import Percent, SerialDate
 from ..scoring.inputs import RawTable, normalize_label, rubric_table
 from ..scoring.params import default_params
 from ..scoring.rubric import DEFAULT_RUBRIC, embed_rows, form, load_rubric, shipped_ids
-from ..scoring.numbers import fmt_num
 from ..scoring.ruletypes import item_maxima, tables_read
+from .validation import answer_validation, kind_validation
 
 FIXED_DATE = datetime(2024, 1, 1)
 LIST_VALIDATION_ROWS = 2000
@@ -103,52 +103,6 @@ def _write(ws, row: int, col: int, value: object, fmt, fm: "_Formats | None" = N
         ws.write_string(row, col, str(value), fmt)
 
 
-def _validation(ws, kind: L.Kind, choices: tuple[str, ...], first: int, col: int, last: int, help_text: str) -> None:
-    """The kind's own validation (layout.Kind), else a list of the column's choices; input help."""
-    opts: dict = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kind.validation}
-    if not opts and choices:
-        opts = {"validate": "list", "source": list(choices), "error_type": "warning",
-                "error_message": "请从下拉列表中选择"}
-    help_text = help_text or kind.help
-    if not opts and not help_text:
-        return
-    if not opts:
-        opts = {"validate": "any"}
-    if help_text:
-        opts.update({"input_title": "填写说明", "input_message": help_text[:250]})
-    ws.data_validation(first, col, last, col, opts)
-
-
-NOT_APPLICABLE = "不适用"
-
-
-def _answer_validation(ws, item, most, row: int, col: int, help_text: str) -> None:
-    """A 定性评价 answer by its item's kind; every kind also takes 不适用 (the line's na applies):
-    是/否 a list, a score 是/否 or 0 to the points the rule gives it, a count a whole number ≥ 0."""
-    cell = f"{R.cell_name(row, col)}"
-    either = f'{cell}="{NOT_APPLICABLE}"'
-    if item.kind == "yes_no":
-        opts = {"validate": "list", "source": list(L.YES_NO_CHOICES) + [NOT_APPLICABLE], "error_type": "warning",
-                "error_message": "请选择“是”“否”或“不适用”"}
-    elif item.kind == "choice":
-        opts = {"validate": "list", "source": list(item.choices) + [NOT_APPLICABLE], "error_type": "warning",
-                "error_message": "请从下拉列表中选择"}
-    elif item.kind == "score":
-        top = f",{cell}<={fmt_num(most)}" if most is not None else ""
-        opts = {"validate": "custom", "value": f'=OR({cell}="是",{cell}="否",{either},AND(ISNUMBER({cell}),{cell}>=0{top}))',
-                "error_type": "warning",
-                "error_message": f"填“是”“否”“不适用”，或0至{fmt_num(most)}的分数" if most is not None else "填“是”“否”“不适用”或分数"}
-    elif item.kind == "count":
-        opts = {"validate": "custom", "value": f"=OR({either},AND(ISNUMBER({cell}),{cell}>=0,{cell}=INT({cell})))",
-                "error_type": "warning", "error_message": "请输入不小于0的整数，或“不适用”"}
-    else:
-        opts = {"validate": "custom", "value": f"=OR({either},AND(ISNUMBER({cell}),{cell}>=0))",
-                "error_type": "warning", "error_message": "请输入不小于0的数，或“不适用”"}
-    if help_text:
-        opts.update({"input_title": "填写说明", "input_message": help_text[:250]})
-    ws.data_validation(row, col, row, col, opts)
-
-
 def _cell_format(fm: _Formats, kind: L.Kind):
     return {"money": fm.input_money, "number": fm.input_num}.get(kind.number_format, fm.input)
 
@@ -169,7 +123,7 @@ def _list_table(ws, fm: _Formats, table: L.Table, raw: RawTable | None) -> None:
         "columns": [{"header": c.header, "header_format": fm.head} for c in table.columns]})
     for j, col in enumerate(table.columns):
         ws.set_column(c0 + j, c0 + j, col.width)
-        _validation(ws, col.kind, col.choices, r0 + 1, c0 + j, r0 + LIST_VALIDATION_ROWS, col.help)
+        kind_validation(ws, col.kind, col.choices, r0 + 1, c0 + j, r0 + LIST_VALIDATION_ROWS, col.help)
 
 
 def _records(table: L.Table, raw: RawTable | None) -> list[list[object]]:
@@ -341,9 +295,9 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric) 
             for i, row in enumerate(table.rows):
                 line = table.origin[0] + 1 + i
                 if table.name == L.QUALITATIVE.name:
-                    _answer_validation(ws, rubric.item(row.key), maxima.get(row.key), line, table.origin[1] + 1, row.help)
+                    answer_validation(ws, rubric.item(row.key), maxima.get(row.key), line, table.origin[1] + 1, row.help)
                     continue
-                _validation(ws, row.kind, row.choices, line, table.origin[1] + 1, line, row.help)
+                kind_validation(ws, row.kind, row.choices, line, table.origin[1] + 1, line, row.help)
                 if table is L.INFO and row.key in LONG_INFO_ROWS:
                     ws.set_row(line, 33)
         else:
@@ -383,9 +337,9 @@ def _parameters_table(ws, fm: _Formats, raw: RawTable | None, rubric) -> None:
     for j, col in enumerate(table.columns):
         ws.set_column(c0 + j, c0 + j, col.width)
     value_col = c0 + keys.index("value")
-    _validation(ws, L.CHOICE, (rubric.id,), r0 + 1, value_col, r0 + 1,
+    kind_validation(ws, L.CHOICE, (rubric.id,), r0 + 1, value_col, r0 + 1,
                 f"本工作簿按嵌入的评分标准 {rubric.id}（校验码 {rubric.checksum}）计算；换用其他评分标准请运行 perfeval upgrade --rubric")
-    _validation(ws, L.PARAM, (), r0 + 2, value_col, r0 + len(records), table.col("value").help)
+    kind_validation(ws, L.PARAM, (), r0 + 2, value_col, r0 + len(records), table.col("value").help)
 
 
 def _cover(wb, fm: _Formats):
