@@ -12,6 +12,7 @@ the repository root.  Needs LibreOffice, poppler-utils and fonts-wqy-microhei (s
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -54,9 +55,14 @@ def console(folder: Path) -> str:
     lines = []
     for args in (["recalc", "红旗镇2023自评.xlsm"], ["report", "红旗镇2023自评.xlsm"], ["submit", "红旗镇2023自评.xlsm"],
                  ["new", "红旗镇2024自评.xlsm", "--from", "红旗镇2023自评.xlsm"]):
-        with CliRunner().isolated_filesystem(temp_dir=folder) as here:
-            shutil.copy(folder / "红旗镇2023自评.xlsm", Path(here) / "红旗镇2023自评.xlsm")
+        here = Path(tempfile.mkdtemp(dir=folder))
+        shutil.copy(folder / "红旗镇2023自评.xlsm", here / "红旗镇2023自评.xlsm")
+        cwd = os.getcwd()
+        os.chdir(here)
+        try:
             out = CliRunner().invoke(cli, args)
+        finally:
+            os.chdir(cwd)
         lines += [f"D:\\自评> perfeval {' '.join(args)}"] + out.output.rstrip().splitlines() + [""]
     return "\n".join(lines)
 

@@ -54,9 +54,9 @@ ERROR_PATHS = [
 
 
 @pytest.mark.parametrize("args", ERROR_PATHS, ids=lambda a: " ".join(a) or "(none)")
-def test_error_paths_are_in_chinese(args, tmp_path):
-    with CliRunner().isolated_filesystem(temp_dir=tmp_path):
-        out = CliRunner().invoke(main, list(args))
+def test_error_paths_are_in_chinese(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(main, list(args))
     assert "Traceback" not in out.output
     assert english_lines(out.output, args) == [], out.output
 
