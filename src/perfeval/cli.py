@@ -155,8 +155,6 @@ def force_option(help_text: str):
     return click.option("--force", is_flag=True, help=help_text)
 
 
-
-
 @main.command()
 @click.argument("out")
 @click.option("--rubric", "source", default=None, help="评分标准：随附的编号、.json 文件或编写用 .xlsx（默认 ebian-2023），嵌入工作簿")
@@ -462,17 +460,13 @@ def rubric_export(source, output, force):
     _write_authoring(source, output, force)
 
 
-def _refuse_existing(path, force: bool) -> None:
-    if Path(path).exists() and not force:
-        raise WorkbookError(f"“{Path(path).name}”已存在，未覆盖：请换一个文件名，或加 --force 覆盖")
-
-
 def _write_authoring(source, out, force) -> None:
     from . import authoring
     from .scoring.rubric import find
     if not str(out).lower().endswith(".xlsx"):
         raise WorkbookError(f"编写用工作簿应保存为 .xlsx：{Path(out).name}")
-    _refuse_existing(out, force)
+    from .xlsx.parts import refuse_existing
+    refuse_existing(out, force)
     r = find(source)
     authoring.export(r.data, out)
     _say(f"已生成：{out}（评分标准 {r.id}，{len(r.lines)}项）。填写后运行 perfeval rubric check {Path(out).name} 检查")
@@ -486,7 +480,7 @@ def _write_authoring(source, out, force) -> None:
 def rubric_build(source, output, force):
     """由编写用工作簿 SOURCE 生成评分标准文件（.json）；检查不通过时不写入任何文件（退出码1）。"""
     from . import authoring
-    from .xlsx.parts import write_atomically
+    from .xlsx.parts import refuse_existing, write_atomically
     checked = authoring.check(source)
     for f in checked.findings:
         _say(f"{_SEVERITY[f.severity]}：{f.text()}")
@@ -494,8 +488,7 @@ def rubric_build(source, output, force):
         _say(f"检查未通过，未生成 {Path(output).name}", err=True)
         sys.exit(EXIT_UNREADABLE if checked.unreadable else 1)
     r = checked.rubric
-    if Path(output).exists() and not force:
-        raise WorkbookError(f"“{Path(output).name}”已存在，未覆盖：请换一个文件名，或加 --force 覆盖")
+    refuse_existing(output, force)
     text = authoring.pretty_json(r.data) + "\n"
     write_atomically(Path(output), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     _say(f"已生成：{output}（评分标准 {r.id}，{len(r.lines)}项，校验码 {r.checksum}）")

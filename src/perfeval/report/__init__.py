@@ -219,8 +219,9 @@ def score_table(result: Result) -> tuple[list[tuple], list[form.Merge]]:
     form, then 分值, 自评得分, 扣分原因; a total row.  Merges are relative to the header row."""
     rows = form.form_rows(result.rubric)
     n = len(rows[0]) if rows else 1
-    merges = [m._replace(first_row=m.first_row + 1, last_row=m.last_row + 1) for m in form.merges(rows)]
-    inside = {(r + 1, c) for r, c in form.covered(form.merges(rows))}
+    found = form.merges(rows)
+    merges = [m._replace(first_row=m.first_row + 1, last_row=m.last_row + 1) for m in found]
+    inside = {(r + 1, c) for r, c in form.covered(found)}
     table = [form.LEVEL_HEADERS[:n] + ("分值", "自评得分", "扣分原因")]
     for i, (cells, line) in enumerate(zip(rows, result.lines), 1):
         shown = [("" if (i, c) in inside else text) for c, text in enumerate(cells)]

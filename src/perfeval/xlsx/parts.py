@@ -313,6 +313,13 @@ def resolve_target(target: Path) -> Path:
     return Path(os.path.realpath(target))
 
 
+def refuse_existing(target: Path, force: bool, *, workbook: bool = False) -> None:
+    """A new file never overwrites an existing one unless ``force`` (``workbook``: it may hold data)."""
+    if Path(target).exists() and not force:
+        held = "（其中可能有已填写的数据）" if workbook else ""
+        raise WorkbookError(f"“{Path(target).name}”已存在，未覆盖{held}：请换一个文件名，或加 --force 覆盖")
+
+
 def write_atomically(target: Path, write: Callable[[str], None], *, force: bool = False) -> None:
     """Call ``write(tmp)`` for a temporary file beside ``target``, then move it over ``target``.
 

@@ -17,6 +17,7 @@ from ..scoring.model import WARNING, Finding
 from ..scoring.numbers import is_blank
 from ..scoring.params import default_params, resolve
 from ..errors import WorkbookError
+from .parts import refuse_existing
 from .workbook import new_template, read_inputs, recalc
 
 
@@ -38,8 +39,7 @@ def upgrade(book: str | Path, out: str | Path | None = None, rubric=None, *, for
     target = rubric or source_rubric
     params, _ = resolve(source_rubric, dept.parameters)
     tables, lost = _carry(data.tables, target, params)
-    if target_path.exists() and not force:
-        raise WorkbookError(f"“{target_path.name}”已存在，未覆盖（其中可能有已填写的数据）：请换一个文件名，或加 --force 覆盖")
+    refuse_existing(target_path, force, workbook=True)
     notes = [Finding(WARNING, f"升级时未能放入新工作簿：{text}", None) for text in lost]
     import tempfile
     with tempfile.TemporaryDirectory(dir=target_path.resolve().parent, prefix=".perfeval-upgrade-") as tmp:

@@ -25,8 +25,8 @@ from ..scoring.results import Result
 from ..scoring.params import Params
 from ..errors import WorkbookError
 from .package import Package
-from .parts import (SheetEditor, drop_part, file_lock, force_full_calc, resolve_target, set_table_ref,
-                    write_atomically, write_package)
+from .parts import (SheetEditor, drop_part, file_lock, force_full_calc, refuse_existing, resolve_target,
+                    set_table_ref, write_atomically, write_package)
 
 
 @dataclass
@@ -169,8 +169,7 @@ def new_template(path: str | Path, tables: dict[str, RawTable] | None = None, *,
     path = Path(path)
     if path.suffix.lower() != ".xlsm":
         raise WorkbookError(f"模板必须保存为 .xlsm（含“重新计算”按钮的宏）：{path.name}")
-    if not force and path.exists():
-        raise WorkbookError(f"“{path.name}”已存在，未覆盖（其中可能有已填写的数据）：请换一个文件名，或加 --force 覆盖")
+    refuse_existing(path, force, workbook=True)
     write_atomically(path, lambda tmp: build(tmp, tables, vba_project=build_vba_project(len(S.ALL_SHEETS)),
                                              button_macro=BUTTON_MACRO, report_macro=REPORT_MACRO, rubric=rubric))
     return path

@@ -41,13 +41,15 @@ def line_cells(rubric, spec) -> tuple[str, ...]:
 
 def level_count(rubric) -> int:
     """How many indicator columns the form needs: the most cells any line shows (at least one)."""
-    return max([len(line_cells(rubric, s)) for s in rubric.lines] + [1])
+    rows = form_rows(rubric)
+    return len(rows[0]) if rows else 1
 
 
 def form_rows(rubric) -> list[tuple[str, ...]]:
     """Every line's indicator cells, padded with "" to ``level_count``."""
-    n = level_count(rubric)
-    return [cells + ("",) * (n - len(cells)) for cells in (line_cells(rubric, s) for s in rubric.lines)]
+    cells = [line_cells(rubric, s) for s in rubric.lines]
+    n = max([len(c) for c in cells] + [1])
+    return [c + ("",) * (n - len(c)) for c in cells]
 
 
 def _ends(rows: list[tuple[str, ...]]) -> list[int]:
