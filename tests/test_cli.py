@@ -16,6 +16,11 @@ from perfeval.xlsx.workbook import fill_workbook, write_samples
 from wbtools import parts
 
 
+def line(data: dict, line_id: str) -> dict:
+    """A line of ``score --json`` output by its id (the rubric's order may change)."""
+    return next(x for x in data["lines"] if x["id"] == line_id)
+
+
 @pytest.fixture(scope="module")
 def samples_dir(tmp_path_factory):
     d = tmp_path_factory.mktemp("samples")
@@ -55,7 +60,7 @@ def test_recalc_and_json(book):
     assert r.exit_code == 0 and "计算完成：总分97分（优），扣分2项" in r.output
     r = run("score", book, "--json")
     data = json.loads(r.output)
-    assert data["total"] == 97 and data["lines"][6]["id"] == "execution_progress"
+    assert data["total"] == 97 and line(data, "execution_progress")["score"] == 2
     assert {"severity", "sheet", "cell", "message"} <= set(data["findings"][0])
 
 
@@ -99,7 +104,7 @@ def test_text_fullwidth_and_error_values_become_findings(book):
     data = json.loads(r.output)
     f = {(x["cell"], x["severity"]): x["message"] for x in data["findings"]}
     assert "三十八" in f[("C4", "error")] and "#REF!" in f[("C6", "error")] and "全角" in f[("C5", "info")]
-    assert data["lines"][7]["status"] == "error" and data["lines"][0]["status"] == "full"
+    assert line(data, "balance_rate")["status"] == "error" and line(data, "target_review")["status"] == "full"
 
 
 def _edit_part(book, part, fn):
@@ -120,7 +125,7 @@ def test_renamed_table_and_renamed_sheet(book):
     assert r.exit_code == 0
     data = json.loads(r.output)
     assert any("找不到表格 Projects" in f["message"] for f in data["findings"])
-    assert data["lines"][6]["score"] == 2                      # 月度支出 still read from its renamed sheet
+    assert line(data, "execution_progress")["score"] == 2                      # 月度支出 still read from its renamed sheet
     r = run("recalc", book)
     assert r.exit_code == 0
 
@@ -133,7 +138,7 @@ def test_deleted_table(book):
     r = run("score", book, "--json")
     assert r.exit_code == 0
     assert any("找不到表格 MonthlySpending" in f["message"] for f in json.loads(r.output)["findings"])
-    assert json.loads(r.output)["lines"][6]["status"] == "error"
+    assert line(json.loads(r.output), "execution_progress")["status"] == "error"
 
 
 def test_missing_output_sheet_keeps_original(book):
@@ -203,7 +208,7 @@ def test_failed_replace_keeps_original_and_leaves_no_temp(book, monkeypatch):
 
 def test_internal_error_is_one_line(book, monkeypatch):
     import perfeval.xlsx.workbook as wbmod
-    monkeypatch.setattr(wbmod, "score_inputs", lambda data: 1 / 0)
+    monkeypatch.setattr(wbmod, "score_tables", lambda tables: 1 / 0)
     r = run("recalc", book)
     assert r.exit_code == 1 and r.output.startswith("内部错误") and r.output.count("\n") == 1
 
@@ -222,8 +227,8 @@ def test_missing_input_sheet_gives_findings_and_still_scores(book):
     data = json.loads(run("score", book, "--json").output)
     missing = [f for f in data["findings"] if "找不到表格 Projects" in f["message"]]
     assert missing and missing[0]["severity"] == "error" and missing[0]["sheet"] == "项目支出"
-    assert data["lines"][7]["status"] == "error"         # the 项目支出 table is gone: not 无部门预算项目
-    assert data["lines"][3]["score"] == 0                # project indicators cannot be matched
+    assert line(data, "balance_rate")["status"] == "error"         # the 项目支出 table is gone: not 无部门预算项目
+    assert line(data, "project_indicators")["score"] == 0                # project indicators cannot be matched
 
 
 def test_new_refuses_to_overwrite_a_file_open_in_excel(tmp_path):

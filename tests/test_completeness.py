@@ -37,7 +37,7 @@ def test_untouched_template_prints_未填写_and_未完成(tmp_path):
     wb = openpyxl.load_workbook(book)
     ws = wb[S.SCORE_SHEET]
     first = S.SCORE.first_line_row + 1
-    statuses = [ws.cell(first + i, S.SCORE.col("状态") + 1).value for i in range(14)]
+    statuses = [ws.cell(first + i, S.SCORE.col("状态") + 1).value for i in range(len(result.lines))]
     assert statuses.count("未填写") == 11
     total_status = ws.cell(first + 14, S.SCORE.col("状态") + 1).value
     assert total_status == "未完成（11项未填写）"

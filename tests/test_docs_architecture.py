@@ -23,3 +23,15 @@ def test_every_name_in_the_tree_exists():
     named = set(re.findall(r"[\w]+\.py", TREE)) - {"__init__.py", "__main__.py"}
     existing = {p.name for p in SRC.rglob("*.py")}
     assert named <= existing, sorted(named - existing)
+
+
+def test_every_entry_point_in_the_table_exists():
+    import importlib
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text.split("## One entry point per layer")[1].split("\n## ")[0]
+    entries = re.findall(r"^\| `(\w+)` \| `([\w.]+)\(", section, re.M)
+    assert len(entries) >= 7
+    for layer, dotted in entries:
+        module, name = dotted.rsplit(".", 1)
+        assert module.split(".")[0] == layer, (layer, dotted)
+        assert callable(getattr(importlib.import_module(f"perfeval.{module}"), name)), dotted

@@ -21,7 +21,7 @@ from openpyxl.utils import range_boundaries
 
 from fake_xlwings import FakeBook
 from perfeval.excel import adapter
-from perfeval.locate import resolve
+from perfeval import locate
 from perfeval.xlsx.workbook import recalc, score_workbook
 
 SAMPLE = Path(__file__).resolve().parents[1] / "workbook_templates" / "红旗镇2023自评.xlsm"
@@ -56,9 +56,9 @@ def edit(path: Path, table: str, row: int, header: str, value, number_format: st
 def both(path: Path) -> dict:
     """Score through both adapters; assert they agree; return the result as JSON."""
     result, data = score_workbook(path)
-    via_file = result.to_json(data.resolve)
+    via_file = result.to_json(data.cell_of)
     live, _, _, locs = adapter.score_book(FakeBook.from_file(path))
-    via_excel = live.to_json(lambda loc: resolve(locs, loc))
+    via_excel = live.to_json(lambda loc: locate.cell_of(locs, loc))
     assert via_file == via_excel
     return via_file
 
@@ -152,7 +152,7 @@ def test_a_totals_row_is_not_a_project(book):
 def test_a_formula_without_a_cached_value_is_a_finding(book):
     cell = edit(book, "Projects", 0, "实际支出（万元）", "=C4*1")     # openpyxl stores no result
     result, data = score_workbook(book)
-    js = result.to_json(data.resolve)
+    js = result.to_json(data.cell_of)
     assert any("没有计算结果" in m and "Excel" in m for m in errors_at(js, cell))
 
 
@@ -200,7 +200,7 @@ def test_a_shared_string_index_out_of_range_is_an_error_at_the_cell(book):
         return re.sub(rf'(<c r="{cell}"[^>]*t="s"[^>]*><v>)\d+'.encode(), rb"\g<1>99999", xml)
     rewrite_part(book, part, break_index)
     result, data = score_workbook(book)
-    js = result.to_json(data.resolve)
+    js = result.to_json(data.cell_of)
     assert any("共享字符串" in m for m in errors_at(js, cell)), js["findings"]
 
 

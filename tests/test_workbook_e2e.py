@@ -42,7 +42,7 @@ def test_hongqi_recalc_shows_97_with_two_highlighted_explained_deductions(filled
     assert result.total == 97
     ws, rows = score_rows(filled)
     s = S.SCORE
-    total_row = S.SCORE.first_line_row + 14 + 1
+    total_row = S.SCORE.first_line_row + len(result.lines) + 1
     assert ws.cell(total_row, s.col("自评得分") + 1).value == 97
     assert ws.cell(total_row + 1, s.col("自评得分") + 1).value == "优"
     deducted = {r[s.col("三级指标")]: r for r in rows if r[s.col("状态")] == "扣分"}
@@ -142,7 +142,7 @@ def test_wudu_sample_and_rubric_switch(template, tmp_path):
     assert ws["D18"].value == -10 and ws["D15"].value == 10        # 扣分项 as a deduction, 自评公开 10
     assert not [f for f in result.findings if f.severity == "warning"]      # 0.01 does not exceed the tolerance
     info = [f for f in result.findings if f.severity == "info" and f.loc and f.loc.table == "Finance"]
-    assert all(read_inputs(book).resolve(f.loc)[0] == "收支情况" for f in info)
+    assert all(read_inputs(book).cell_of(f.loc)[0] == "收支情况" for f in info)
 
 
 def test_details_sheet_and_chart_data(filled):

@@ -271,7 +271,7 @@ def _score_one(book, as_json):
     from .xlsx.workbook import score_workbook
     result, data = score_workbook(book)
     if as_json:
-        _say(json.dumps(result.to_json(data.resolve), ensure_ascii=False, indent=1))
+        _say(json.dumps(result.to_json(data.cell_of), ensure_ascii=False, indent=1))
         return
     unit = result.unit or "（未填写单位名称）"
     year = f"{result.year}年" if result.year else "（未填写评价年度）"

@@ -1,7 +1,7 @@
 """Where tables and cells are: table geometry shared by the file and live adapters.
 
 A ``TableLoc`` is an Excel table as found in a workbook (its sheet, range and header
-texts); ``resolve`` turns an engine location (table, data row, column header) into
+texts); ``cell_of`` turns an engine location (table, data row, column header) into
 the sheet name and cell address the user sees.  Pure, standard library only.
 """
 from __future__ import annotations
@@ -73,7 +73,7 @@ def contiguous_runs(indexes) -> list[list[int]]:
     return runs
 
 
-def resolve(tables: dict[str, TableLoc], loc: Loc) -> tuple[str, str] | None:
+def cell_of(tables: dict[str, TableLoc], loc: Loc) -> tuple[str, str] | None:
     """Engine location → (sheet name as in the workbook, cell address)."""
     table = tables.get((loc.table or "").lower())
     if table is None:

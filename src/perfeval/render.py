@@ -20,7 +20,7 @@ from .locate import cell_name, contiguous_runs, parse_ref
 from .scoring.inputs import find_table, normalize_label
 from .scoring.model import Loc
 from .scoring.numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain
-from .scoring.results import STATUS_LABELS, Resolver, Result, reason_text, where
+from .scoring.results import STATUS_LABELS, CellOf, Result, reason_text, where
 from .scoring.params import Params, line_bounds
 from .scoring.rubric import form
 
@@ -137,7 +137,7 @@ def summary(result: Result) -> str:
     return "，".join(parts)
 
 
-def score_blocks(result: Result, params: Params, resolve: Resolver | None) -> list[Block]:
+def score_blocks(result: Result, params: Params, cell_of: CellOf | None) -> list[Block]:
     s = score_sheet(result.rubric)
     rows = []
     for static, line in zip(score_rows(params), result.lines):
@@ -162,7 +162,7 @@ def _display(value: object, header: str) -> object:
     return value
 
 
-def details_blocks(result: Result, params: Params, resolve: Resolver | None = None) -> list[Block]:
+def details_blocks(result: Result, params: Params, cell_of: CellOf | None = None) -> list[Block]:
     d = S.DETAILS
     chart = []
     for p in result.progress:
@@ -179,7 +179,7 @@ def details_blocks(result: Result, params: Params, resolve: Resolver | None = No
         for note in detail.notes:
             rows.append([Styled(note, "note")])
         for reason in line.reasons:          # with the cell each reason points at
-            rows.append([Styled(f"{STATUS_LABELS[line.status]}依据：{reason_text(reason, resolve)}", "note")])
+            rows.append([Styled(f"{STATUS_LABELS[line.status]}依据：{reason_text(reason, cell_of)}", "note")])
         rows.append([])
     rows.append([Styled("执行进度测算（按已填报月份）", "title")])
     if result.planner:
@@ -197,10 +197,10 @@ def details_blocks(result: Result, params: Params, resolve: Resolver | None = No
 
 # ------------------------------------------------------------------ 校验结果
 
-def findings_rows(result: Result, resolve: Resolver | None) -> list[list[object]]:
+def findings_rows(result: Result, cell_of: CellOf | None) -> list[list[object]]:
     rows = []
     for f in result.sorted_findings():
-        sheet, cell = where(f.loc, resolve)
+        sheet, cell = where(f.loc, cell_of)
         link: object = cell
         if sheet and cell:
             link = Formula(hyperlink_formula(sheet, cell), cell)
@@ -210,9 +210,9 @@ def findings_rows(result: Result, resolve: Resolver | None) -> list[list[object]
     return rows
 
 
-def findings_block(result: Result, resolve: Resolver | None) -> Block:
+def findings_block(result: Result, cell_of: CellOf | None) -> Block:
     top = S.FINDINGS.origin[0] + 1
-    return Block(S.FINDINGS_SHEET, top, S.FINDINGS.origin[1], findings_rows(result, resolve),
+    return Block(S.FINDINGS_SHEET, top, S.FINDINGS.origin[1], findings_rows(result, cell_of),
                  clear_to_end=True, width=len(S.FINDINGS.columns))
 
 
@@ -298,19 +298,19 @@ def cover_blocks(values: dict[str, object]) -> list[Block]:
 
 # ------------------------------------------------------------------ 评分参数 默认值
 
-def parameter_default_blocks(params: Params, tables, resolve: Resolver | None) -> list[Block]:
+def parameter_default_blocks(params: Params, tables, cell_of: CellOf | None) -> list[Block]:
     """The 默认值 column of 评分参数 — the selected rubric's value for each row's 参数 — as
     one block over the table's body.  Nothing when the workbook has no such column (an older
     workbook) or it cannot be located; the 本县取值 input column is never touched."""
     table = L.PARAMETERS
     raw = find_table(tables, table.name)
     header = table.header("default")
-    if raw is None or not raw.rows or resolve is None:
+    if raw is None or not raw.rows or cell_of is None:
         return []
     headers = [normalize_label(h) for h in raw.headers]
     if normalize_label(header) not in headers or normalize_label(table.header("label")) not in headers:
         return []
-    found = resolve(Loc(table.name, 0, header))
+    found = cell_of(Loc(table.name, 0, header))
     if not found or not found[1]:
         return []
     top, left = parse_ref(found[1])
@@ -324,7 +324,7 @@ def parameter_default_blocks(params: Params, tables, resolve: Resolver | None) -
     return [Block(found[0], top, left, rows, width=1)]
 
 
-def all_blocks(result: Result, params: Params, tables, resolve: Resolver | None, now: datetime) -> list[Block]:
-    return (score_blocks(result, params, resolve) + details_blocks(result, params, resolve)
-            + [findings_block(result, resolve)] + cover_blocks(status_values(result, tables, now))
-            + parameter_default_blocks(params, tables, resolve))
+def all_blocks(result: Result, params: Params, tables, cell_of: CellOf | None, now: datetime) -> list[Block]:
+    return (score_blocks(result, params, cell_of) + details_blocks(result, params, cell_of)
+            + [findings_block(result, cell_of)] + cover_blocks(status_values(result, tables, now))
+            + parameter_default_blocks(params, tables, cell_of))

@@ -21,7 +21,7 @@ from .. import sheets as S
 from .. import render as R
 from ..scoring.engine import score_tables
 from ..scoring.inputs import RawTable, normalize_label
-from ..locate import TableLoc, contiguous_runs, resolve
+from ..locate import TableLoc, cell_of, contiguous_runs
 from ..cellformat import format_kind, typed_number
 from ..scoring.cells import SerialDate
 
@@ -40,7 +40,7 @@ def run(book, now: datetime | None = None, *, announce: bool = True):
     ``announce`` is False: the caller reports the outcome)."""
     try:
         result, params, tables, locs = score_book(book)
-        blocks = R.all_blocks(result, params, tables, lambda loc: resolve(locs, loc), now or datetime.now())
+        blocks = R.all_blocks(result, params, tables, lambda loc: cell_of(locs, loc), now or datetime.now())
         write_blocks(book, blocks, locs, result.rubric)
     except PerfevalError as exc:                   # the one place the button catches the error tree
         _alert(book, str(exc))
@@ -56,10 +56,8 @@ def run(book, now: datetime | None = None, *, announce: bool = True):
 def score_book(book):
     """Read and score a live workbook (no writes): result, parameters, tables, table locations."""
     tables, locs = read_tables(book)
-    result, params = score_tables(tables)
-    if result.department is not None and result.department.rubric_problem:
-        raise NotPerfevalWorkbook(result.department.rubric_problem)     # nothing written; the clerk is told
-    return result, params, tables, locs
+    result = score_tables(tables)          # refuses an unusable embedded rubric: nothing written
+    return result, result.params, tables, locs
 
 
 def check_score_sheet(sheet, rubric) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..errors import NotPerfevalWorkbook
 from .inputs import department_from_tables
 from .lint import form_lint
 from .model import ERROR, Department, Finding
@@ -23,14 +24,18 @@ from .validate import validate
 INTERNAL_ERROR = "内部错误"
 
 
-def score_tables(tables: dict) -> tuple[Result, Params]:
-    """Raw input tables (from any adapter) → result and the parameters it was scored with."""
-    result = score(department_from_tables(tables))
-    return result, result.params
+def score_tables(tables: dict) -> Result:
+    """The engine's entry point for the adapters: raw input tables (header → rows of cell values, as
+    either adapter reads them) → the Result (its ``params`` are the parameters it was scored with).
+    A workbook whose embedded rubric cannot be used is refused: nothing is scored or written."""
+    dept = department_from_tables(tables)
+    if dept.rubric_problem:
+        raise NotPerfevalWorkbook(dept.rubric_problem)
+    return score(dept)
 
 
 def score(dept: Department, params: Params | None = None, given: dict | None = None) -> Result:
-    """``given``: metric values taken as given (a rubric's worked examples)."""
+    """Score a Department under its rubric (or ``params``, already resolved).  ``given``: metric values taken as given (a rubric's worked examples)."""
     findings: list[Finding] = list(dept.findings)
     if dept.rubric is None:
         dept.rubric = load_rubric()

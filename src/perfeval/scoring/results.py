@@ -1,7 +1,7 @@
 """What scoring produces: line results with reasons and details, findings, the total.
 
 ``Result.to_json`` gives the ``score --json`` shape of the workbook contract; a
-``resolve`` callback (from an adapter) turns locations into sheet and cell.
+``cell_of`` callback (from an adapter) turns locations into sheet and cell.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .numbers import fmt_num
 FULL, DEDUCTED, ERROR_STATUS, INCOMPLETE, NA = "full", "deducted", "error", "incomplete", "na"
 STATUS_LABELS = {FULL: "满分", DEDUCTED: "扣分", ERROR_STATUS: "错误", INCOMPLETE: "未填写", NA: "不适用"}
 
-Resolver = Callable[[Loc], "tuple[str, str] | None"]   # Loc → (sheet, cell)
+CellOf = Callable[[Loc], "tuple[str, str] | None"]   # Loc → (sheet, cell)
 
 
 class Reason(NamedTuple):
@@ -107,7 +107,7 @@ class Result:
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=lambda f: SEVERITY_ORDER[f.severity])
 
-    def to_json(self, resolve: Resolver | None = None) -> dict:
+    def to_json(self, cell_of: CellOf | None = None) -> dict:
         return {
             "unit": self.unit,
             "year": self.year,
@@ -122,26 +122,26 @@ class Result:
                 "id": line.id, "name": line.name, "max": json_number(line.max),
                 "score": None if line.excluded else json_number(line.score),
                 "deduction": None if line.excluded else json_number(line.deduction),
-                "status": line.status, "reasons": [reason_text(r, resolve) for r in line.reasons],
+                "status": line.status, "reasons": [reason_text(r, cell_of) for r in line.reasons],
             } for line in self.lines],
             "findings": [{
-                "severity": f.severity, "sheet": where(f.loc, resolve)[0], "cell": where(f.loc, resolve)[1],
+                "severity": f.severity, "sheet": where(f.loc, cell_of)[0], "cell": where(f.loc, cell_of)[1],
                 "message": f.message,
             } for f in self.sorted_findings()],
         }
 
 
-def where(loc: Loc | None, resolve: Resolver | None) -> tuple[str, str]:
+def where(loc: Loc | None, cell_of: CellOf | None) -> tuple[str, str]:
     """A location as (sheet, cell) for the user; cell is "" when only the sheet is known."""
     if loc is None:
         return "", ""
-    found = resolve(loc) if resolve else None
+    found = cell_of(loc) if cell_of else None
     return found if found else (loc.sheet or loc.table or "", "")
 
 
-def reason_text(reason: Reason, resolve: Resolver | None) -> str:
+def reason_text(reason: Reason, cell_of: CellOf | None) -> str:
     """A reason, ending with its cell when it points at one: "…（项目支出!C4）"."""
-    sheet, cell = where(reason.loc, resolve)
+    sheet, cell = where(reason.loc, cell_of)
     return f"{reason.text}（{sheet}!{cell}）" if cell else reason.text
 
 

@@ -102,7 +102,7 @@ def score_one(path: Path) -> Record:
         record.statuses[line.name] = line.status
         record.line_ids[line.name] = line.id
     record.errors, record.warnings = counts["error"], counts["warning"]
-    js = result.to_json(data.resolve)
+    js = result.to_json(data.cell_of)
     record.findings = [(f["severity"], f["sheet"], f["cell"], f["message"]) for f in js["findings"]
                        if f["severity"] in ("error", "warning")]
     return record

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import Summary, _pandas, records_frame
+from .frame import Summary, _pandas, records_frame
 
 GRADES = ("优", "良", "中", "差")
 COLOURS = ("#C6EFCE", "#DDEBF7", "#FFEB9C", "#FFC7CE", "#E7E6E6", "#FCE4D6")

@@ -22,7 +22,6 @@ from ..scoring.inputs import RawTable, normalize_label
 from ..locate import TableLoc
 from ..scoring.model import Loc
 from ..scoring.results import Result
-from ..scoring.params import Params
 from ..errors import WorkbookError
 from .package import Package
 from .parts import (SheetEditor, drop_part, file_lock, force_full_calc, refuse_existing, resolve_target,
@@ -34,9 +33,9 @@ class WorkbookInputs:
     package: Package
     tables: dict[str, RawTable] = field(default_factory=dict)
 
-    def resolve(self, loc: Loc) -> tuple[str, str] | None:
+    def cell_of(self, loc: Loc) -> tuple[str, str] | None:
         """Engine location → (sheet name as in the file, cell address)."""
-        return locate.resolve(self.package.tables, loc)
+        return locate.cell_of(self.package.tables, loc)
 
 
 def read_inputs(path: str | Path, data: bytes | None = None) -> WorkbookInputs:
@@ -71,19 +70,10 @@ def read_inputs(path: str | Path, data: bytes | None = None) -> WorkbookInputs:
     return data
 
 
-def score_inputs(data: WorkbookInputs) -> tuple[Result, Params]:
-    """Score what was read; a workbook whose embedded rubric cannot be used is refused (exit 2)."""
-    result, params = score_tables(data.tables)
-    if result.department is not None and result.department.rubric_problem:
-        raise WorkbookError(result.department.rubric_problem)
-    return result, params
-
-
 def score_workbook(path: str | Path, content: bytes | None = None) -> tuple[Result, WorkbookInputs]:
     """Score a workbook file (or its ``content``, already read); also return what was read."""
     data = read_inputs(path, content)
-    result, _ = score_inputs(data)
-    return result, data
+    return score_tables(data.tables), data
 
 
 def score_file(path: str | Path) -> Result:
@@ -127,14 +117,15 @@ def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: boo
     missing = [s for s in (S.COVER_SHEET,) + S.OUTPUT_SHEETS if s not in pkg.sheets]
     if missing:
         raise WorkbookError(S.missing_sheets_message(missing, path.name))
-    result, params = score_inputs(data)
+    result = score_tables(data.tables)
+    params = result.params
     rows = R.score_layout_rows(result.rubric)
     score_cells = pkg.cells(S.SCORE_SHEET, rows)
     problem = R.score_layout_problem(result.rubric, lambda r, c: score_cells.get((r, c)))
     if problem:
         raise WorkbookError(problem.replace("本工作簿", path.name))
     result.findings += notes
-    blocks = R.all_blocks(result, params, data.tables, data.resolve, now or datetime.now())
+    blocks = R.all_blocks(result, params, data.tables, data.cell_of, now or datetime.now())
     targets = dict.fromkeys((S.COVER_SHEET,) + S.OUTPUT_SHEETS + tuple(b.sheet for b in blocks))
     editors = {s: SheetEditor(pkg.read(pkg.sheets[s])) for s in targets if s in pkg.sheets}
     palette = _palette(editors)

@@ -1,0 +1,275 @@
+"""The 自评报告 as plain data: a ``Draft`` of titled paragraphs and tables, every figure taken from the
+workbook's inputs or the computed result, the 打分表 as its attachment (the seeds' four-part structure).
+
+Narrative the workbook cannot compute comes from 基本信息 (机构组成, 机构职能, 年度主要工作任务,
+部门整体支出绩效目标); what is blank there is marked 【待填写】 and reported.  存在问题 and 改进建议
+are drafted from the lines that lost points (phrases in ``scoring/rubrics/phrases/``, data beside
+the rubric; a rubric without phrases gets sentences from its lines' names and results).
+The 报告文字 sheet holds the clerk's own narrative for the analysis paragraphs (put before the
+figures) and for 存在问题/改进建议 (instead of the drafted ones).  No Word here: ``docx.py`` writes it.
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from ..scoring.inputs import department_from_tables
+from ..scoring.numbers import fmt_cents, fmt_num, fmt_pct, fmt_pct_plain
+from ..scoring.readback import readback
+from ..scoring.results import Result
+from ..scoring.rubric import form
+
+PLACEHOLDER = "【待填写】"
+BODY_FONTS = ("仿宋_GB2312", "仿宋")
+HEADING_FONT = "黑体"
+TEXT_WIDTH_CM = 15.4        # A4 less the 2.8 cm margins
+PHRASES_DIR = Path(__file__).resolve().parent.parent / "scoring" / "rubrics" / "phrases"
+
+
+def phrases(rubric_id: str) -> dict:
+    """The report data beside a rubric: phrases per line and the lines 结果应用情况 quotes."""
+    for path in sorted(PHRASES_DIR.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if rubric_id in data.get("rubrics", ()):
+            return data
+    return {}
+
+
+def _phrase(data: dict, line, key: str) -> str:
+    found = data.get("lines", {}).get(line.id, {}).get(key)
+    if found:
+        return found
+    if key == "problem":
+        return f"“{line.name}”未得满分。"
+    return f"对照“{line.name}”的计分标准逐项整改，争取下一年度得满分。"
+
+
+_NOT_XML = str.maketrans({c: None for c in list(range(0, 9)) + [11, 12] + list(range(14, 32))})
+
+
+def _clean(value: object) -> str:
+    """Text from the workbook as Word can hold it: control characters (pasted from elsewhere) dropped."""
+    return str(value).translate(_NOT_XML)
+
+
+def _wan(value) -> str:
+    return f"{fmt_cents(value)}万元" if isinstance(value, Decimal) else PLACEHOLDER
+
+
+class Draft:
+    """The report as plain paragraphs and tables (testable without Word)."""
+
+    def __init__(self):
+        self.blocks: list[tuple[str, object]] = []     # ("title"|"h1"|"h2"|"p"|"table", content)
+        self.missing: list[str] = []
+        self.merges: dict[int, list[form.Merge]] = {}  # block index → merged cells of that table
+        self.widths: dict[int, list[float]] = {}       # block index → column widths (cm) of that table
+
+    def add(self, kind: str, content, merges: list[form.Merge] | None = None, widths: list[float] | None = None) -> None:
+        """A block; a table's ``merges`` are relative to its first row (the header)."""
+        if kind == "table":
+            content = [tuple(_clean(c) for c in row) for row in content]
+            if merges:
+                self.merges[len(self.blocks)] = list(merges)
+            if widths:
+                self.widths[len(self.blocks)] = list(widths)
+        else:
+            content = _clean(content)
+        self.blocks.append((kind, content))
+
+    def text(self, value: object, what: str) -> str:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.missing.append(what)
+            return PLACEHOLDER
+        return str(value).strip()
+
+    def plain(self) -> str:
+        out = []
+        for kind, content in self.blocks:
+            if kind == "table":
+                out += ["\t".join(str(c) for c in row) for row in content]
+            else:
+                out.append(str(content))
+        return "\n".join(out)
+
+
+def draft(result: Result, tables: dict | None = None) -> Draft:
+    """The report of a scored workbook: every figure from ``result`` and the inputs it was scored
+    from (``tables`` only for a result made without them)."""
+    dept = result.department if result.department is not None else department_from_tables(tables)
+    info, fin = dept.info, dept.finance
+    d = Draft()
+    unit = d.text(result.unit, "单位名称")
+    year = result.year or PLACEHOLDER
+    d.add("title", f"{unit}{year}年度部门整体支出绩效自评报告")
+    d.add("h1", "一、部门基本情况")
+    d.add("h2", "（一）机构组成。")
+    d.add("p", d.text(info.get("organization"), "机构组成"))
+    d.add("h2", "（二）机构职能和人员概况。")
+    d.add("p", d.text(info.get("functions"), "机构职能"))
+    counts = [info.get(k) for k in ("staff_total", "staff_admin", "staff_public", "staff_worker", "staff_active")]
+    if all(isinstance(c, int) for c in counts):
+        d.add("p", f"{unit}总编制{counts[0]}名，其中：行政编制{counts[1]}名，事业编制{counts[2]}名，工勤编制{counts[3]}名；"
+                   f"在职人员{counts[4]}名。")
+    else:
+        d.add("p", d.text(None, "人员概况（基本信息中的编制和在职人数）"))
+    d.add("h2", "（三）年度主要工作任务。")
+    d.add("p", d.text(info.get("tasks"), "年度主要工作任务"))
+    d.add("h2", "（四）部门整体支出绩效目标。")
+    d.add("p", d.text(info.get("goal"), "部门整体支出绩效目标"))
+
+    d.add("h1", "二、部门财政资金收支情况")
+    d.add("h2", "（一）部门财政资金收入情况。")
+    d.add("p", f"{year}年度财政拨款收入{_wan(fin.get('income_total'))}，其中：上年结转{_wan(fin.get('carryover'))}，"
+               f"一般公共预算拨款收入{_wan(fin.get('general_budget'))}，政府性基金预算拨款收入{_wan(fin.get('fund_budget'))}，"
+               f"国有资本经营预算拨款收入{_wan(fin.get('soe_budget'))}。")
+    d.add("h2", "（二）部门财政资金支出情况。")
+    d.add("p", f"{year}年度财政资金支出{_wan(fin.get('expense_total'))}，其中：基本支出{_wan(fin.get('basic_expense'))}；"
+               f"项目支出{_wan(fin.get('project_expense'))}。")
+    rows = [("项目名称", "资金来源", "预算数（万元）", "实际支出（万元）")]
+    rows += [(p.name, p.source, fmt_cents(p.budget) if isinstance(p.budget, Decimal) else "",
+              fmt_cents(p.spent) if isinstance(p.spent, Decimal) else "") for p in dept.projects]
+    if len(rows) > 1:
+        d.add("table", rows)
+    d.add("h2", "（三）部门财政资金结转结余情况。")
+    d.add("p", f"{year}年财政资金结转结余{_wan(fin.get('balance'))}。")
+
+    d.add("h1", "三、部门整体绩效管理情况")
+    words = dept.report_text
+    d.add("h2", "（一）部门整体履职绩效分析。")
+    _given(d, words.get("duties"))
+    for sentence in _indicator_sentences(result, ("department", None)):
+        d.add("p", sentence)
+    points = [p for p in result.progress if p.target is not None and p.rate is not None]
+    if points:
+        d.add("p", "预算执行进度：" + "；".join(
+            f"{p.month}月累计支出{fmt_cents(p.cumulative)}万元，执行进度{fmt_pct(p.rate)}（序时目标{fmt_pct_plain(p.target)}）"
+            for p in points) + "。")
+    d.add("h2", "（二）特定目标类项目绩效分析。")
+    _given(d, words.get("projects"))
+    managed = [p for p in dept.projects if p.managed is True]
+    budget = sum((p.budget for p in managed if isinstance(p.budget, Decimal)), Decimal(0))
+    spent = sum((p.spent for p in managed if isinstance(p.spent, Decimal)), Decimal(0))
+    d.add("p", f"纳入绩效目标管理的项目{len(managed)}个，预算合计{fmt_cents(budget)}万元，实际支出{fmt_cents(spent)}万元。"
+               + "".join(_indicator_sentences(result, ("project", "managed_project"))))
+    d.add("h2", "（三）结果应用情况。")
+    _given(d, words.get("results_use"))
+    data = phrases(result.rubric_id)
+    quoted = [line for line in result.lines if line.id in data.get("results_use", ())]
+    if quoted:
+        d.add("p", _line_sentence(quoted))
+
+    d.add("h1", "四、评价结论及建议")
+    d.add("h2", "（一）评价结论。")
+    complete = "" if result.complete else f"（{result.incomplete}项未填写，评价未完成）"
+    d.add("p", f"{unit}认真组织开展了部门整体支出绩效自评工作，绩效评价得分：{fmt_num(result.total)}分，"
+               f"等级：{result.grade}{complete}。")
+    d.add("p", "各评分项自评情况如下（计分标准按评分标准和本县取值复述）：")
+    for i, line in enumerate(result.lines, 1):
+        d.add("p", f"{i}. {line_paragraph(result, line)}")
+    lost = [line for line in result.lines if line.status == "deducted"]
+    counts = result.counts()
+    open_items = [f"自评工作簿中尚有{counts['error']}处输入错误、{result.incomplete}项未填写，需更正后重新计算"] \
+        if counts["error"] or result.incomplete else []
+    d.add("h2", "（二）存在问题。")
+    _given(d, words.get("problems")) or _numbered(d, [
+        f"{_phrase(data, line, 'problem')}（{line.name}扣{fmt_num(line.deduction)}分）" for line in lost] + open_items,
+        "本年度自评各项均得满分，未发现需要扣分的问题。")
+    d.add("h2", "（三）改进建议。")
+    _given(d, words.get("suggestions")) or _numbered(
+        d, [_phrase(data, line, "measure") for line in lost] + (["按“校验结果”逐项更正输入，补齐未填写的内容。"] if open_items else []),
+        "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。")
+    d.add("h1", "附件：县级部门整体绩效自评打分表")
+    table, merges = score_table(result)
+    levels = len(table[0]) - 3
+    level_width = 2.4 if levels <= 3 else 2.0
+    d.add("table", table, merges, [level_width] * levels + [1.3, 1.6, TEXT_WIDTH_CM - level_width * levels - 2.9])
+    return d
+
+
+def line_paragraph(result: Result, line) -> str:
+    """One line of the form in words: what it scores (its read-back under the parameters used) and
+    what this workbook got, with the reasons of any deduction."""
+    params = result.params
+    rule = params.rule(line.spec) if params is not None else None
+    points = params.points(line.spec) if params is not None else None
+    said = readback(result.rubric, line.spec, rule, points)
+    shown = line.max if line.min == 0 else -line.min
+    head = f"{line.name}（{fmt_num(shown)}分）：{said}。"
+    reasons = "；".join(r.text for r in line.reasons).rstrip("。")
+    if line.excluded:
+        return head + "本项不适用，不计入总分" + (f"（{reasons}）。" if reasons else "。")
+    if line.status == "incomplete":
+        return head + "尚未填写，未计分。"
+    if line.min < 0:
+        got = f"扣{fmt_num(-line.score)}分" if line.score < 0 else "未扣分"
+    else:
+        got = f"自评得{fmt_num(line.score)}分"
+    if line.status == "error":
+        return head + f"输入有误，{got}" + (f"：{reasons}。" if reasons else "。")
+    if line.status == "deducted" or line.score < 0:
+        return head + got + (f"，扣分原因：{reasons}。" if reasons else "。")
+    return head + got + "。"
+
+
+def score_table(result: Result) -> tuple[list[tuple], list[form.Merge]]:
+    """The attached 打分表: the rubric's indicator columns with its groups merged like the printed
+    form, then 分值, 自评得分, 扣分原因; a total row.  Merges are relative to the header row."""
+    rows = form.form_rows(result.rubric)
+    n = len(rows[0]) if rows else 1
+    found = form.merges(rows)
+    merges = [m._replace(first_row=m.first_row + 1, last_row=m.last_row + 1) for m in found]
+    inside = {(r + 1, c) for r, c in form.covered(found)}
+    table = [form.LEVEL_HEADERS[:n] + ("分值", "自评得分", "扣分原因")]
+    for i, (cells, line) in enumerate(zip(rows, result.lines), 1):
+        shown = [("" if (i, c) in inside else text) for c, text in enumerate(cells)]
+        table.append(tuple(shown) + (fmt_num(line.max if line.min == 0 else line.min), fmt_num(line.score),
+                                     "；".join(r.text for r in line.reasons)))
+    total_row = len(table)
+    table.append(("部门整体自评得分",) + ("",) * (n - 1) + (fmt_num(result.max_total), fmt_num(result.total), result.grade))
+    if n > 1:
+        merges.append(form.Merge(total_row, 0, total_row, n - 1, "部门整体自评得分"))
+    return table, merges
+
+
+def _numbered(d: Draft, items: list[str], none: str) -> None:
+    """Drafted paragraphs "1. …", "2. …", or ``none`` when there are none."""
+    for i, item in enumerate(items, 1):
+        d.add("p", f"{i}. {item}")
+    if not items:
+        d.add("p", none)
+
+
+def _given(d: Draft, text: object) -> bool:
+    """The clerk's own paragraphs from 报告文字 (one per line); False when blank (then drafted)."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    for paragraph in text.splitlines():
+        if paragraph.strip():
+            d.add("p", paragraph.strip())
+    return True
+
+
+def _indicator_sentences(result: Result, objects: tuple) -> list[str]:
+    """One sentence per line that counts indicators of these objects (from the line's result)."""
+    out = []
+    for line in result.lines:
+        rule = line.spec.rule
+        if rule.get("population", "indicators") != "indicators" or rule["type"] not in ("count_ratio", "weighted_indicators"):
+            continue
+        obj = rule.get("filter", {}).get("object")
+        if obj not in objects:
+            continue
+        what = "部门整体" if obj in ("department", None) else "项目"
+        level = rule.get("filter", {}).get("level2", "")
+        counted, passing = line.extra.get("counted"), line.extra.get("passing")
+        if not counted:
+            out.append(f"{what}绩效指标未填写。" if line.status == "incomplete" else f"未设置{what}{level or '绩效指标'}。")
+            continue
+        out.append(f"{what}{level}{counted}个，达到预期值{passing}个，得{fmt_num(line.score)}分（满分{fmt_num(line.max)}分）。")
+    return out
+
+
+def _line_sentence(lines) -> str:
+    return "；".join(f"{line.name}得{fmt_num(line.score)}分（满分{fmt_num(line.max)}分）" for line in lines) + "。"
