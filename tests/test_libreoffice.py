@@ -4,16 +4,22 @@ import subprocess
 import pytest
 
 from perfeval.xlsx.workbook import recalc, write_samples
-from wbtools import convert, needs_libreoffice
+from wbtools import convert, convert_many, needs_libreoffice
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    """The blank template and the recalculated 红旗镇 sample as PDFs, from one LibreOffice start."""
+    folder = tmp_path_factory.mktemp("pdf")
+    paths = write_samples(folder, blank=True)[:2]
+    recalc(paths[1])
+    return convert_many(paths, "pdf", folder / "pdf")
 
 
 @needs_libreoffice
 @pytest.mark.parametrize("index,title", [(0, "部门整体支出绩效自评工作簿"), (1, "红旗镇人民政府")])
-def test_template_and_sample_render_to_pdf(tmp_path, index, title):
-    path = write_samples(tmp_path, blank=True)[index]
-    if index:
-        recalc(path)
-    pdf = convert(path, "pdf", tmp_path / "pdf")
+def test_template_and_sample_render_to_pdf(pdfs, index, title):
+    pdf = pdfs[index]
     assert pdf.read_bytes().startswith(b"%PDF")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert title in text and "县级部门整体绩效自评打分表" in text
@@ -28,22 +34,25 @@ def test_stale_flag_computed_by_a_real_spreadsheet_engine(tmp_path):
     from perfeval.samples import hongqi
     from perfeval.xlsx.workbook import fill_workbook
 
+    import shutil
     book = write_samples(tmp_path)[0]
     recalc(book)
+    edited = book.with_name("edited.xlsm")
+    shutil.copy(book, edited)
+    t = hongqi()
+    t["Projects"].rows[0][3] = 30           # an input changes after the last recalculation
+    fill_workbook(edited, {"Projects": t["Projects"]})
+    outs = convert_many([book, edited], "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false",
+                        tmp_path / "csv", recalc=True)
 
-    def cover_values(path, tag):
-        out = convert(path, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false", tmp_path / tag,
-                      recalc=True)
+    def cover_values(out):
         rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
         return {r[0]: r[1] for r in rows if len(r) > 1}
 
-    status = cover_values(book, "a")
+    status = cover_values(outs[0])
     assert status["输入检查"] == ""
     assert float(status["当前输入指纹"]) == float(status["上次计算时的输入指纹"])
-    t = hongqi()
-    t["Projects"].rows[0][3] = 30           # an input changes after the last recalculation
-    fill_workbook(book, {"Projects": t["Projects"]})
-    assert cover_values(book, "b")["输入检查"] == S.STALE_MESSAGE
+    assert cover_values(outs[1])["输入检查"] == S.STALE_MESSAGE
 
 
 def test_every_visible_sheet_prints_on_a4_one_page_wide():
@@ -59,16 +68,11 @@ def test_every_visible_sheet_prints_on_a4_one_page_wide():
 
 
 @needs_libreoffice
-def test_hongqi_sample_prints_in_at_most_17_pages(tmp_path):
+def test_hongqi_sample_prints_in_at_most_17_pages(pdfs):
     import shutil
-    from pathlib import Path
     if shutil.which("pdfinfo") is None:
         pytest.skip("pdfinfo (poppler-utils) is not installed; .ci/run installs it")
-    book = tmp_path / "红旗镇.xlsm"
-    shutil.copy(Path(__file__).resolve().parents[1] / "workbook_templates" / "红旗镇2023自评.xlsm", book)
-    recalc(book)
-    pdf = convert(book, "pdf", tmp_path / "pdf")
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    info = subprocess.run(["pdfinfo", str(pdfs[1])], capture_output=True, text=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     # 14 before wave 3; + 三公经费, + 评分参数 listing every parameter, + 评分标准, + 上年问题整改 = 18;
     # − 1 since the 打分表's row heights follow its texts (one page)

@@ -9,7 +9,7 @@ from perfeval import layout as L
 from perfeval import sheets as S
 from perfeval.xlsx.workbook import recalc, write_samples
 from perfeval.xlsx.package import Package
-from wbtools import FIXTURES, convert, needs_libreoffice, parts, write_values
+from wbtools import FIXTURES, convert, convert_many, needs_libreoffice, parts, write_values
 
 FIXTURE_FILES = sorted(p.name for p in FIXTURES.glob("*.xls*")) or ["<missing>"]
 
@@ -80,11 +80,20 @@ def test_part_writer_on_excel_made_files(name, tmp_path):
     assert ws["A32"].data_type == "s"
 
 
+@pytest.fixture(scope="module")
+def written_and_converted(tmp_path_factory):
+    """Every Excel-made file with a value written by perfeval, converted to CSV in one LibreOffice start."""
+    folder = tmp_path_factory.mktemp("excel-made")
+    outs = []
+    for name in FIXTURE_FILES:
+        src = fixture(name)
+        outs.append(folder / name)
+        write_values(src, next(iter(Package.open(str(src)).sheets)), {(30, 0): "perfeval"}, out=outs[-1])
+    return dict(zip(FIXTURE_FILES, convert_many(outs, "csv", folder / "lo")))
+
+
 @needs_libreoffice
 @pytest.mark.parametrize("name", FIXTURE_FILES)
-def test_excel_made_files_open_in_libreoffice_after_writing(name, tmp_path):
-    src = fixture(name)
-    out = tmp_path / name
-    write_values(src, next(iter(Package.open(str(src)).sheets)), {(30, 0): "perfeval"}, out=out)
-    csv = convert(out, "csv", tmp_path / "lo")
+def test_excel_made_files_open_in_libreoffice_after_writing(name, written_and_converted):
+    csv = written_and_converted[name]
     assert "perfeval" in csv.read_text(encoding="utf-8", errors="replace")

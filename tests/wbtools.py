@@ -36,17 +36,26 @@ def convert(path: Path, fmt: str, outdir: Path, *, recalc: bool = False) -> Path
 
     ``recalc=True`` makes LibreOffice recalculate every formula on load (by default it keeps
     the cached values of .xlsx/.xlsm files)."""
-    profile = outdir / "lo-profile"
+    return convert_many([path], fmt, outdir, recalc=recalc)[0]
+
+
+def convert_many(paths: list[Path], fmt: str, outdir: Path, *, recalc: bool = False, profile: Path | None = None) -> list[Path]:
+    """Convert several files in one LibreOffice start (its start-up is most of a conversion's time);
+    the outputs in the order of ``paths``, whose names must differ."""
+    assert len({p.stem for p in paths}) == len(paths), "one output per name"
     outdir.mkdir(parents=True, exist_ok=True)
+    profile = profile or outdir / "lo-profile"
     if recalc:
         (profile / "user").mkdir(parents=True, exist_ok=True)
         (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
     proc = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
-                           "--outdir", str(outdir), str(path)], capture_output=True, text=True, timeout=180)
+                           "--outdir", str(outdir), *map(str, paths)], capture_output=True, text=True,
+                          timeout=120 + 30 * len(paths))
     ext = fmt.split(":")[0]
-    out = outdir / (path.stem + "." + ext)
-    assert out.exists(), f"LibreOffice failed: {proc.stdout} {proc.stderr}"
-    return out
+    outs = [outdir / (Path(path).stem + "." + ext) for path in paths]
+    missing = [o.name for o in outs if not o.exists()]
+    assert not missing, f"LibreOffice failed on {missing}: {proc.stdout} {proc.stderr}"
+    return outs
 
 
 def write_values(path: str | Path, sheet: str, cells: dict[tuple[int, int], object], out: str | Path | None = None) -> None:

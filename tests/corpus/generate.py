@@ -54,6 +54,7 @@ def _bomb_member(zf: zipfile.ZipFile, name: str, head: bytes, megabytes: int, ta
     """Write ``name`` as head + megabytes of spaces + tail, streamed (never held in memory)."""
     info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
+    info._compresslevel = 1              # 3× faster than the default on spaces; still ~220:1
     chunk = b" " * (1024 * 1024)
     with zf.open(info, "w", force_zip64=True) as out:
         out.write(head)

@@ -24,15 +24,17 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_pdf(path: Path, outdir: Path) -> Path | None:
+def to_pdfs(paths: list[Path], outdir: Path) -> list[Path | None]:
+    """Each file as PDF in ``outdir`` (None where LibreOffice made none), all in one LibreOffice start
+    (its start-up is most of a conversion's time)."""
     exe = soffice()
     if exe is None:
-        return None
+        return [None] * len(paths)
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run([exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(outdir), str(path)], capture_output=True, timeout=300)
-    pdf = outdir / (path.stem + ".pdf")
-    return pdf if pdf.exists() else None
+                        "--outdir", str(outdir), *map(str, paths)], capture_output=True, timeout=300)
+    pdfs = [outdir / (path.stem + ".pdf") for path in paths]
+    return [pdf if pdf.exists() else None for pdf in pdfs]
 
 
 def submit(book: str | Path, directory: str | Path | None = None) -> tuple[Path, list[Path], list[str]]:
@@ -54,8 +56,7 @@ def submit(book: str | Path, directory: str | Path | None = None) -> tuple[Path,
     if soffice() is None:
         notes.append("本机未安装 LibreOffice，未生成 PDF（可在 Excel/Word 中另存为 PDF）")
     else:
-        for path in list(files):
-            pdf = to_pdf(path, folder)
+        for path, pdf in zip(list(files), to_pdfs(files, folder)):
             if pdf:
                 files.append(pdf)
             else:
