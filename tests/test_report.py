@@ -124,7 +124,7 @@ def test_blank_basic_information_is_marked_not_invented(tmp_path):
     assert r.exit_code == 0 and "【待填写】" in r.output and "单位名称" in r.output
     paragraphs, _ = docx_text(book.with_name("空白_自评报告.docx"))
     assert sum(PLACEHOLDER in p for p in paragraphs) >= 5
-    assert any("评价未完成" in p for p in paragraphs)
+    assert paragraphs[0].startswith("草稿：自评尚未完成") and any("自评尚未完成" in p and "暂不评定等级" in p for p in paragraphs)
     assert "部门整体绩效指标未填写。" in paragraphs                    # a blank table, not "未设置…指标"
 
 

@@ -17,20 +17,31 @@ BUNDLED = Path(__file__).resolve().parents[1] / "workbook_templates"
 NAMES = ["红旗镇2023自评", "五渡镇2023自评", "部门整体绩效自评模板"]
 
 
+def wave3(expected: dict) -> dict:
+    """What wave 2 printed, read by the wave-3 contract: a grade is withheld (未完成) while the
+    evaluation is not complete; and ebian-2023-100's groups (完成结果 15, 信息公开 10) now agree with
+    its lines, so its two 口径提示 about them are gone.  No figure, line or reason changes."""
+    findings = [f for f in expected["findings"] if not (
+        expected["rubric"] == "ebian-2023-100" and f["message"].startswith("评分表口径提示：二级指标"))]
+    return {**expected, "grade": expected["grade"] if expected["complete"] else "未完成", "findings": findings}
+
+
 def scored(path: Path) -> dict:
-    """score --json, with "rubric" as wave 2 printed it (its id; wave 3 prints {id, title, checksum})."""
+    """score --json, with "rubric" as wave 2 printed it (its id; wave 3 prints {id, title, checksum}) and
+    without the wave-3 count of 错误 lines (none in these workbooks)."""
     out = CliRunner().invoke(main, ["score", str(path), "--json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert set(data["rubric"]) == {"id", "title", "checksum"} and len(data["rubric"]["checksum"]) == 8
     data["rubric"] = data["rubric"]["id"]
+    assert data.pop("error_lines") == 0
     return data
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_a_wave2_workbook_scores_exactly_as_wave2_did(name, tmp_path):
     expected = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
-    assert scored(HERE / f"{name}.xlsm") == expected
+    assert scored(HERE / f"{name}.xlsm") == wave3(expected)
     book = tmp_path / f"{name}.xlsm"
     shutil.copy(HERE / f"{name}.xlsm", book)
     assert recalc(book).total == expected["total"]                # and it can still be recalculated
@@ -39,4 +50,4 @@ def test_a_wave2_workbook_scores_exactly_as_wave2_did(name, tmp_path):
 @pytest.mark.parametrize("name", NAMES)
 def test_the_bundled_workbooks_score_as_before(name):
     expected = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
-    assert scored(BUNDLED / f"{name}.xlsm") == expected
+    assert scored(BUNDLED / f"{name}.xlsm") == wave3(expected)

@@ -219,7 +219,8 @@ def demo(directory, force):
     from .xlsx.workbook import write_samples, recalc
     for path in write_samples(Path(directory), force=force):
         result = recalc(path)
-        _say(f"{path}：{result.unit} {result.year}年 总分{_num(result.total)}分（{result.grade}）")
+        _say(f"{path}：{result.unit} {result.year}年 " + (f"总分{_num(result.total)}分（{result.grade}）" if result.complete
+             else f"{result.completion}，已计分部分{_num(result.total)}分"))
 
 
 @main.command()
@@ -250,8 +251,10 @@ def score(books, as_json):
         if as_json:
             _say(json.dumps({"file": book, **_record_json(record)}, ensure_ascii=False))
         elif record.ok:
-            _say(f"{book}：{record.unit} {f'{record.year}年' if record.year else '（未填写评价年度）'} 总分{record.total}/{record.max_total}（{record.grade}）"
-                 f"{'' if record.complete else f'，未完成（{record.incomplete}项未填写）'}")
+            year = f"{record.year}年" if record.year else "（未填写评价年度）"
+            state = f"总分{record.total}/{record.max_total}（{record.grade}）" if record.complete \
+                else f"{record.completion}：已计分部分{record.total}/{record.max_total}，不评定等级"
+            _say(f"{book}：{record.unit} {year} {state}")
         else:
             _say(f"{book}：错误：{record.error}", err=True)
     if not scored:
@@ -262,7 +265,7 @@ def _record_json(record) -> dict:
     if not record.ok:
         return {"error": record.error}
     return {"unit": record.unit, "year": record.year, "rubric": record.rubric, "total": float(record.total),
-            "max_total": float(record.max_total), "grade": record.grade, "complete": record.complete,
+            "max_total": float(record.max_total), "grade": record.shown_grade, "complete": record.complete,
             "lines": {k: float(v) for k, v in record.lines.items()}, "errors": record.errors, "warnings": record.warnings}
 
 
@@ -275,8 +278,10 @@ def _score_one(book, as_json):
         return
     unit = result.unit or "（未填写单位名称）"
     year = f"{result.year}年" if result.year else "（未填写评价年度）"
-    state = "" if result.complete else f"  未完成（{result.incomplete}项未填写，总分为已填部分）"
-    _say(f"{unit} {year}  总分 {_num(result.total)}/{_num(result.max_total)}  等级 {result.grade}{state}")
+    if result.complete:
+        _say(f"{unit} {year}  总分 {_num(result.total)}/{_num(result.max_total)}  等级 {result.grade}")
+    else:
+        _say(f"{unit} {year}  {result.completion}：已计分部分 {_num(result.total)}/{_num(result.max_total)}，不评定等级")
     width = max((_display_width(line.name) for line in result.lines), default=0)
     for line in result.lines:
         status = STATUS_LABELS[line.status]
@@ -296,6 +301,10 @@ def report(book, output):
     from .report import write_report
     path, d = write_report(book, output)
     _say(f"已生成自评报告：{path}")
+    if d.is_draft:
+        _say(f"警告：自评尚未完成，报告已标为草稿（不能报送）。需更正的{len(d.problems)}处：", err=True)
+        for problem in d.problems:
+            _say(f"  {problem}", err=True)
     if d.missing:
         _say(f"以下内容在工作簿中未填写，报告中标为【待填写】：{'、'.join(d.missing)}")
 
@@ -303,11 +312,12 @@ def report(book, output):
 @main.command()
 @click.argument("book")
 @click.option("-o", "--output", "directory", default=None, help="放置提交文件夹的目录（默认：工作簿所在目录）")
+@force_option("自评未完成（有输入错误或未填写）时也生成，文件夹和文件名标为草稿（默认拒绝）")
 @_guarded
-def submit(book, directory):
+def submit(book, directory, force):
     """生成报送文件夹：无宏的 .xlsx 副本、自评报告 .docx，以及（装有 LibreOffice 时）两者的 PDF。原工作簿不被修改。"""
     from .report.submit import submit as build
-    folder, files, notes = build(book, directory)
+    folder, files, notes = build(book, directory, draft=force)
     _say(f"已生成报送文件夹：{folder}")
     for path in files:
         _say(f"  {path.name}")

@@ -26,6 +26,10 @@ class CannotWrite(WorkbookError):
     """An output sheet cannot be written (e.g. protected with a password)."""
 
 
+class NotComplete(PerfevalError):
+    """The evaluation is not complete (a line 错误 or 未填写) and the command makes an official document."""
+
+
 class NotSupported(PerfevalError):
     """The command needs something this machine does not have (Windows, Excel, a registry key)."""
 

@@ -119,19 +119,15 @@ def score_rows(params: Params) -> list[list[object]]:
     return rows
 
 
-def completion(result: Result) -> str:
-    return "已完成" if result.complete else f"未完成（{result.incomplete}项未填写）"
-
-
 def summary(result: Result) -> str:
     counts = result.counts()
     deducted = sum(1 for line in result.lines if line.status == "deducted")
-    errors = sum(1 for line in result.lines if line.status == "error")
     parts = [f"计算完成：总分{fmt_num(result.total)}分（{result.grade}），扣分{deducted}项"]
     if not result.complete:
-        parts[0] = f"计算完成：{completion(result)}，已填部分得分{fmt_num(result.total)}分，扣分{deducted}项"
-    if errors:
-        parts.append(f"{errors}项因输入错误记0分")
+        parts[0] = (f"计算完成：{result.completion}，已计分部分得{fmt_num(result.total)}分，不评定等级，"
+                    f"扣分{deducted}项")
+    if result.error_lines:
+        parts.append(f"{result.error_lines}项因输入错误记0分，更正后重新计算")
     found = [f"{counts['error']}个错误"] * bool(counts["error"]) + [f"{counts['warning']}个警告"] * bool(counts["warning"])
     parts.append("校验发现" + "、".join(found) if found else "校验未发现错误或警告")
     return "，".join(parts)
@@ -145,8 +141,8 @@ def score_blocks(result: Result, params: Params, cell_of: CellOf | None) -> list
         rows.append(static + [line.score, line.deduction, STATUS_LABELS[line.status], reasons])
     pad = [None] * (s.levels - 1)
     total_row = [s.total_label] + pad + [result.max_total] + [None] * 6 + [
-        result.total, result.max_total - result.total, None if result.complete else completion(result), summary(result)]
-    grade_row = [s.grade_label] + pad + [None] + [None] * 6 + [result.grade, None, None, None]
+        result.total, result.max_total - result.total, None if result.complete else result.completion, summary(result)]
+    grade_row = [s.grade_label] + pad + [None] + [None] * 6 + [result.shown_grade, None, None, None]
     head = f"单位：{result.unit or '（未填写）'}　　年度：{result.year or '（未填写）'}　　" \
            f"评分标准：{result.rubric_id}（满分{fmt_num(result.max_total)}分，校验码 {result.rubric.checksum}）"
     width = len(s.columns)
@@ -281,7 +277,7 @@ def status_values(result: Result, tables, now: datetime) -> dict[str, object]:
         "time": now.strftime("%Y-%m-%d %H:%M:%S"),
         "state": summary(result),
         "total": result.total,
-        "grade": result.grade,
+        "grade": result.shown_grade,
         "stale": Formula(stale_formula(), ""),
         "current": Formula(fingerprint_formula(tables), fp),
         "fingerprint": fp,

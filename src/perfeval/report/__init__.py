@@ -21,7 +21,7 @@ def write_report(book: str | Path, out: str | Path | None = None) -> tuple[Path,
     from ..xlsx.workbook import score_workbook
     book = Path(book)
     result, data = score_workbook(book)
-    d = draft(result, data.tables)
+    d = draft(result, data.tables, data.cell_of)
     target = Path(out) if out else book.with_name(f"{book.stem}_自评报告.docx")
     if target.suffix.lower() != ".docx":
         raise WorkbookError(f"自评报告应保存为 .docx：{target.name}")

@@ -56,6 +56,10 @@ def to_docx(d: Draft, path: Path) -> None:
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     _set_font(doc.styles["Normal"], BODY_FONTS, 16)
     _font_table(doc)
+    if d.is_draft:                                   # every page says it is a draft
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _set_font(header.add_run("草稿 · 自评未完成，不能报送"), HEADING_FONT, 12, bold=True)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
@@ -98,7 +102,11 @@ def to_docx(d: Draft, path: Path) -> None:
             continue
         p = doc.add_paragraph()
         run = p.add_run(str(content))
-        if kind == "title":
+        if kind == "draft":                          # the first line of a draft, red and bold
+            from docx.shared import RGBColor
+            _set_font(run, HEADING_FONT, 14, bold=True)
+            run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+        elif kind == "title":
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _set_font(run, HEADING_FONT, 22, bold=True)
         elif kind == "h1":

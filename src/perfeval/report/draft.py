@@ -17,7 +17,7 @@ from pathlib import Path
 from ..scoring.inputs import department_from_tables
 from ..scoring.numbers import fmt_cents, fmt_num, fmt_pct, fmt_pct_plain
 from ..scoring.readback import readback
-from ..scoring.results import Result
+from ..scoring.results import CellOf, Result, open_items
 from ..scoring.rubric import form
 
 PLACEHOLDER = "【待填写】"
@@ -61,10 +61,15 @@ class Draft:
     """The report as plain paragraphs and tables (testable without Word)."""
 
     def __init__(self):
-        self.blocks: list[tuple[str, object]] = []     # ("title"|"h1"|"h2"|"p"|"table", content)
+        self.blocks: list[tuple[str, object]] = []     # ("draft"|"title"|"h1"|"h2"|"p"|"table", content)
         self.missing: list[str] = []
         self.merges: dict[int, list[form.Merge]] = {}  # block index → merged cells of that table
         self.widths: dict[int, list[float]] = {}       # block index → column widths (cm) of that table
+        self.problems: list[str] = []                   # the input problems that make this a draft
+
+    @property
+    def is_draft(self) -> bool:
+        return any(kind == "draft" for kind, _ in self.blocks)
 
     def add(self, kind: str, content, merges: list[form.Merge] | None = None, widths: list[float] | None = None) -> None:
         """A block; a table's ``merges`` are relative to its first row (the header)."""
@@ -94,14 +99,20 @@ class Draft:
         return "\n".join(out)
 
 
-def draft(result: Result, tables: dict | None = None) -> Draft:
+def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = None) -> Draft:
     """The report of a scored workbook: every figure from ``result`` and the inputs it was scored
-    from (``tables`` only for a result made without them)."""
+    from (``tables`` only for a result made without them).  A result that is not complete (a line
+    错误 or 未填写) gives a draft: marked 草稿 in its first line (and the page header), ``problems``
+    naming each input problem at its cell (``cell_of``), no total presented as final."""
     dept = result.department if result.department is not None else department_from_tables(tables)
     info, fin = dept.info, dept.finance
     d = Draft()
     unit = d.text(result.unit, "单位名称")
     year = result.year or PLACEHOLDER
+    if not result.complete:
+        d.problems = result.problems(cell_of)
+        d.add("draft", f"草稿：自评尚未完成（{open_items(result.error_lines, result.incomplete)}），本稿不能报送。请按“校验结果”更正输入、"
+                       f"补齐未填写的内容，重新计算后再生成报告。")
     d.add("title", f"{unit}{year}年度部门整体支出绩效自评报告")
     d.add("h1", "一、部门基本情况")
     d.add("h2", "（一）机构组成。")
@@ -162,23 +173,26 @@ def draft(result: Result, tables: dict | None = None) -> Draft:
 
     d.add("h1", "四、评价结论及建议")
     d.add("h2", "（一）评价结论。")
-    complete = "" if result.complete else f"（{result.incomplete}项未填写，评价未完成）"
-    d.add("p", f"{unit}认真组织开展了部门整体支出绩效自评工作，绩效评价得分：{fmt_num(result.total)}分，"
-               f"等级：{result.grade}{complete}。")
+    maximum = f"（满分{fmt_num(result.max_total)}分）" if result.max_total != 100 else ""
+    if result.complete:
+        d.add("p", f"{unit}认真组织开展了部门整体支出绩效自评工作，绩效评价得分：{fmt_num(result.total)}分{maximum}，"
+                   f"等级：{result.grade}。")
+    else:
+        d.add("p", f"{unit}部门整体支出绩效自评尚未完成（{open_items(result.error_lines, result.incomplete)}），已计分部分得{fmt_num(result.total)}分"
+                   f"{maximum}，暂不评定等级。")
+    if result.reading:
+        d.add("p", result.reading + "。")
     d.add("p", "各评分项自评情况如下（计分标准按评分标准和本县取值复述）：")
     for i, line in enumerate(result.lines, 1):
         d.add("p", f"{i}. {line_paragraph(result, line)}")
     lost = [line for line in result.lines if line.status == "deducted"]
-    counts = result.counts()
-    open_items = [f"自评工作簿中尚有{counts['error']}处输入错误、{result.incomplete}项未填写，需更正后重新计算"] \
-        if counts["error"] or result.incomplete else []
-    d.add("h2", "（二）存在问题。")
+    d.add("h2", "（二）存在问题。")              # the department's problems only: the tool's own are in the draft note
     _given(d, words.get("problems")) or _numbered(d, [
-        f"{_phrase(data, line, 'problem')}（{line.name}扣{fmt_num(line.deduction)}分）" for line in lost] + open_items,
+        f"{_phrase(data, line, 'problem')}（{line.name}扣{fmt_num(line.deduction)}分）" for line in lost],
         "本年度自评各项均得满分，未发现需要扣分的问题。")
     d.add("h2", "（三）改进建议。")
     _given(d, words.get("suggestions")) or _numbered(
-        d, [_phrase(data, line, "measure") for line in lost] + (["按“校验结果”逐项更正输入，补齐未填写的内容。"] if open_items else []),
+        d, [_phrase(data, line, "measure") for line in lost],
         "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。")
     d.add("h1", "附件：县级部门整体绩效自评打分表")
     table, merges = score_table(result)

@@ -14,6 +14,7 @@ from .numbers import fmt_num
 
 FULL, DEDUCTED, ERROR_STATUS, INCOMPLETE, NA = "full", "deducted", "error", "incomplete", "na"
 STATUS_LABELS = {FULL: "满分", DEDUCTED: "扣分", ERROR_STATUS: "错误", INCOMPLETE: "未填写", NA: "不适用"}
+WITHHELD = "未完成"          # the grade shown while a line is 错误 or 未填写
 
 CellOf = Callable[[Loc], "tuple[str, str] | None"]   # Loc → (sheet, cell)
 
@@ -101,8 +102,46 @@ class Result:
         return sum(1 for line in self.lines if line.status == INCOMPLETE)
 
     @property
+    def error_lines(self) -> int:
+        """Lines that could not be scored because an input was invalid (status 错误, scored 0)."""
+        return sum(1 for line in self.lines if line.status == ERROR_STATUS)
+
+    @property
     def complete(self) -> bool:
-        return self.incomplete == 0
+        """Every line scored from valid, filled inputs.  Otherwise the total is only the scored part and
+        the grade is withheld (``shown_grade`` 未完成): a 错误 line withholds them exactly as 未填写 does."""
+        return self.incomplete == 0 and self.error_lines == 0
+
+    @property
+    def completion(self) -> str:
+        return completion(self.error_lines, self.incomplete)
+
+    @property
+    def reading(self) -> str:
+        """How the total is read when the lines' maxima do not add up to the form's nominal total ("" when
+        they do): said on the 打分表 and in the report, beside every total."""
+        nominal = getattr(self.rubric, "total", None)
+        if nominal is None or nominal == self.max_total:
+            return ""
+        return (f"本评分标准各项满分合计{fmt_num(self.max_total)}分，与表头总分{fmt_num(nominal)}分不同；"
+                f"总分按各项得分合计，满分{fmt_num(self.max_total)}分")
+
+    def problems(self, cell_of: "CellOf | None" = None) -> list[str]:
+        """Every input problem that keeps the evaluation from being complete, one line each: each 错误
+        finding at its cell, then each line left 未填写 with its reason."""
+        out = [f"输入错误（{_at(f.loc, cell_of)}）：{f.message}" for f in self.sorted_findings() if f.severity == "error"]
+        for line in self.lines:
+            if line.status == INCOMPLETE:
+                why = "；".join(reason_text(r, cell_of) for r in line.reasons) or "输入未填写"
+                out.append(f"未填写（{line.name}）：{why}")
+            elif line.status == ERROR_STATUS and not any(f.severity == "error" for f in self.findings):
+                out.append(f"输入错误（{line.name}）：{'；'.join(reason_text(r, cell_of) for r in line.reasons)}")
+        return out
+
+    @property
+    def shown_grade(self) -> str:
+        """The grade as every document states it: withheld (未完成) until the evaluation is complete."""
+        return self.grade if self.complete else WITHHELD
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=lambda f: SEVERITY_ORDER[f.severity])
@@ -115,9 +154,10 @@ class Result:
                        "checksum": self.rubric.checksum if self.rubric else ""},
             "total": json_number(self.total),
             "max_total": json_number(self.max_total),
-            "grade": self.grade,
+            "grade": self.shown_grade,
             "complete": self.complete,
             "incomplete": self.incomplete,
+            "error_lines": self.error_lines,
             "lines": [{
                 "id": line.id, "name": line.name, "max": json_number(line.max),
                 "score": None if line.excluded else json_number(line.score),
@@ -131,12 +171,27 @@ class Result:
         }
 
 
+def open_items(error_lines: int, incomplete: int) -> str:
+    """What keeps an evaluation from being complete: "2项输入错误、1项未填写" ("" when nothing)."""
+    return "、".join([f"{error_lines}项输入错误"] * bool(error_lines) + [f"{incomplete}项未填写"] * bool(incomplete))
+
+
+def completion(error_lines: int, incomplete: int) -> str:
+    """"已完成", or "未完成（…）" naming what is open."""
+    return f"未完成（{open_items(error_lines, incomplete)}）" if error_lines or incomplete else "已完成"
+
+
 def where(loc: Loc | None, cell_of: CellOf | None) -> tuple[str, str]:
     """A location as (sheet, cell) for the user; cell is "" when only the sheet is known."""
     if loc is None:
         return "", ""
     found = cell_of(loc) if cell_of else None
     return found if found else (loc.sheet or loc.table or "", "")
+
+
+def _at(loc: Loc | None, cell_of: CellOf | None) -> str:
+    sheet, cell = where(loc, cell_of)
+    return f"{sheet}!{cell}" if cell else sheet or "工作簿"
 
 
 def reason_text(reason: Reason, cell_of: CellOf | None) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from ..scoring.results import WITHHELD, completion
+
 EXTENSIONS = (".xlsm", ".xlsx")
 
 
@@ -36,6 +38,7 @@ class Record:
     grade: str = ""
     complete: bool = True
     incomplete: int = 0
+    error_lines: int = 0               # lines 错误 (with 未填写 ones: not complete, grade withheld)
     lines: dict[str, str] = field(default_factory=dict)          # line name → score
     maxima: dict[str, str] = field(default_factory=dict)         # line name → max
     statuses: dict[str, str] = field(default_factory=dict)       # line name → status
@@ -43,6 +46,14 @@ class Record:
     errors: int = 0
     warnings: int = 0
     findings: list[tuple[str, str, str, str]] = field(default_factory=list)   # severity, sheet, cell, message
+
+    @property
+    def completion(self) -> str:
+        return completion(self.error_lines, self.incomplete)
+
+    @property
+    def shown_grade(self) -> str:
+        return self.grade if self.complete else WITHHELD
 
 
 def find_workbooks(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -95,7 +106,7 @@ def score_one(path: Path) -> Record:
         used = [p.label for p in result.params.parameters if p.key in result.params.overridden]
         record.overrides = list(dict.fromkeys(used + list(result.params.refused)))
     record.total, record.max_total, record.grade = fmt_num(result.total), fmt_num(result.max_total), result.grade
-    record.complete, record.incomplete = result.complete, result.incomplete
+    record.complete, record.incomplete, record.error_lines = result.complete, result.incomplete, result.error_lines
     for line in result.lines:
         record.lines[line.name] = fmt_num(line.score)
         record.maxima[line.name] = fmt_num(line.max)

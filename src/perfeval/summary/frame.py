@@ -27,7 +27,7 @@ def records_frame(records: Iterable[Record]):
         if not r.ok:
             continue
         row = {"单位": r.unit, "年度": r.year, "文件": Path(r.file).name, "总分": float(r.total),
-               "满分": float(r.max_total), "等级": r.grade, "complete": r.complete, "未填写项数": r.incomplete,
+               "满分": float(r.max_total), "等级": r.shown_grade, "complete": r.complete, "完成情况": r.completion,
                "评分标准": r.rubric, "校验码": r.checksum, "错误": r.errors, "警告": r.warnings}
         row.update({name: float(score) for name, score in r.lines.items()})
         rows.append(row)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..scoring.results import WITHHELD
 from .frame import Summary, _pandas, records_frame
 
 GRADES = ("优", "良", "中", "差")
@@ -26,7 +27,6 @@ def ranking(summary: Summary):
         df = records_frame(records)
         df = df.sort_values(["总分", "单位"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
         df.insert(0, "名次", df["总分"].rank(method="min", ascending=False).astype(int))
-        df["完成情况"] = ["已完成" if c else f"未完成（{n}项未填写）" for c, n in zip(df["complete"], df["未填写项数"])]
         parts.append(df[RANK_COLUMNS])
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RANK_COLUMNS)
 
@@ -38,16 +38,17 @@ def grade_names(summary: Summary) -> list[str]:
 
 
 def grade_distribution(summary: Summary):
-    """Units per grade, one column per form when several forms were ranked."""
+    """Units per grade, one column per form when several forms were ranked; units whose evaluation is
+    not complete (a line 错误 or 未填写) counted under 未完成, not under a grade."""
     pd = _pandas()
     groups = summary.groups()
-    names = grade_names(summary)
+    names = grade_names(summary) + [WITHHELD] * any(not r.complete for r in summary.ranked)
     if len(groups) <= 1:
-        counts = pd.Series([r.grade for r in summary.ranked]).value_counts()
+        counts = pd.Series([r.shown_grade for r in summary.ranked]).value_counts()
         return pd.DataFrame({"等级": names, "单位数": [int(counts.get(g, 0)) for g in names]})
     data = {"等级": names}
     for key, records in groups.items():
-        counts = pd.Series([r.grade for r in records]).value_counts()
+        counts = pd.Series([r.shown_grade for r in records]).value_counts()
         data[key] = [int(counts.get(g, 0)) for g in names]
     return pd.DataFrame(data)
 
