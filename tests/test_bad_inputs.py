@@ -1,5 +1,7 @@
 """Bad input never raises: every problem is a located finding, other lines still scored."""
 
+from decimal import Decimal as D
+
 from helpers import base, run, set_rows, set_value
 from perfeval.scoring.engine import score
 from perfeval.scoring.inputs import RawTable, department_from_tables
@@ -62,10 +64,12 @@ def test_excel_error_values():
     assert any("#REF!" in f.message for f in r.findings)
 
 
-def test_monthly_total_must_match_finance():
-    t = base()
-    r = run(t)   # base() monthly budget 100 vs 支出合计 1216.75
-    assert any("月度支出的全年预算数合计100.00万元" in f.message for f in r.findings)
+def test_monthly_budget_is_compared_with_the_declared_budget_not_with_spending():
+    t = base()                   # base(): monthly budget 100, 支出合计 1216.75 (actual: not compared)
+    assert not any("月度支出的全年预算数合计" in f.message for f in run(t).findings)
+    set_value(t, "Finance", "全年预算数（调整后）", D("1300"))
+    found = [f for f in run(t).findings if "月度支出的全年预算数合计100.00万元" in f.message]
+    assert len(found) == 1 and "全年预算数（调整后）1300.00万元" in found[0].message
 
 
 def test_rule_crash_becomes_error_line(monkeypatch):

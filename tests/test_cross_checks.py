@@ -15,13 +15,15 @@ def test_samples_are_clean():
     assert not warnings(hongqi(), "")
 
 
-def test_project_budgets_must_add_up_to_project_spending():
+def test_project_spending_must_add_up_to_project_spending():
+    """Actual with actual: the projects' 实际支出 against 收支情况's 项目支出 (never their budgets)."""
     t = hongqi()
-    set_value(t, "Finance", "项目支出", D("150"))
-    set_value(t, "Finance", "财政拨款支出合计", D("1223.3"))
-    set_value(t, "Finance", "财政拨款收入合计", D("1223.3"))
-    set_value(t, "Finance", "一般公共预算拨款收入", D("1184.72"))
-    found = warnings(t, "各项目预算数合计143.45万元")
+    spent = sum((row[3] for row in t["Projects"].rows if isinstance(row[3], D)), D(0))
+    set_value(t, "Finance", "项目支出", spent + D("6.55"))
+    set_value(t, "Finance", "财政拨款支出合计", D("1216.75") + D("6.55"))
+    set_value(t, "Finance", "财政拨款收入合计", D("1216.75") + D("6.55"))
+    set_value(t, "Finance", "一般公共预算拨款收入", D("1178.17") + D("6.55"))
+    found = warnings(t, f"各项目实际支出合计{spent:.2f}万元")
     assert len(found) == 1 and found[0].loc.table == "Finance" and "相差6.55万元" in found[0].message
 
 

@@ -132,8 +132,8 @@ def test_the_messages_the_guide_quotes_are_what_perfeval_says(tmp_path):
     from render_guide import mistakes_book                              # the workbook of the guide's screenshots
     from perfeval.xlsx.workbook import score_workbook
     result, _ = score_workbook(mistakes_book(tmp_path))
-    said = {f"{ {'error': '错误', 'warning': '警告'}.get(f.severity, '')}：{f.message}" for f in result.findings}
-    quoted = re.findall(r"^\| [^|]+ \| ((?:错误|警告)：[^|]+) \|$", GUIDE, re.M)
+    said = {f"{ {'error': '错误', 'warning': '警告', 'info': '提示'}[f.severity]}：{f.message}" for f in result.findings}
+    quoted = re.findall(r"^\| [^|]+ \| ((?:错误|警告|提示)：[^|]+) \|$", GUIDE, re.M)
     assert len(quoted) == 4
     for text in quoted:
         assert text.strip() in said, text

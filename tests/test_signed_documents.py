@@ -43,9 +43,9 @@ def _section(paragraphs: list[str], head: str) -> list[str]:
 
 def test_score_withholds_the_grade_while_a_line_is_an_error(wrong):
     data = json.loads(invoke("score", wrong, "--json").output)
-    assert data["complete"] is False and data["grade"] == "未完成" and data["error_lines"] >= 1
+    assert data["complete"] is False and data["grade"] == "未完成" and data["error_lines"] >= 1 and data["input_errors"] >= 2
     text = invoke("score", wrong).output
-    assert "未完成（" in text.splitlines()[0] and "项输入错误" in text.splitlines()[0] and "不评定等级" in text
+    assert "未完成（" in text.splitlines()[0] and "处输入错误" in text.splitlines()[0] and "不评定等级" in text
     wb = openpyxl.load_workbook(wrong)
     cover = wb[S.COVER_SHEET]
     grade_cell = next(s.cell for s in S.COVER_STATUS if s.key == "grade")

@@ -34,7 +34,7 @@ def scored(path: Path) -> dict:
     data = json.loads(out.output)
     assert set(data["rubric"]) == {"id", "title", "checksum"} and len(data["rubric"]["checksum"]) == 8
     data["rubric"] = data["rubric"]["id"]
-    assert data.pop("error_lines") == 0
+    assert data.pop("error_lines") == 0 and data.pop("input_errors") == 0
     return data
 
 

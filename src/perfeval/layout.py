@@ -17,7 +17,7 @@ class Kind(NamedTuple):
     ``unit``), the template's data validation (XlsxWriter options) and input help, and the
     number format of its input cells (``money``, ``number`` or text)."""
     name: str
-    parse: str = "text"          # text | amount | count | number | rate | yes_no | answer | value | raw
+    parse: str = "text"          # text | amount | net_amount | count | number | rate | yes_no | answer | value | raw
     noun: str = ""
     unit: str = ""
     validation: tuple = ()       # (option, value) pairs for XlsxWriter's data_validation
@@ -31,6 +31,10 @@ TEXT = Kind("text")                                                    # free te
 AMOUNT = Kind("amount", "amount", "金额", "万元", (("validate", "decimal"), ("criteria", ">="), ("value", 0),
               ("error_type", "warning"), ("error_message", "请输入不小于0的金额（万元）")),
               "金额，单位万元，可保留6位小数", "money")                   # money in 万元, Decimal >= 0
+NET_AMOUNT = Kind("net_amount", "net_amount", "金额", "万元", (("validate", "decimal"), ("criteria", "between"),
+                  ("minimum", -1e12), ("maximum", 1e12), ("error_type", "warning"),
+                  ("error_message", "请输入金额（万元）；资金退回、支出冲减可填负数")),
+                  "当月支出数，单位万元；资金退回、支出冲减填负数（从当月支出中扣减）", "money")   # a month: may be negative
 COUNT = Kind("count", "count", "数量", "整数", (("validate", "integer"), ("criteria", ">="), ("value", 0),
              ("error_type", "warning"), ("error_message", "请输入不小于0的整数")), number_format="number")
 YESNO = Kind("yesno", "yes_no", "“是/否”", validation=(("validate", "list"), ("source", YES_NO_CHOICES),
@@ -91,6 +95,8 @@ class Table(NamedTuple):
     help: str = ""
     optional: bool = False                     # older workbooks may lack it: no finding when missing
     keyvalue: bool = False                     # read by row label even when its rows come from the rubric
+    row_key: str = ""                          # list tables: the column that names a row (a row with values
+                                               # but this blank is an error at it, never silently dropped)
 
     @property
     def is_keyvalue(self) -> bool:
@@ -159,6 +165,7 @@ THREE_EXPENSES = Table(
     prefill=(("因公出国（境）费",), ("公务用车购置费",), ("公务用车运行维护费",), ("公务接待费",)),
     help="四项“三公”经费的上年、本年预算数和决算数（万元）；没有的项目填0。",
     optional=True,
+    row_key="item",
 )
 
 PUBLIC_EXPENSE = Table(
@@ -170,6 +177,7 @@ PUBLIC_EXPENSE = Table(
     ),
     prefill=(("办公费",), ("印刷费",), ("水费",), ("电费",), ("物业管理费",)),
     help="办公费、印刷费、水费、电费、物业管理费等科目的年初预算数与决算数；可在表格末尾添加其他科目。",
+    row_key="subject",
 )
 
 PROJECTS = Table(
@@ -186,6 +194,7 @@ PROJECTS = Table(
         Column("key", "重点项目", YESNO, width=10, choices=YES_NO_CHOICES, optional=True),
     ),
     blank_rows=5,
+    row_key="name",
 )
 
 MONTHLY = Table(
@@ -193,9 +202,10 @@ MONTHLY = Table(
     columns=(
         Column("item", "支出项目", width=20),
         Column("annual_budget", "全年预算数（万元）", AMOUNT, width=18),
-    ) + tuple(Column(f"m{m}", f"{m}月", AMOUNT, width=11) for m in MONTHS),
+    ) + tuple(Column(f"m{m}", f"{m}月", NET_AMOUNT, width=11) for m in MONTHS),
     prefill=(("基本支出",), ("项目支出",)),
     help="每月填写当月实际支出数（不是累计数）；未到的月份留空。",
+    row_key="item",
 )
 
 INDICATOR_DIRECTIONS = ("≥", "≤", "=", "定性")
@@ -217,6 +227,7 @@ INDICATORS = Table(
         Column("grade", "完成等级", width=12, optional=True, help="定性指标：达成、部分达成、未达成（可加百分数，如“部分达成 70%”）"),
     ),
     blank_rows=5,
+    row_key="level3",
 )
 
 QUALITATIVE = Table(

@@ -111,7 +111,7 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
     year = result.year or PLACEHOLDER
     if not result.complete:
         d.problems = result.problems(cell_of)
-        d.add("draft", f"草稿：自评尚未完成（{open_items(result.error_lines, result.incomplete)}），本稿不能报送。请按“校验结果”更正输入、"
+        d.add("draft", f"草稿：自评尚未完成（{open_items(result.input_errors, result.incomplete)}），本稿不能报送。请按“校验结果”更正输入、"
                        f"补齐未填写的内容，重新计算后再生成报告。")
     d.add("title", f"{unit}{year}年度部门整体支出绩效自评报告")
     d.add("h1", "一、部门基本情况")
@@ -178,7 +178,7 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
         d.add("p", f"{unit}认真组织开展了部门整体支出绩效自评工作，绩效评价得分：{fmt_num(result.total)}分{maximum}，"
                    f"等级：{result.grade}。")
     else:
-        d.add("p", f"{unit}部门整体支出绩效自评尚未完成（{open_items(result.error_lines, result.incomplete)}），已计分部分得{fmt_num(result.total)}分"
+        d.add("p", f"{unit}部门整体支出绩效自评尚未完成（{open_items(result.input_errors, result.incomplete)}），已计分部分得{fmt_num(result.total)}分"
                    f"{maximum}，暂不评定等级。")
     if result.reading:
         d.add("p", result.reading + "。")

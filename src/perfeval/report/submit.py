@@ -49,7 +49,7 @@ def submit(book: str | Path, directory: str | Path | None = None, *, draft: bool
         result = recalc(work)
         if not result.complete and not draft:
             problems = result.problems(read_inputs(work).cell_of)
-            raise NotComplete(f"自评尚未完成（{open_items(result.error_lines, result.incomplete)}），未生成报送文件。"
+            raise NotComplete(f"自评尚未完成（{open_items(result.input_errors, result.incomplete)}），未生成报送文件。"
                               f"请更正后重新计算（确需草稿时加 --force）：\n" + "\n".join(f"  {p}" for p in problems))
         name = f"{_safe(result.unit)}_{result.year or '年度未填写'}_部门整体支出绩效自评" + ("_草稿" * (not result.complete))
         folder = Path(directory) / name if directory else book.with_name(name)
@@ -59,7 +59,7 @@ def submit(book: str | Path, directory: str | Path | None = None, *, draft: bool
         files.append(report)
     notes = [f"报告中标为【待填写】：{'、'.join(draft.missing)}"] if draft.missing else []
     if not result.complete:
-        notes.append(f"自评未完成（{open_items(result.error_lines, result.incomplete)}）：报送文件已标为草稿，不能作为正式材料报送")
+        notes.append(f"自评未完成（{open_items(result.input_errors, result.incomplete)}）：报送文件已标为草稿，不能作为正式材料报送")
     if soffice() is None:
         notes.append("本机未安装 LibreOffice，未生成 PDF（可在 Excel/Word 中另存为 PDF）")
     else:

@@ -117,7 +117,8 @@ class _Converter:
             self.add(ERROR, f"{what}：{parsed.error}", loc)
             return Invalid(loc, value, parsed.error)
         if parsed.notes:
-            shown = fmt_num(parsed.value) if isinstance(parsed.value, (int, Decimal)) else parsed.value
+            shown = ("是" if parsed.value else "否") if isinstance(parsed.value, bool) \
+                else fmt_num(parsed.value) if isinstance(parsed.value, (int, Decimal)) else parsed.value
             self.add(INFO, f"{what}：{'，'.join(parsed.notes)}（“{value}” → {shown}）", loc)
         return parsed.value
 
@@ -210,6 +211,12 @@ class _Converter:
             picked = {k: (cells[j] if j is not None and j < len(cells) else None) for k, j in cols.items() if k in inputs}
             if all(is_blank(v) for v in picked.values()):
                 continue
+            if table.row_key and is_blank(picked.get(table.row_key)):
+                header = table.header(table.row_key)
+                filled = "、".join(f"“{c.header}”" for c in table.columns if c.key in picked and not is_blank(picked[c.key]))
+                self.add(ERROR, f"{table.sheet}第{i + 1}行填了{filled}，但“{header}”为空：请填写{header}，"
+                                f"或删除该行（该行未参与计算）", Loc(table.name, i, header))
+                continue
             out = {}
             for col in (c for c in table.columns if c.key in inputs):
                 loc = Loc(table.name, i, col.header)
@@ -287,7 +294,15 @@ def _parse_answer(value: object):
     return parse_amount(value, allow_negative=True)
 
 
-_READERS = {"amount": parse_amount, "count": parse_count, "rate": parse_rate, "yes_no": parse_yes_no,
+def _parse_net_amount(value: object):
+    """A month's spending: negative is a refund or a correction (资金退回, 支出冲减), netted off, with a 提示."""
+    parsed = parse_amount(value, allow_negative=True)
+    if parsed.ok and parsed.value is not None and parsed.value < 0:
+        return Parsed(parsed.value, notes=parsed.notes + ("负数按资金退回或支出冲减从累计支出中扣减",))
+    return parsed
+
+
+_READERS = {"amount": parse_amount, "net_amount": _parse_net_amount, "count": parse_count, "rate": parse_rate, "yes_no": parse_yes_no,
             "answer": _parse_answer}     # the one place a Kind's ``parse`` name meets its function
 
 
@@ -312,6 +327,30 @@ def _embedded(c: _Converter, dept: Department) -> Rubric | None:
                        f"按嵌入的 {rubric.id} 计算（要换用其他评分标准，请运行 perfeval upgrade --rubric）",
               Loc(L.PARAMETERS.name, dept.parameters.rows.get(L.RUBRIC_PARAMETER_LABEL), L.PARAMETERS.header("value")))
     return rubric
+
+
+def _distinct_projects(c: _Converter, projects: list[Project]) -> list[Project]:
+    """A project listed twice: identical rows (pasted twice) count once, with a warning at the second;
+    rows that differ are both errors (which is the project?) and both stay listed."""
+    out, first = [], {}
+    header = L.PROJECTS.header("name")
+    for p in projects:
+        name = normalize_label(p.name)
+        seen = first.get(name)
+        if seen is None:
+            first[name] = p
+            out.append(p)
+            continue
+        fields = ("source", "budget", "spent", "managed", "note", "initial_budget", "key")
+        if all(str(getattr(p, f)) == str(getattr(seen, f)) for f in fields):
+            c.add(WARNING, f"项目“{p.name}”在项目支出第{seen.row + 1}行和第{p.row + 1}行重复填写（内容相同），只计一次；"
+                           f"请删除重复的一行", Loc(L.PROJECTS.name, p.row, header))
+            continue
+        for q in (seen, p):
+            c.add(ERROR, f"项目“{p.name}”在项目支出第{seen.row + 1}行和第{p.row + 1}行各填了一次，内容不同：请合并为一行，"
+                         f"或把其中一个改为不同的名称", Loc(L.PROJECTS.name, q.row, header))
+        out.append(p)
+    return out
 
 
 def department_from_tables(tables: dict[str, RawTable], rubric: Rubric | None = None) -> Department:
@@ -343,6 +382,7 @@ def department_from_tables(tables: dict[str, RawTable], rubric: Rubric | None = 
     for i, r in c.list_rows(L.PROJECTS):
         dept.projects.append(Project(r["name"], r["source"], r["budget"], r["spent"], r["managed"], r["note"], i,
                                      r["initial_budget"], r["key"]))
+    dept.projects = _distinct_projects(c, dept.projects)
     for i, r in c.list_rows(L.MONTHLY):
         months = tuple(r[f"m{m}"] for m in L.MONTHS)
         dept.monthly.append(MonthlyLine(r["item"], r["annual_budget"], months, i))

@@ -150,6 +150,9 @@ def parse_count(value: object) -> Parsed:
 
 _YES = {"是", "y", "yes", "1", "true", "√", "✓", "✔", "对"}
 _NO = {"否", "n", "no", "0", "false", "×", "✗", "✘", "x", "不是"}
+# The written forms a clerk types for 是/否 (the sentence of the item answered in its own words)
+_WRITTEN_YES = {"是的", "有", "已开展", "已建立", "已公开", "已反馈", "已整改", "已完成", "已审核"}
+_WRITTEN_NO = {"无", "没有", "未开展", "未建立", "未公开", "未反馈", "未整改", "未完成", "未审核"}
 
 
 def parse_yes_no(value: object, *, numbers: bool = True) -> Parsed:
@@ -173,6 +176,9 @@ def parse_yes_no(value: object, *, numbers: bool = True) -> Parsed:
         return Parsed(True)
     if s in _NO:
         return Parsed(False)
+    if s in _WRITTEN_YES or s in _WRITTEN_NO:        # what a clerk writes for 是/否: taken, with a 提示
+        answer = s in _WRITTEN_YES
+        return Parsed(answer, notes=(f"按“{'是' if answer else '否'}”计，请改填“{'是' if answer else '否'}”",))
     return Parsed(error=f"“{str(value).strip()}”不是“是/否”（可填：是/否、Y/N、1/0、√/×）")
 
 

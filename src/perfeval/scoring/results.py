@@ -107,14 +107,20 @@ class Result:
         return sum(1 for line in self.lines if line.status == ERROR_STATUS)
 
     @property
+    def input_errors(self) -> int:
+        """What is to be corrected: the 错误 findings (an error line has at least one), or the error lines."""
+        return max(self.error_lines, sum(1 for f in self.findings if f.severity == "error"))
+
+    @property
     def complete(self) -> bool:
-        """Every line scored from valid, filled inputs.  Otherwise the total is only the scored part and
-        the grade is withheld (``shown_grade`` 未完成): a 错误 line withholds them exactly as 未填写 does."""
-        return self.incomplete == 0 and self.error_lines == 0
+        """Every line scored from valid, filled inputs and no input error anywhere (a row left out for a
+        blank 项目名称 is one).  Otherwise the total is only the scored part and the grade is withheld
+        (``shown_grade`` 未完成): a 错误 withholds them exactly as 未填写 does."""
+        return self.incomplete == 0 and self.input_errors == 0
 
     @property
     def completion(self) -> str:
-        return completion(self.error_lines, self.incomplete)
+        return completion(self.input_errors, self.incomplete)
 
     @property
     def reading(self) -> str:
@@ -158,6 +164,7 @@ class Result:
             "complete": self.complete,
             "incomplete": self.incomplete,
             "error_lines": self.error_lines,
+            "input_errors": self.input_errors,
             "lines": [{
                 "id": line.id, "name": line.name, "max": json_number(line.max),
                 "score": None if line.excluded else json_number(line.score),
@@ -171,14 +178,14 @@ class Result:
         }
 
 
-def open_items(error_lines: int, incomplete: int) -> str:
-    """What keeps an evaluation from being complete: "2项输入错误、1项未填写" ("" when nothing)."""
-    return "、".join([f"{error_lines}项输入错误"] * bool(error_lines) + [f"{incomplete}项未填写"] * bool(incomplete))
+def open_items(errors: int, incomplete: int) -> str:
+    """What keeps an evaluation from being complete: "2处输入错误、1项未填写" ("" when nothing)."""
+    return "、".join([f"{errors}处输入错误"] * bool(errors) + [f"{incomplete}项未填写"] * bool(incomplete))
 
 
-def completion(error_lines: int, incomplete: int) -> str:
+def completion(errors: int, incomplete: int) -> str:
     """"已完成", or "未完成（…）" naming what is open."""
-    return f"未完成（{open_items(error_lines, incomplete)}）" if error_lines or incomplete else "已完成"
+    return f"未完成（{open_items(errors, incomplete)}）" if errors or incomplete else "已完成"
 
 
 def where(loc: Loc | None, cell_of: CellOf | None) -> tuple[str, str]:

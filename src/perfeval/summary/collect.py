@@ -38,7 +38,7 @@ class Record:
     grade: str = ""
     complete: bool = True
     incomplete: int = 0
-    error_lines: int = 0               # lines 错误 (with 未填写 ones: not complete, grade withheld)
+    input_errors: int = 0              # 错误 to correct (with 未填写 lines: not complete, grade withheld)
     lines: dict[str, str] = field(default_factory=dict)          # line name → score
     maxima: dict[str, str] = field(default_factory=dict)         # line name → max
     statuses: dict[str, str] = field(default_factory=dict)       # line name → status
@@ -49,7 +49,7 @@ class Record:
 
     @property
     def completion(self) -> str:
-        return completion(self.error_lines, self.incomplete)
+        return completion(self.input_errors, self.incomplete)
 
     @property
     def shown_grade(self) -> str:
@@ -106,7 +106,7 @@ def score_one(path: Path) -> Record:
         used = [p.label for p in result.params.parameters if p.key in result.params.overridden]
         record.overrides = list(dict.fromkeys(used + list(result.params.refused)))
     record.total, record.max_total, record.grade = fmt_num(result.total), fmt_num(result.max_total), result.grade
-    record.complete, record.incomplete, record.error_lines = result.complete, result.incomplete, result.error_lines
+    record.complete, record.incomplete, record.input_errors = result.complete, result.incomplete, result.input_errors
     for line in result.lines:
         record.lines[line.name] = fmt_num(line.score)
         record.maxima[line.name] = fmt_num(line.max)

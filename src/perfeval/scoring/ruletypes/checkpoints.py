@@ -59,8 +59,13 @@ def score(line, rule):
         return None
     cumulative, running = [], ZERO
     for value in months:
-        running += value or ZERO
+        running += value or ZERO                     # a negative month (资金退回, 冲减) nets off
         cumulative.append(running)
+    below = next((m for m, value in enumerate(cumulative) if value < 0), None)
+    if below is not None:
+        line.invalid(f"截至{below + 1}月累计支出为负数（{fmt_money(cumulative[below])}万元），"
+                     f"请核对资金退回、支出冲减的填写", Loc(L.MONTHLY.name, 0, L.MONTH_HEADERS[below]))
+        return None
     total = ZERO
     for cp in rule["checkpoints"]:
         month, target, points = int(cp["month"]), Decimal(cp["target"]), Decimal(cp["points"])
