@@ -80,3 +80,41 @@ def pdf_pages(pdf: Path) -> list[str]:
         sys.path.insert(0, docs)
     from _render import page_texts
     return page_texts(pdf)
+
+
+_TYPE_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub TypeCells(url As String, sheetName As String, cells As String)
+  Dim args(0) As New com.sun.star.beans.PropertyValue
+  args(0).Name = &quot;Hidden&quot; : args(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(url, &quot;_blank&quot;, 0, args())
+  sheet = doc.Sheets.getByName(sheetName)
+  parts = Split(cells, &quot;|&quot;)
+  For i = 0 To UBound(parts) Step 2
+    sheet.getCellRangeByName(parts(i)).setFormula(parts(i + 1))
+  Next i
+  Dim save(0) As New com.sun.star.beans.PropertyValue
+  save(0).Name = &quot;FilterName&quot; : save(0).Value = &quot;Calc MS Excel 2007 VBA XML&quot;
+  doc.storeToURL(url, save())
+  doc.close(True)
+End Sub
+</script:module>
+"""
+
+
+def libreoffice_type(path: Path, sheet: str, cells: dict[str, str], profile: Path) -> None:
+    """Type into cells the way a clerk does in LibreOffice Calc — each entry as the input line takes it
+    (setFormula: "12" becomes a number, "是" text) — and save as .xlsm, by a Basic macro in a private
+    profile (no Python-UNO needed).  LibreOffice replaces the profile's Standard library on its first
+    start, so the profile is made first and the macro written into it after."""
+    module = profile / "user" / "basic" / "Standard" / "Module1.xba"
+    if not module.exists():
+        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--terminate_after_init"],
+                       capture_output=True, timeout=120)
+    module.write_text(_TYPE_MACRO, encoding="utf-8")
+    spec = "|".join(f"{cell}|{value}" for cell, value in cells.items())
+    url = Path(path).resolve().as_uri()
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
+                    f'macro:///Standard.Module1.TypeCells("{url}","{sheet}","{spec}")'],
+                   capture_output=True, timeout=120, check=True)

@@ -62,6 +62,24 @@ class TableLoc:
         return r1 + self.header_rows, r2 - self.totals_rows
 
 
+BELOW_ROWS = 200        # rows read under a list table: rows typed there (outside the table) are read too
+
+
+def is_list_table(name: str) -> bool:
+    """An input table read row by row (项目支出, 月度支出 …), not by row label."""
+    declared = L.TABLES_BY_NAME.get(name)
+    return declared is not None and not declared.is_keyvalue
+
+
+def typed_below(rows: list[list]) -> int:
+    """How many of the rows under a table were typed as its continuation: the run of rows with any
+    value, from the one right below the table to the first blank row."""
+    for n, row in enumerate(rows):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+            return n
+    return len(rows)
+
+
 def contiguous_runs(indexes) -> list[list[int]]:
     """[1, 2, 3, 5] → [[1, 2, 3], [5]]: runs of adjacent column indexes (in the order given)."""
     runs: list[list[int]] = []

@@ -21,7 +21,7 @@ from .. import sheets as S
 from .. import render as R
 from ..scoring.engine import score_tables
 from ..scoring.inputs import RawTable, normalize_label
-from ..locate import TableLoc, cell_of, contiguous_runs
+from ..locate import BELOW_ROWS, TableLoc, cell_of, contiguous_runs, is_list_table, typed_below
 from ..cellformat import format_kind, typed_number
 from ..scoring.cells import SerialDate
 
@@ -139,26 +139,33 @@ def read_tables(book) -> tuple[dict[str, RawTable], dict[str, TableLoc]]:
     locs: dict[str, TableLoc] = {}
     for sheet in book.sheets:
         sheet_name = sheet.name
-        for table in sheet.tables:
-            name = table.name
-            if name.lower() not in wanted:
-                continue
-            rng = table.range
-            address = rng.address
+        named = [(table, table.name) for table in sheet.tables]
+        found = [(table, name, rng, rng.address) for table, name in named if name.lower() in wanted
+                 for rng in (table.range,)]
+        for table, name, rng, address in found:
             if name.lower() == S.FINDINGS.name.lower():
                 locs[name.lower()] = TableLoc(name, sheet_name, address, [c.header for c in S.FINDINGS.columns])
                 continue
-            values = rng.options(ndim=2, err_to_str=True).value
             totals = 1 if table.show_totals else 0
+            r1, c1, r2, c2 = TableLoc(name, sheet_name, address, []).bounds
+            limit = min([TableLoc(n, sheet_name, a, []).bounds[0] - 1 for _, n, _, a in found if n != name
+                         and TableLoc(n, sheet_name, a, []).bounds[0] > r2] + [r2 + BELOW_ROWS])
+            under = is_list_table(name) and not totals and limit > r2
+            source = sheet.range((r1 + 1, c1 + 1), (limit + 1, c2 + 1)) if under else rng   # the rows under it too
+            values = source.options(ndim=2, err_to_str=True).value
+            below = values[r2 - r1 + 1:] if under else []
+            values = values[:r2 - r1 + 1]
             headers = ["" if h is None else str(h) for h in values[0]]
             loc = TableLoc(name, sheet_name, address, headers, 1, totals)
             body = values[1:len(values) - totals]
+            typed = below[:typed_below(below)]
+            body = body + typed
             declared = L.TABLES_BY_NAME.get(next((t.name for t in L.INPUT_TABLES if t.name.lower() == name.lower()), ""))
             outputs = {normalize_label(c.header) for c in declared.columns if c.is_output} if declared else set()
             kind = _format_kinds(sheet, loc, body, {j for j, h in enumerate(headers) if normalize_label(h) in outputs})
             locs[name.lower()] = loc
             tables[name] = RawTable(name, headers, [[_cell(v, kind(i, j)) for j, v in enumerate(row)]
-                                                    for i, row in enumerate(body)])
+                                                    for i, row in enumerate(body)], len(typed))
     if not tables:
         raise NotPerfevalWorkbook("这不是 perfeval 工作簿：找不到任何输入表格（如 Projects、Finance）。\n"
                                   "请用 perfeval new 生成模板后填写。")

@@ -49,6 +49,7 @@ class RawTable:
     name: str
     headers: list[str]
     rows: list[list[object]] = field(default_factory=list)
+    below: int = 0                      # the last rows were typed under the table, outside it (read, with a 提示)
 
 
 _SPACES = re.compile(r"\s+")
@@ -207,6 +208,11 @@ class _Converter:
             return
         cols = self.column_map(table, raw)
         inputs = {c.key for c in table.columns if not c.is_output}
+        if raw.below:
+            first = len(raw.rows) - raw.below
+            self.add(INFO, f"{table.sheet}第{first + 1}行起有{raw.below}行填在表格下方（表格之外），已一并读取；"
+                           f"请把表格扩展到这些行（Excel：拖动表格右下角；WPS、LibreOffice：在表格最后一行之上插入行后填写）",
+                     Loc(table.name, first, table.columns[0].header))
         for i, cells in enumerate(raw.rows):
             picked = {k: (cells[j] if j is not None and j < len(cells) else None) for k, j in cols.items() if k in inputs}
             if all(is_blank(v) for v in picked.values()):

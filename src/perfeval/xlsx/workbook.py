@@ -32,6 +32,7 @@ from .parts import (SheetEditor, drop_part, file_lock, force_full_calc, refuse_e
 class WorkbookInputs:
     package: Package
     tables: dict[str, RawTable] = field(default_factory=dict)
+    below: dict[str, list] = field(default_factory=dict)      # the rows read under each list table
 
     def cell_of(self, loc: Loc) -> tuple[str, str] | None:
         """Engine location → (sheet name as in the file, cell address)."""
@@ -56,17 +57,31 @@ def read_inputs(path: str | Path, data: bytes | None = None) -> WorkbookInputs:
         last = max(t.body[1] for t in tables)
         grids = []
         for t in tables:
-            _, c1, _, c2 = t.bounds
+            r1, c1, r2, c2 = t.bounds
             b1, b2 = t.body
             rows = [[None] * (c2 - c1 + 1) for _ in range(max(0, b2 - b1 + 1))]
             data.tables[t.name] = RawTable(t.name, list(t.headers), rows)
             grids.append((b1, b2, c1, c2, rows))
+            if locate.is_list_table(t.name) and not t.totals_rows:   # rows typed under it, up to the next table
+                limit = min([o.bounds[0] - 1 for o in tables if o is not t and o.bounds[0] > r2
+                             and o.bounds[1] <= c2 and o.bounds[3] >= c1] + [r2 + locate.BELOW_ROWS])
+                if limit > r2:
+                    below = [[None] * (c2 - c1 + 1) for _ in range(limit - r2)]
+                    grids.append((r2 + 1, limit, c1, c2, below))
+                    data.below[t.name] = below
+                    last = max(last, limit)
 
         def place(r: int, c: int, value: object, grids=grids) -> None:
             for b1, b2, c1, c2, rows in grids:
                 if b1 <= r <= b2 and c1 <= c <= c2:
                     rows[r - b1][c - c1] = value
         pkg.cells(sheet, (first, last), sink=place)
+    for name, below in data.below.items():
+        typed = below[:locate.typed_below(below)]
+        table = data.tables[name]
+        if typed:
+            table.rows += typed
+            table.below = len(typed)
     return data
 
 
