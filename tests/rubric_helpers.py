@@ -13,8 +13,10 @@ D = Decimal
 
 
 def rubric(rule: dict, *, points=10, items=(), inputs=(), metrics=None, na=None, deduction=False, extra_lines=(),
-           total=None, locked=False):
+           total=None, locked=False, criteria=None):
     line = {"id": "x", "group": "G", "name": "测试项", "points": points, "rule": rule}
+    if criteria:
+        line["criteria"] = criteria
     if na:
         line["na"] = na
     if deduction:

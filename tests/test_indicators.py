@@ -42,7 +42,7 @@ def test_bands(direction, target, actual, achieved):
 
 def test_over_target_reason_quotes_inputs():
     j = judge(ind("≥", "300", "420"), BAND)
-    assert j.reason == "指标「培训人次」目标≥300，实际420，超过目标30%以上，不计分"
+    assert j.reason == "指标“培训人次”目标≥300，实际420，较目标高40.00%，偏离超过30%，不计分"
 
 
 def test_qualitative_and_other_levels_not_counted():

@@ -32,7 +32,7 @@ def test_roll_forward_of_hongqi_2023(tmp_path):
     assert result.rubric_id == "ebian-2023" and not result.complete
     prior = read_inputs(tmp_path / "红旗镇2024自评.xlsm").tables["PriorIssues"].rows
     issues = [row[0] for row in prior if row[0]]
-    assert len(issues) == 2 and issues[0].startswith("执行进度扣3分：") and issues[1] == "预算挂钩扣5分：建立预算绩效挂钩机制：否，扣5分"
+    assert len(issues) == 2 and issues[0].startswith("执行进度扣3分：") and issues[1] == "预算挂钩扣5分：未建立对内设机构和下属单位预算与绩效挂钩机制，扣5分"
     ws = openpyxl.load_workbook(tmp_path / "红旗镇2024自评.xlsm")["上年问题整改"]
     assert ws["B4"].value == "2023年自评扣分" and ws["C4"].value is None        # the clerk marks 已整改/未整改
     again = CliRunner().invoke(main, ["new", str(last), "--from", str(last)])

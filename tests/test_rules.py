@@ -45,7 +45,7 @@ def test_target_quality_manual_scores():
     l = line(t, "target_quality")
     assert l.score == D("5.5") and l.status == "deducted"
     assert any("目标科学合理酌情评1.5分（满分2分），扣0.5分" in r.text for r in l.reasons)
-    assert any("目标细化量化：否，扣2分" == r.text for r in l.reasons)
+    assert any("不符合“绩效指标编制细化量化”，扣2分" == r.text for r in l.reasons)     # the criterion, quoted
     assert not any("「" in r.text for r in l.reasons)
 
 
@@ -91,7 +91,7 @@ def test_dept_indicators_ratio():
                                indicator(level2="质量指标", actual="0")])
     l = line(t, "dept_indicators")
     assert l.score == D("3.33")         # 1 of 3 counted indicators, 10/3 rounded half-up
-    assert any("超过目标30%以上" in r.text for r in l.reasons)
+    assert any("实际14，较目标高40.00%，偏离超过30%" in r.text for r in l.reasons)
 
 
 def test_no_dept_indicators_scores_zero():

@@ -110,3 +110,36 @@ def test_a_total_above_100_always_stands_beside_its_maximum(tmp_path):
     conclusion = " ".join(_section(paragraphs, "（一）评价结论。")[:2])
     assert f"绩效评价得分：{result_json['total']}分（满分105分）" in conclusion
     assert "各项满分合计105分，与表头总分100分不同" in conclusion
+
+
+@pytest.mark.parametrize("rubric_id", __import__("perfeval.scoring.rubric", fromlist=["shipped_ids"]).shipped_ids())
+def test_an_untouched_template_of_every_shipped_rubric_only_says_what_is_unfilled(rubric_id, tmp_path):
+    """A fresh template raises nothing but 未填写; the only other words are the 口径提示 of a printed form
+    whose points do not add up (said so the county's reading is known), never of one that does."""
+    from perfeval.scoring.rubric import shipped_index
+    book = tmp_path / "t.xlsm"
+    assert invoke("new", "--rubric", rubric_id, book).exit_code == 0
+    data = json.loads(invoke("score", book, "--json").output)
+    adds_up = shipped_index()[rubric_id]["adds_up"]
+    for f in data["findings"]:
+        if "未填写" in f["message"]:
+            continue
+        assert f["severity"] == "info" and f["message"].startswith("评分表口径提示") and not adds_up, f
+
+
+def test_the_deduction_cap_of_the_100_point_reading_can_be_overridden(tmp_path):
+    from perfeval.samples import hongqi
+    from perfeval.xlsx.workbook import fill_workbook
+    book = tmp_path / "t.xlsm"
+    assert invoke("new", "--rubric", "ebian-2023-100", book).exit_code == 0
+    t = hongqi()
+    for row in t["Qualitative"].rows:
+        if row[0] == "不配合评价次数":
+            row[1] = 30                                     # 30 × 0.5 = 15, above any cap
+    fill_workbook(book, {k: v for k, v in t.items() if k != "Parameters"})
+    cooperation = lambda: next(x for x in json.loads(invoke("score", book, "--json").output)["lines"]
+                               if x["id"] == "cooperation")
+    assert cooperation()["score"] == -10 and "本项扣完为止，扣10分" in cooperation()["reasons"][0]
+    labels = [r[0].value for r in openpyxl.load_workbook(book)["评分参数"].iter_rows()]
+    write_values(book, "评分参数", {(labels.index("扣分项最高扣分"), 2): 5})      # 本县取值
+    assert cooperation()["score"] == -5 and "应扣15分，本项扣完为止，扣5分" in cooperation()["reasons"][0]

@@ -19,11 +19,17 @@ NAMES = ["红旗镇2023自评", "五渡镇2023自评", "部门整体绩效自评
 
 def wave3(expected: dict) -> dict:
     """What wave 2 printed, read by the wave-3 contract: a grade is withheld (未完成) while the
-    evaluation is not complete; and ebian-2023-100's groups (完成结果 15, 信息公开 10) now agree with
+    evaluation is not complete; a 否 is explained in the words of the 计分标准; and ebian-2023-100's groups (完成结果 15, 信息公开 10) now agree with
     its lines, so its two 口径提示 about them are gone.  No figure, line or reason changes."""
     findings = [f for f in expected["findings"] if not (
         expected["rubric"] == "ebian-2023-100" and f["message"].startswith("评分表口径提示：二级指标"))]
-    return {**expected, "grade": expected["grade"] if expected["complete"] else "未完成", "findings": findings}
+    lines = [{**line, "reasons": [REWORDED.get(r, r) for r in line["reasons"]]} for line in expected["lines"]]
+    return {**expected, "grade": expected["grade"] if expected["complete"] else "未完成", "findings": findings,
+            "lines": lines}
+
+
+# Reasons now in the form's own words (the trust issue): a 否 quotes its 计分标准
+REWORDED = {"建立预算绩效挂钩机制：否，扣5分（定性评价!B11）": "未建立对内设机构和下属单位预算与绩效挂钩机制，扣5分（定性评价!B11）"}
 
 
 def scored(path: Path) -> dict:

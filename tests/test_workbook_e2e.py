@@ -51,7 +51,7 @@ def test_hongqi_recalc_shows_97_with_two_highlighted_explained_deductions(filled
     assert "9月累计支出328.52万元，执行进度27.00%，低于67.5%" in deducted["执行进度"][s.col("扣分原因")]
     assert "6月累计支出194.68万元，执行进度16.00%，低于40%，得0.4分（满分1分）" in deducted["执行进度"][s.col("扣分原因")]
     assert not any("!" in (r[s.col("扣分原因")] or "") for r in rows)       # no cell addresses on the form
-    assert "建立预算绩效挂钩机制" in deducted["预算挂钩"][s.col("扣分原因")]
+    assert "未建立对内设机构和下属单位预算与绩效挂钩机制" in deducted["预算挂钩"][s.col("扣分原因")]
     assert all(r[s.col("状态")] == "满分" and not r[s.col("扣分原因")] for r in rows if r not in deducted.values())
     # the highlight is the template's conditional format keyed on the status column
     sheet_xml = parts(filled)[Package.open(str(filled)).sheets[S.SCORE_SHEET]].decode()

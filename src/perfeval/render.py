@@ -20,7 +20,7 @@ from .locate import cell_name, contiguous_runs, parse_ref
 from .scoring.inputs import find_table, normalize_label
 from .scoring.model import Loc
 from .scoring.numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain
-from .scoring.results import STATUS_LABELS, CellOf, Result, reason_text, where
+from .scoring.results import ERROR_STATUS, STATUS_LABELS, CellOf, Result, reason_text, where
 from .scoring.params import Params, line_bounds
 from .scoring.rubric import form
 
@@ -138,13 +138,15 @@ def score_blocks(result: Result, params: Params, cell_of: CellOf | None) -> list
     rows = []
     for static, line in zip(score_rows(params), result.lines):
         reasons = "\n".join(r.text for r in line.reasons)     # the form shows the facts, no cell address
-        rows.append(static + [line.score, line.deduction, STATUS_LABELS[line.status], reasons])
+        deduction = "—" if line.status == ERROR_STATUS else line.deduction     # not a deduction: unscored
+        rows.append(static + [line.score, deduction, STATUS_LABELS[line.status], reasons])
     pad = [None] * (s.levels - 1)
     total_row = [s.total_label] + pad + [result.max_total] + [None] * 6 + [
         result.total, result.max_total - result.total, None if result.complete else result.completion, summary(result)]
     grade_row = [s.grade_label] + pad + [None] + [None] * 6 + [result.shown_grade, None, None, None]
     head = f"单位：{result.unit or '（未填写）'}　　年度：{result.year or '（未填写）'}　　" \
-           f"评分标准：{result.rubric_id}（满分{fmt_num(result.max_total)}分，校验码 {result.rubric.checksum}）"
+           f"评分标准：{result.rubric_id}（满分{fmt_num(result.max_total)}分，校验码 {result.rubric.checksum}）" \
+           + (f"　　{result.reading}" if result.reading else "")
     width = len(s.columns)
     return [Block(S.SCORE_SHEET, s.title_row + 1, 0, [[head] + [None] * (width - 1)], width=width),
             Block(S.SCORE_SHEET, s.first_line_row, 0, rows + [total_row, grade_row], width=width)]

@@ -22,6 +22,7 @@ from ... import layout as L
 from ..metrics import MISSING, evaluate, fmt_value, label_of, unit_of
 from ..model import ERROR, INFO, NOT_APPLICABLE, WARNING, Department, Finding, Invalid, Loc
 from ..numbers import fmt_num, parse_amount, parse_yes_no, round_score
+from ._common import shortfall
 from ..results import DEDUCTED, ERROR_STATUS, FULL, INCOMPLETE, NA, Detail, LineResult, Reason
 from ..rubric import LineSpec
 
@@ -171,7 +172,9 @@ class Line:
         if isinstance(value, bool):
             points, shown = (sub_max if value else ZERO), ("是" if value else "否")
             if not value:
-                self.reason(f"{item.label}：否，扣{fmt_num(sub_max)}分", loc)
+                ids = [part["item"] for part in self.rule.get("items", ())] or [self.rule.get("item")]
+                index = ids.index(item_id) if item_id in ids else 0
+                self.reason(shortfall(self.spec.criteria, index, len(ids), item.label, sub_max), loc)
         elif isinstance(value, Decimal):
             if not manual or not (ZERO <= value <= sub_max):
                 self.invalid(f"{item.label}酌情评分{fmt_num(value)}分超出范围（应在0到{fmt_num(sub_max)}分之间）", loc)

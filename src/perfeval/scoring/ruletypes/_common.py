@@ -1,6 +1,8 @@
 """Shared pieces of the rule types: thresholds as numbers or operands, their display, unit → kind."""
 from __future__ import annotations
 
+import re
+
 from decimal import Decimal
 
 from ..metrics import MISSING, fmt_value, label_of, unit_of
@@ -84,3 +86,38 @@ def check_item(rubric, item_id: str, path: str, kinds: tuple[str, ...]) -> list[
 
 __all__ = ["MISSING", "KIND_OF_UNIT", "check_item", "check_metric", "operand", "param_kind", "step_text",
            "threshold_text", "unknown"]
+
+
+_CLAUSE_SPLIT = re.compile(r"[;；。]|(?:^|(?<=[。；;，,]))\s*\d+[.、．]")
+_POINTS_TAIL = re.compile(r"(?:的)?\s*[,，]?\s*(?:即)?得\s*[\d.]+\s*分.*$")
+_VERBS = ("建立", "将", "开展", "按", "纳入", "制定", "完成", "公开", "及时", "对", "组织", "落实", "编制", "设立", "实行",
+          "在", "向")
+_SUBJECTS = ("评价部门", "部门", "单位")
+
+
+def criterion_clauses(criteria: str) -> list[str]:
+    """The scoring clauses of a line's 计分标准, in order, without their points: "…挂钩机制的,得5分" →
+    "…挂钩机制".  Only clauses that give points ("得N分") count."""
+    out = []
+    for part in _CLAUSE_SPLIT.split(criteria or ""):
+        part = part.strip(" ,，")
+        if re.search(r"得\s*[\d.]+\s*分", part):
+            clause = _POINTS_TAIL.sub("", part).strip(" ,，")
+            if clause:
+                out.append(clause)
+    return out
+
+
+def shortfall(criteria: str, index: int, count: int, label: str, points) -> str:
+    """Why a 否 lost points, in the form's own words: its clause of the 计分标准 negated ("未建立……，扣5分"),
+    or quoted ("不符合“绩效目标编制科学合理”，扣2分"); the item's label when the criteria do not give one
+    clause per item."""
+    clauses = criterion_clauses(criteria)
+    lost = f"扣{fmt_num(points)}分"
+    if len(clauses) != count:
+        return f"“{label}”为“否”，{lost}"
+    clause = clauses[index]
+    subject = next((w for w in _SUBJECTS if clause.startswith(w) and clause[len(w):].startswith(_VERBS)), "")
+    if subject or clause.startswith(_VERBS):
+        return f"{subject}未{clause[len(subject):]}，{lost}"
+    return f"不符合“{clause}”，{lost}"

@@ -21,17 +21,23 @@ def score(line, rule):
         line.reason(f"{label_of(ref, line.rubric)}为无穷大（除以0），扣{fmt_num(deduct)}分")
         line.extra["count"] = count
         return line.points - deduct
+    due = per * count
     if m.members or line.detail.headers:          # a count of rows: the metric listed them
         for text, loc in m.members:
             line.reason(f"{text}，扣{fmt_num(per)}分", loc)
+        if due > line.points:                     # said once, after the list: what was taken
+            line.reason(f"共{fmt_num(count)}个问题，应扣{fmt_num(due)}分，本项扣完为止，扣{fmt_num(line.points)}分")
     else:
         label = label_of(ref, line.rubric)
         loc = line.item_loc(str(ref).split(":", 1)[1]) if str(ref).startswith("item:") else None
         line.table(label, "每次扣分", "最多扣分").rows.append((int(count) if count == int(count) else count, per, line.points))
-        if count:
-            line.reason(f"{label}{fmt_num(count)}，每次扣{fmt_num(per)}分，共扣{fmt_num(min(line.points, per * count))}分", loc)
+        if count and due > line.points:
+            line.reason(f"{label}{fmt_num(count)}，每次扣{fmt_num(per)}分，应扣{fmt_num(due)}分，本项扣完为止，"
+                        f"扣{fmt_num(line.points)}分", loc)
+        elif count:
+            line.reason(f"{label}{fmt_num(count)}，每次扣{fmt_num(per)}分，共扣{fmt_num(due)}分", loc)
     line.extra["count"] = count
-    return max(Decimal(0), line.points - per * count)
+    return max(Decimal(0), line.points - due)
 
 
 def readback(spec, rule, rubric) -> str:
