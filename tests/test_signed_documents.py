@@ -143,3 +143,33 @@ def test_the_deduction_cap_of_the_100_point_reading_can_be_overridden(tmp_path):
     labels = [r[0].value for r in openpyxl.load_workbook(book)["评分参数"].iter_rows()]
     write_values(book, "评分参数", {(labels.index("扣分项最高扣分"), 2): 5})      # 本县取值
     assert cooperation()["score"] == -5 and "应扣15分，本项扣完为止，扣5分" in cooperation()["reasons"][0]
+
+
+def test_the_button_says_the_evaluation_is_not_complete_and_an_error_lines_deduction_is_a_dash(wrong):
+    from fake_xlwings import FakeBook
+    from perfeval.excel import adapter
+    fake = FakeBook.from_file(wrong)
+    adapter.run(fake)
+    message = fake.app.alerts[-1][1]
+    assert "未完成（" in message and "不评定等级" in message and "（优）" not in message
+    ws = openpyxl.load_workbook(wrong)[S.SCORE_SHEET]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    status, deduction = (next(i for i, h in enumerate(r) if h == name) for r in rows if "状态" in r for name in ("状态", "扣分"))
+    error_rows = [r for r in rows if len(r) > status and r[status] == "错误"]
+    assert error_rows and all(r[deduction] == "—" for r in error_rows)
+
+
+def test_one_quotation_style_in_everything_a_clerk_reads():
+    src = ROOT / "src" / "perfeval"
+    offenders = [p.name for p in src.rglob("*.py") if "「" in p.read_text(encoding="utf-8") or "」" in p.read_text(encoding="utf-8")]
+    assert offenders == []
+
+
+def test_the_score_sheet_says_how_a_form_above_its_nominal_total_is_read(tmp_path):
+    def head(name: str) -> str:
+        book = tmp_path / name
+        shutil.copy(ROOT / "workbook_templates" / name, book)
+        assert invoke("recalc", book).exit_code == 0
+        return openpyxl.load_workbook(book)[S.SCORE_SHEET]["A2"].value
+    assert "各项满分合计105分，与表头总分100分不同；总分按各项得分合计，满分105分" in head("红旗镇2023自评.xlsm")
+    assert "与表头总分" not in head("五渡镇2023自评.xlsm")          # the 100-point reading adds up
