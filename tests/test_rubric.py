@@ -6,9 +6,9 @@ from perfeval.scoring.model import KeyValues
 from perfeval.scoring.model import Loc
 from perfeval.scoring.lint import form_lint as lint
 from perfeval.scoring.params import default_params, max_total, resolve as resolve_params
-from perfeval.scoring.rubric import load_rubric, select, shipped_ids
+from perfeval.scoring.rubric import department_ids, load_rubric, select
 
-RUBRIC_IDS = shipped_ids()
+RUBRIC_IDS = department_ids()
 
 
 def resolve(kv):

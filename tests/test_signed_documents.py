@@ -112,7 +112,7 @@ def test_a_total_above_100_always_stands_beside_its_maximum(tmp_path):
     assert "各项满分合计105分，与表头总分100分不同" in conclusion
 
 
-@pytest.mark.parametrize("rubric_id", __import__("perfeval.scoring.rubric", fromlist=["shipped_ids"]).shipped_ids())
+@pytest.mark.parametrize("rubric_id", __import__("perfeval.scoring.rubric", fromlist=["department_ids"]).department_ids())
 def test_an_untouched_template_of_every_shipped_rubric_only_says_what_is_unfilled(rubric_id, tmp_path):
     """A fresh template raises nothing but 未填写; the only other words are the 口径提示 of a printed form
     whose points do not add up (said so the county's reading is known), never of one that does."""

@@ -191,6 +191,9 @@ def _usable_rubric(source):
     errors = [d for d in defects(rubric) if d.severity == "error"]
     if errors:
         raise RubricError(rubric.origin or rubric.id, [Problem(e.path, e.message) for e in errors])
+    if rubric.scope == "project":          # a project form scores each project, not the 打分表
+        raise RubricError(rubric.origin or rubric.id, [Problem("scope", "是项目评分标准（scope project），不能作为部门整体的"
+                                                                "评分标准；请在评分参数的“项目评分标准”一行填写它的编号")])
     return rubric
 
 

@@ -277,6 +277,7 @@ PARAMETERS = Table(
     ),
 )
 RUBRIC_PARAMETER_LABEL = "评分标准"
+PROJECT_RUBRIC_PARAMETER_LABEL = "项目评分标准"    # the project-scope rubric (default national-project-2020)
 
 REPORT_TEXT = Table(
     key="report_text", name="ReportText", sheet="基本信息", title="自评报告文字（生成自评报告时使用）",
@@ -318,6 +319,22 @@ PRIOR_ISSUES = Table(
     optional=True,          # wave 3: perfeval new --from fills it; no line of the 峨边 form scores it
 )
 
+PROJECT_GOALS = Table(
+    key="project_goals", name="ProjectGoals", sheet="项目目标", title="项目年度总体目标及完成情况（项目支出绩效自评表用）",
+    columns=(
+        Column("name", "项目名称", width=30, help="与“项目支出”中的项目名称一致"),
+        Column("authority", "主管部门", width=18),
+        Column("implementer", "实施单位", width=18),
+        Column("goal", "年度总体目标（预期目标）", width=40),
+        Column("achieved", "实际完成情况", width=40),
+        Column("execution_reason", "执行率偏低原因及改进措施", width=36, help="预算执行率低于90%时填写"),
+    ),
+    blank_rows=3,
+    help="每个有绩效指标的项目一行：项目支出绩效自评表的主管部门、实施单位、年度总体目标和实际完成情况。",
+    optional=True,          # wave 3: the per-project 自评表; older workbooks score without it
+    row_key="name",
+)
+
 RUBRIC_CHECKSUM_LABEL = "校验码"
 RUBRIC_DATA = Table(
     key="rubric_data", name="RubricData", sheet="评分标准数据", title="本工作簿使用的评分标准（请勿修改）",
@@ -326,7 +343,7 @@ RUBRIC_DATA = Table(
 )
 
 INPUT_TABLES: tuple[Table, ...] = (
-    INFO, FINANCE, PUBLIC_EXPENSE, THREE_EXPENSES, PROJECTS, MONTHLY, INDICATORS, QUALITATIVE,
+    INFO, FINANCE, PUBLIC_EXPENSE, THREE_EXPENSES, PROJECTS, PROJECT_GOALS, MONTHLY, INDICATORS, QUALITATIVE,
     EXTRA_INPUTS, MONITORING, VIOLATIONS, PRIOR_ISSUES, PARAMETERS, REPORT_TEXT, RUBRIC_DATA,
 )
 TABLES_BY_NAME = {t.name: t for t in INPUT_TABLES}

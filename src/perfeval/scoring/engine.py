@@ -7,15 +7,18 @@ rubric is data.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from ..errors import NotPerfevalWorkbook
 from .inputs import department_from_tables
 from .lint import form_lint
-from .model import ERROR, Department, Finding
+from .. import layout as L
+from .model import ERROR, INFO, Department, Finding, Loc
 from .numbers import round_score
-from .params import Params, grade, line_bounds, max_total, resolve
-from .results import ERROR_STATUS, Detail, LineResult, Reason, Result
+from .params import Params, default_params, grade, line_bounds, max_total, resolve
+from .results import ERROR_STATUS, Detail, LineResult, ProjectResult, Reason, Result
+from .projects import project_checks, project_rubric
 from .rubric import load_rubric
 from .ruletypes import RULE_TYPES, Line
 from .ruletypes import checkpoints as checkpoint_rule
@@ -31,7 +34,9 @@ def score_tables(tables: dict) -> Result:
     dept = department_from_tables(tables)
     if dept.rubric_problem:
         raise NotPerfevalWorkbook(dept.rubric_problem)
-    return score(dept)
+    result = score(dept)
+    result.projects = score_projects(dept, result.findings)
+    return result
 
 
 def score(dept: Department, params: Params | None = None, given: dict | None = None) -> Result:
@@ -76,3 +81,54 @@ def _progress(params: Params, dept: Department):
         return [], [], 0
     line = Line(spec, params.rule(spec), params.points(spec), dept, [])
     return checkpoint_rule.progress(line, line.rule)
+
+
+# ------------------------------------------------------------------ the per-project 自评表 (project-scope rubric)
+
+def project_view(dept: Department, project, rubric) -> Department:
+    """The department as a project-scope rubric sees one project: that project and its indicators
+    (指标对象 = its name) only; everything else shared, no findings of its own yet."""
+    name = project.name.strip()
+    return replace(dept, projects=[project], project=project, rubric=rubric, findings=[],
+                   indicators=[i for i in dept.indicators if (i.target_object or "").strip() == name])
+
+
+def score_projects(dept: Department, findings: list[Finding]) -> list[ProjectResult]:
+    """Every project whose indicators carry 分值 scored under the workbook's project rubric (评分参数
+    项目评分标准, default national-project-2020).  Each project's findings stay its own (the 自评表's):
+    they never make the department's evaluation incomplete.  A project with indicators but no 分值 gets
+    one 提示 in ``findings`` (the department's) instead of a 自评表."""
+    rubric, chosen = project_rubric(dept)
+    findings += chosen
+    if rubric is None:
+        return []
+    out, unweighted = [], []
+    params = default_params(rubric)
+    for project in dept.projects:
+        view = project_view(dept, project, rubric)
+        if not view.indicators:
+            continue
+        if all(i.weight is None for i in view.indicators):
+            unweighted.append(view)
+            continue
+        own: list[Finding] = []
+        lines = [_run(spec, params, view, own, None) for spec in rubric.lines]
+        total = sum((line.score for line in lines if not line.excluded), Decimal(0))
+        top = max_total(params)
+        applicable = sum((line.max for line in lines if not line.excluded), Decimal(0))
+        if any(line.excluded for line in lines):
+            total = round_score(total * top / applicable) if applicable else Decimal(0)
+        own += project_checks(view, params, lines)
+        out.append(ProjectResult(project, _goal(dept, project), total, top, grade(total, params), lines,
+                                 list(dict.fromkeys(own)), rubric))
+    if unweighted:
+        names = "、".join(f"“{v.project.name}”" for v in unweighted)
+        findings.append(Finding(INFO, f"{len(unweighted)}个项目的绩效指标未填写分值，未生成项目支出绩效自评表：{names}"
+                                      f"（在“绩效指标”的“分值”列填写各指标分值后生成）",
+                                Loc(L.INDICATORS.name, unweighted[0].indicators[0].row, L.INDICATORS.header("weight"))))
+    return out
+
+
+def _goal(dept: Department, project):
+    name = project.name.strip()
+    return next((g for g in dept.project_goals if (g.name or "").strip() == name), None)

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from .. import layout as L
-from .engine import score
+from .engine import project_view, score
 from .inputs import department_from_tables, raw_table, rubric_table
 from .lint import Issue, defects
 from .metrics import MISSING, evaluate
@@ -61,6 +61,8 @@ def run_example(rubric: Rubric, example: Example) -> Outcome:
                if not any(t.name.lower() == n.lower() for t in L.INPUT_TABLES)]
     failures = [Issue(ERROR, path, f"算例“{example.name}”中的表格“{path.rsplit('.', 1)[1]}”不存在") for path in unknown]
     dept = department_from_tables(tables, rubric)
+    if rubric.scope == "project" and dept.projects:       # a project form scores the example's (first) project
+        dept = project_view(dept, dept.projects[0], rubric)
     given = {k: v for k, v in example.metrics.items()}
     result = score(dept, given=given)
     lines = {line.id: line for line in result.lines}

@@ -13,7 +13,7 @@ from functools import lru_cache
 from decimal import Decimal
 
 from .. import layout as L
-from .model import (ERROR, INFO, NOT_APPLICABLE, WARNING, Department, ExpenseItem, Finding, Indicator,
+from .model import (ERROR, INFO, NOT_APPLICABLE, WARNING, Department, ExpenseItem, Finding, Indicator, ProjectGoal,
                     Invalid, KeyValues, Loc, MonitoringIssue, MonthlyLine, Project, ThreeExpense,
                     Violation)
 from .rubric import Rubric, from_embedded, select
@@ -389,6 +389,9 @@ def department_from_tables(tables: dict[str, RawTable], rubric: Rubric | None = 
         dept.projects.append(Project(r["name"], r["source"], r["budget"], r["spent"], r["managed"], r["note"], i,
                                      r["initial_budget"], r["key"]))
     dept.projects = _distinct_projects(c, dept.projects)
+    for i, r in c.list_rows(L.PROJECT_GOALS):
+        dept.project_goals.append(ProjectGoal(r["name"], r["authority"], r["implementer"], r["goal"], r["achieved"],
+                                              r["execution_reason"], i))
     for i, r in c.list_rows(L.MONTHLY):
         months = tuple(r[f"m{m}"] for m in L.MONTHS)
         dept.monthly.append(MonthlyLine(r["item"], r["annual_budget"], months, i))

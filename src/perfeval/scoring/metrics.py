@@ -239,6 +239,46 @@ def violations(line, dept, args) -> Value:
     return Value(Decimal(len(members)), f"违规问题{len(members)}个", members=tuple(members))
 
 
+# ------------------------------------------------------------------ the project a project-scope rubric scores
+
+def _project_amount(line, dept, key: str) -> object:
+    """An amount of the project being scored (项目支出 row): blank budget → an error at the project (a
+    project with indicators needs one), blank spending → 未填写."""
+    p = dept.project
+    if p is None:
+        line.invalid("此指标只用于项目支出绩效自评表（项目评分标准）", None)
+        return MISSING
+    value, loc = getattr(p, key), Loc(L.PROJECTS.name, p.row, L.PROJECTS.header(key))
+    if not line.check(value):
+        return MISSING
+    if value is None and key == "spent":
+        line.incomplete(f"项目“{p.name}”未填写{L.PROJECTS.header(key)}", loc)
+        return MISSING
+    if value is None:
+        line.invalid(f"项目“{p.name}”有绩效指标，但未填写{L.PROJECTS.header(key)}", loc)
+        return MISSING
+    return Decimal(value)
+
+
+def _project_value(key: str, label: str) -> Callable[..., Value]:
+    def compute(line, dept, args) -> Value:
+        v = _project_amount(line, dept, key)
+        loc = Loc(L.PROJECTS.name, dept.project.row, L.PROJECTS.header(key)) if dept.project else None
+        return Value(v, "" if v is MISSING else f"{label}{fmt_money(v)}万元", loc=loc)
+    return compute
+
+
+def _project_rate(base: str, label: str) -> Callable[..., Value]:
+    def compute(line, dept, args) -> Value:
+        spent, budget = _project_amount(line, dept, "spent"), _project_amount(line, dept, base)
+        if spent is MISSING or budget is MISSING:
+            return Value(MISSING)
+        loc = Loc(L.PROJECTS.name, dept.project.row, L.PROJECTS.header(base))
+        return Value(ratio(spent, budget), f"全年执行数{fmt_money(spent)}万元，{label}{fmt_money(budget)}万元",
+                     "预算数与执行数均为0", loc=loc)
+    return compute
+
+
 LIBRARY: dict[str, Metric] = {m.name: m for m in (
     Metric("initial_budget", "年初预算数", "amount", "收支情况 年初预算数", _finance("initial_budget", "年初预算数"), (L.FINANCE,)),
     Metric("annual_budget", "全年预算数", "amount", "收支情况 全年预算数（调整后）", _finance("annual_budget", "全年预算数"), (L.FINANCE,)),
@@ -268,6 +308,16 @@ LIBRARY: dict[str, Metric] = {m.name: m for m in (
     Metric("monitoring_handled_share", "监控问题整改率", "rate", "问题清单 已整改的有问题项目 ÷ 有问题项目（无问题为100%）",
            monitoring_handled_share, (L.MONITORING,)),
     Metric("violations", "违规问题数", "count", "问题清单 违规记录的行数（可按类别）", violations, (L.VIOLATIONS,)),
+    Metric("project_budget", "全年预算数", "amount", "项目支出 该项目的预算数（项目评分标准）",
+           _project_value("budget", "全年预算数"), (L.PROJECTS,)),
+    Metric("project_initial_budget", "年初预算数", "amount", "项目支出 该项目的年初预算数（项目评分标准）",
+           _project_value("initial_budget", "年初预算数"), (L.PROJECTS,)),
+    Metric("project_spent", "全年执行数", "amount", "项目支出 该项目的实际支出（项目评分标准）",
+           _project_value("spent", "全年执行数"), (L.PROJECTS,)),
+    Metric("project_execution_rate", "预算执行率", "rate", "项目支出 该项目的实际支出 ÷ 预算数（项目评分标准）",
+           _project_rate("budget", "全年预算数"), (L.PROJECTS,)),
+    Metric("project_execution_rate_initial", "预算执行率（按年初预算）", "rate",
+           "项目支出 该项目的实际支出 ÷ 年初预算数（项目评分标准）", _project_rate("initial_budget", "年初预算数"), (L.PROJECTS,)),
 )}
 
 

@@ -81,6 +81,17 @@ class Project:
 
 
 @dataclass(eq=False)
+class ProjectGoal:
+    name: str
+    authority: str = ""
+    implementer: str = ""
+    goal: str = ""
+    achieved: str = ""
+    execution_reason: str = ""
+    row: int | None = None
+
+
+@dataclass(eq=False)
 class MonthlyLine:
     item: str
     annual_budget: Amount
@@ -153,6 +164,8 @@ class Department:
     three_expenses: list[ThreeExpense] = field(default_factory=list)
     extra: KeyValues = field(default_factory=KeyValues)         # 其他数据: the rubric's inputs by id
     projects: list[Project] = field(default_factory=list)
+    project_goals: list[ProjectGoal] = field(default_factory=list)
+    project: object = None                                     # the Project a project-scope rubric scores
     monthly: list[MonthlyLine] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     qualitative: KeyValues = field(default_factory=KeyValues)

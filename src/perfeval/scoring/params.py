@@ -46,6 +46,9 @@ def _numbers(node: object, prefix: tuple = ()):
         yield prefix, Decimal(node)
 
 
+DEVIATION_BAND, EXECUTION_FLOOR = "project.deviation_band", "project.execution_floor"
+
+
 def parameters(rubric: Rubric) -> tuple[Parameter, ...]:
     """Every parameter of the rubric, in form order (tied labels merged into one)."""
     raw: list[tuple[str, str, str, Decimal, str]] = []
@@ -64,6 +67,10 @@ def parameters(rubric: Rubric) -> tuple[Parameter, ...]:
     for i, (name, minimum) in enumerate(rubric.grades):
         raw.append((f"grades.{i}.min", f"等级“{name}”最低分", "score", minimum, f"总分≥该值为{name}"))
     raw.append((TOLERANCE, "收支勾稽容差（万元）", "amount", Decimal("0.01"), "合计数与分项之和相差超过该值时提示"))
+    if rubric.scope == "project":            # the national rule that causes are given (单位自评)
+        raw.append((DEVIATION_BAND, "指标偏差说明阈值", "ratio", Decimal("0.1"),
+                    "实际完成值低于目标值，或高于目标值超过该比例时，须填写偏差原因"))
+        raw.append((EXECUTION_FLOOR, "执行率说明阈值", "ratio", Decimal("0.9"), "预算执行率低于该值时，须说明原因"))
     merged: dict[str, Parameter] = {}
     for path, label, kind, value, description in raw:
         if label in merged and merged[label].value == value and merged[label].kind == kind:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Callable, NamedTuple
 
 from .model import SEVERITY_ORDER, Finding, Loc
-from .numbers import fmt_num
+from .numbers import fmt_num, round_score as round_score_
 
 FULL, DEDUCTED, ERROR_STATUS, INCOMPLETE, NA = "full", "deducted", "error", "incomplete", "na"
 STATUS_LABELS = {FULL: "满分", DEDUCTED: "扣分", ERROR_STATUS: "错误", INCOMPLETE: "未填写", NA: "不适用"}
@@ -70,6 +70,44 @@ class ProgressPoint:
 
 
 @dataclass(eq=False)
+class ProjectResult:
+    """One project's 项目支出绩效自评表: its lines under the project-scope rubric, total and grade."""
+    project: object                     # the scored Project (项目支出 row)
+    goal: object                        # its 项目目标 row (ProjectGoal), or None
+    total: Decimal
+    max_total: Decimal
+    grade: str
+    lines: list[LineResult]
+    findings: list[Finding]
+    rubric: object = None
+
+    @property
+    def name(self) -> str:
+        return self.project.name
+
+    @property
+    def complete(self) -> bool:
+        return all(line.status not in (INCOMPLETE, ERROR_STATUS) for line in self.lines)
+
+    @property
+    def shown_grade(self) -> str:
+        return self.grade if self.complete else WITHHELD
+
+    def indicators(self) -> list[dict]:
+        """Each scored indicator of the 绩效指标 line(s): 名称, 分值, 得分 (unrounded share of its 分值)."""
+        return [{"line": line.id, "name": name, "weight": json_number(weight), "score": json_number(round_score_(got))}
+                for line in self.lines for name, weight, got in line.extra.get("indicators", ())]
+
+    def to_json(self, cell_of: "CellOf | None" = None) -> dict:
+        return {"name": self.name, "total": json_number(self.total), "max_total": json_number(self.max_total),
+                "grade": self.shown_grade, "complete": self.complete,
+                "lines": [{"id": line.id, "name": line.name, "max": json_number(line.max), "score": json_number(line.score),
+                           "status": line.status, "reasons": [reason_text(r, cell_of) for r in line.reasons]}
+                          for line in self.lines],
+                "indicators": self.indicators()}
+
+
+@dataclass(eq=False)
 class Result:
     unit: str
     year: int | None
@@ -86,6 +124,7 @@ class Result:
     params: object = None               # the resolved parameters (scoring.params.Params)
     rescaled: bool = False              # some line was excluded: total = Σ × Σ all maxima ÷ Σ applicable
     department: object = None           # the converted inputs (scoring.model.Department) it was scored from
+    projects: list = field(default_factory=list)   # ProjectResult per project with indicators (项目支出绩效自评表)
 
     def line(self, line_id: str) -> LineResult:
         return next(line for line in self.lines if line.id == line_id)
@@ -175,6 +214,7 @@ class Result:
                 "severity": f.severity, "sheet": where(f.loc, cell_of)[0], "cell": where(f.loc, cell_of)[1],
                 "message": f.message,
             } for f in self.sorted_findings()],
+            "projects": [p.to_json(cell_of) for p in self.projects],
         }
 
 

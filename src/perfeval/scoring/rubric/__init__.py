@@ -78,6 +78,12 @@ def shipped_ids() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in SHIPPED_DIR.glob("*.json")))
 
 
+def department_ids() -> tuple[str, ...]:
+    """The shipped rubrics of a department's 打分表 (scope department; the project forms score projects)."""
+    index = shipped_index()
+    return tuple(rid for rid in shipped_ids() if index.get(rid, {}).get("scope", "department") == "department")
+
+
 INDEX_FILE = Path(__file__).with_name("shipped-index.json")
 
 
@@ -167,7 +173,8 @@ def select(raw_id: object, loc) -> tuple[Rubric, list]:
     if is_blank(raw_id):
         return load_rubric(DEFAULT_RUBRIC), []
     candidate = str(raw_id).strip()
-    if candidate in shipped_ids():
+    if candidate in department_ids():
         return load_rubric(candidate), []
-    message = f"评分标准“{candidate}”不存在（可选：{'、'.join(shipped_ids())}），已按 {DEFAULT_RUBRIC} 计算"
+    what = "是项目评分标准（填在“项目评分标准”一行）" if candidate in shipped_ids() else "不存在"
+    message = f"评分标准“{candidate}”{what}（可选：{'、'.join(department_ids())}），已按 {DEFAULT_RUBRIC} 计算"
     return load_rubric(DEFAULT_RUBRIC), [Finding(ERROR, message, loc)]
