@@ -257,6 +257,9 @@ def _project_amount(line, dept, key: str) -> object:
     if value is None:
         line.invalid(f"项目“{p.name}”有绩效指标，但未填写{L.PROJECTS.header(key)}", loc)
         return MISSING
+    if key != "spent" and value == 0:
+        line.invalid(f"项目“{p.name}”的{L.PROJECTS.header(key)}为0，无法计算预算执行率", loc)
+        return MISSING
     return Decimal(value)
 
 

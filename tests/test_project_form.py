@@ -1,0 +1,139 @@
+"""The per-project 项目支出绩效自评表 (national-project-2020), hand-computed: 预算执行率 10 = 执行率 × 10
+capped; 绩效指标 90 = 90 × Σ(分值 × 完成比例) ÷ Σ分值; 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal as D
+
+import pytest
+
+from helpers import set_rows, set_value
+from perfeval.samples import hongqi
+from perfeval.scoring.engine import score_tables
+
+P = "测试项目"
+
+
+def book(indicators: list[dict], budget=D(100), spent=D(100), goals=None, initial=None) -> dict:
+    t = hongqi()
+    set_rows(t, "Projects", [{"项目名称": P, "资金来源": "一般公共预算", "预算数（万元）": budget, "实际支出（万元）": spent,
+                              "纳入绩效目标管理": "是", "年初预算数（万元）": initial}])
+    set_rows(t, "Indicators", [{"指标对象": P, "一级指标": "产出指标", "二级指标": "数量指标", **i} for i in indicators])
+    if goals:
+        set_rows(t, "ProjectGoals", goals)
+    return t
+
+
+def ind(name, direction, target, actual, weight, **more) -> dict:
+    return {"三级指标": name, "指标方向": direction, "目标值": target, "实际完成值": actual, "分值": weight, **more}
+
+
+def form(tables):
+    result = score_tables(tables)
+    (project,) = result.projects
+    return project, {line.id: line for line in project.lines}, result
+
+
+def test_all_met_scores_100():
+    p, lines, _ = form(book([ind("数量", "≥", "10", "10", 50), ind("质量", "≥", "95%", "98%", 40)]))
+    assert (lines["execution"].score, lines["indicators"].score, p.total, p.grade) == (10, 90, 100, "优")
+
+
+def test_below_target_scores_its_share_and_asks_for_a_reason():
+    p, lines, _ = form(book([ind("数量", "≥", "100", "80", 90)]))
+    assert lines["indicators"].score == 72 and p.total == 82 and p.grade == "良"      # 90 × 0.8
+    (w,) = [f for f in p.findings if "偏差原因" in f.message]
+    assert w.severity == "warning" and w.loc.column == "偏差原因" and "未达到目标" in w.message
+    p, _, _ = form(book([ind("数量", "≥", "100", "80", 90, 偏差原因="工期延误，已调整计划")]))
+    assert not [f for f in p.findings if "偏差原因" in f.message]
+
+
+def test_a_ceiling_indicator_above_its_ceiling():
+    p, lines, _ = form(book([ind("成本", "≤", "50", "60", 90)]))
+    assert lines["indicators"].score == D("75") and p.total == 85        # 90 × 50/60
+
+
+@pytest.mark.parametrize("grade,share", [("达成", 1), ("部分达成", D("0.8")), ("未达成", D("0.6")),
+                                         ("部分达成 70%", D("0.7")), ("未达成30%", D("0.3"))])
+def test_qualitative_tiers_score_their_upper_bound_or_the_typed_percentage(grade, share):
+    p, lines, _ = form(book([ind("满意度", "定性", "满意", "基本满意", 90, 完成等级=grade)]))
+    assert lines["indicators"].score == 90 * share
+
+
+def test_a_percentage_outside_its_tier_is_an_error_and_no_grade_is_unfilled():
+    p, lines, _ = form(book([ind("满意度", "定性", "满意", "满意", 90, 完成等级="部分达成 90%")]))
+    assert lines["indicators"].status == "error" and "60%至80%之间" in lines["indicators"].reasons[0].text
+    assert p.shown_grade == "未完成"
+    p, lines, _ = form(book([ind("满意度", "定性", "满意", "满意", 90)]))
+    assert lines["indicators"].status == "incomplete"
+
+
+def test_execution_above_100_percent_is_capped_and_below_90_asks_for_a_reason():
+    p, lines, _ = form(book([ind("数量", "≥", "1", "1", 90)], budget=D(100), spent=D(108)))
+    assert lines["execution"].score == 10
+    p, lines, _ = form(book([ind("数量", "≥", "1", "1", 90)], budget=D(100), spent=D("85.5")))
+    assert lines["execution"].score == D("8.55") and p.total == D("98.55")
+    assert [f for f in p.findings if "预算执行率85.50%，低于90%" in f.message]
+    goals = [{"项目名称": P, "执行率偏低原因及改进措施": "年末资金到位，已结转下年"}]
+    p, _, _ = form(book([ind("数量", "≥", "1", "1", 90)], spent=D("85.5"), goals=goals))
+    assert not [f for f in p.findings if "预算执行率" in f.message] and p.goal.execution_reason.startswith("年末")
+
+
+def test_the_initial_budget_as_base():
+    """A county's own project form may measure against 年初预算数 (metric project_execution_rate_initial)."""
+    from perfeval.scoring.engine import _run, project_view
+    from perfeval.scoring.inputs import department_from_tables
+    from perfeval.scoring.params import default_params
+    from perfeval.scoring.rubric import load_rubric
+    from perfeval.scoring.rubric import parse_data
+    import copy
+    data = copy.deepcopy(load_rubric("national-project-2020").data)
+    data["id"], data["examples"] = "county-project", []
+    data["lines"][0]["rule"]["metric"] = "project_execution_rate_initial"
+    rubric, problems = parse_data(data)
+    assert rubric is not None, problems
+    dept = department_from_tables(book([ind("数量", "≥", "1", "1", 90)], budget=D(120), spent=D(90), initial=D(100)))
+    view = project_view(dept, dept.projects[0], rubric)
+    line = _run(rubric.lines[0], default_params(rubric), view, [], None)
+    assert line.score == 9                                            # 90 ÷ 100 (年初), not 90 ÷ 120
+
+
+def test_weights_not_adding_up_to_90_are_scaled_with_a_warning_naming_the_project():
+    p, lines, _ = form(book([ind("数量", "≥", "10", "10", 40), ind("质量", "≥", "10", "5", 20)]))
+    assert lines["indicators"].score == D("75")                      # 90 × (40 + 10) ÷ 60
+    (w,) = [f for f in p.findings if "分值合计" in f.message]
+    assert P in w.message and "60分，不是90分" in w.message
+
+
+def test_a_zero_or_missing_budget_is_an_error_at_the_project():
+    for budget in (D(0), None):
+        p, lines, _ = form(book([ind("数量", "≥", "1", "1", 90)], budget=budget, spent=D(0)))
+        assert lines["execution"].status == "error" and lines["execution"].reasons[0].loc.table == "Projects"
+        assert p.shown_grade == "未完成"
+
+
+def test_an_indicator_without_weight_in_a_scored_project_is_an_error_at_its_cell():
+    p, lines, result = form(book([ind("数量", "≥", "1", "1", 90), ind("质量", "≥", "1", "1", None)]))
+    assert lines["indicators"].status == "error"
+    assert lines["indicators"].reasons[0].loc.column == "分值"
+    assert result.complete                       # the project's form, not the department's evaluation
+
+
+def test_projects_without_any_weight_get_one_hint_and_no_form():
+    t = hongqi()
+    for row in t["Indicators"].rows:
+        row[9] = None
+    result = score_tables(t)
+    assert result.projects == [] and len([f for f in result.findings if "未生成项目支出绩效自评表" in f.message]) == 1
+
+
+def test_the_hongqi_sample_scores_its_five_projects_in_json(tmp_path):
+    from click.testing import CliRunner
+    from pathlib import Path
+    from perfeval.cli import main
+    sample = Path(__file__).resolve().parents[1] / "workbook_templates" / "红旗镇2023自评.xlsm"
+    data = json.loads(CliRunner().invoke(main, ["score", str(sample), "--json"]).output)
+    assert [(p["total"], p["grade"]) for p in data["projects"]] == [(100, "优")] * 5
+    first = data["projects"][0]
+    assert first["name"] == "乡镇农村人居环境整治考核奖补资金" and [l["id"] for l in first["lines"]] == ["execution", "indicators"]
+    assert first["indicators"] == [{"line": "indicators", "name": "整治沟渠条数", "weight": 90, "score": 90}]
