@@ -90,7 +90,21 @@ class FakeBook:
         tables with their header and totals rows."""
         book = cls()
         book.path = path
-        wb = openpyxl.load_workbook(path, data_only=True)
+        import openpyxl.worksheet._reader as reader
+        convert = reader.from_excel
+
+        def as_excel(value, *args, **kwargs):
+            """A serial outside the date range stays its number, as Excel's Range.Value gives it (Excel shows
+            #####); openpyxl would make it the error #VALUE!, which Excel never reports for such a cell."""
+            try:
+                return convert(value, *args, **kwargs)
+            except (OverflowError, ValueError):
+                return float(value)
+        reader.from_excel = as_excel
+        try:
+            wb = openpyxl.load_workbook(path, data_only=True)
+        finally:
+            reader.from_excel = convert
         for ws in wb.worksheets:
             sheet = FakeSheet(book, ws.title)
             for row in ws.iter_rows():

@@ -18,8 +18,8 @@ from . import layout as L
 from . import sheets as S
 from .locate import cell_name, contiguous_runs, parse_ref
 from .scoring.inputs import find_table, normalize_label
-from .scoring.model import Loc
-from .scoring.numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain
+from .scoring.model import INFO, SEVERITY_ORDER, Finding, Loc
+from .scoring.numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain, round_score
 from .scoring.results import ERROR_STATUS, STATUS_LABELS, CellOf, Result, reason_text, where
 from .scoring.params import Params, line_bounds
 from .scoring.rubric import form
@@ -197,7 +197,8 @@ def details_blocks(result: Result, params: Params, cell_of: CellOf | None = None
 
 def findings_rows(result: Result, cell_of: CellOf | None) -> list[list[object]]:
     rows = []
-    for f in result.sorted_findings():
+    own = [f for p in result.projects for f in p.findings]      # each project's 自评表, after the department's
+    for f in result.sorted_findings() + sorted(own, key=lambda f: SEVERITY_ORDER[f.severity]):
         sheet, cell = where(f.loc, cell_of)
         link: object = cell
         if sheet and cell:
@@ -322,7 +323,68 @@ def parameter_default_blocks(params: Params, tables, cell_of: CellOf | None) -> 
     return [Block(found[0], top, left, rows, width=1)]
 
 
-def all_blocks(result: Result, params: Params, tables, cell_of: CellOf | None, now: datetime) -> list[Block]:
+def all_blocks(result: Result, params: Params, tables, cell_of: CellOf | None, now: datetime,
+               sheets: frozenset = frozenset(S.OPTIONAL_OUTPUT_SHEETS)) -> list[Block]:
+    """Every output block; ``sheets`` are the optional output sheets the workbook has (项目自评)."""
+    projects, notes = project_blocks(result, cell_of, S.PROJECT_SHEET in sheets)
+    result.findings += [n for n in notes if n not in result.findings]
     return (score_blocks(result, params, cell_of) + details_blocks(result, params, cell_of)
             + [findings_block(result, cell_of)] + cover_blocks(status_values(result, tables, now))
-            + parameter_default_blocks(params, tables, cell_of))
+            + parameter_default_blocks(params, tables, cell_of) + projects)
+
+
+# ------------------------------------------------------------------ 项目自评 (the per-project 项目支出绩效自评表)
+
+def _amount(value) -> object:
+    return value if isinstance(value, Decimal) else ""
+
+
+def project_rows(result: Result, cell_of: CellOf | None) -> list[list[object]]:
+    rows: list[list[object]] = []
+    year = f"（{result.year}年度）" if result.year else "（年度未填写）"
+    for p in result.projects:
+        project, goal = p.project, p.goal
+        lines = {line.spec.kind: line for line in p.lines if line.spec is not None}
+        execution = lines.get("ratio")
+        rate = (project.spent / project.budget if isinstance(project.spent, Decimal) and isinstance(project.budget, Decimal)
+                and project.budget else None)
+        rows += [
+            [Styled("项目支出绩效自评表", "title")],
+            [Styled(year, "note")],
+            [Styled("项目名称", "header"), project.name],
+            [Styled("主管部门", "header"), getattr(goal, "authority", "") or result.unit, "", "",
+             Styled("实施单位", "header"), getattr(goal, "implementer", "") or result.unit],
+            [Styled(h, "header") for h in ("项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值",
+                                           "执行率", "得分")],
+            ["", "年度资金总额", _amount(project.initial_budget), _amount(project.budget), _amount(project.spent),
+             execution.max if execution else "", fmt_pct(rate) if rate is not None else "—",
+             execution.score if execution and execution.status != "error" else "—"],
+            [Styled("年度总体目标", "header"), Styled("预期目标", "header"), "", "", "", Styled("实际完成情况", "header")],
+            ["", getattr(goal, "goal", "") or "（未填写：见“项目目标”）", "", "", "",
+             getattr(goal, "achieved", "") or "（未填写：见“项目目标”）"],
+            [Styled(h, "header") for h in ("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
+                                           "分值", "得分", "偏差原因分析及改进措施")],
+        ]
+        for ind in p.indicators:
+            scored = p.indicator_score(ind)
+            weight, got = (scored[0], round_score(scored[1])) if scored else (ind.weight if isinstance(ind.weight, Decimal) else "", "—")
+            rows.append(["", ind.level1, ind.level2, ind.level3, str(ind.target or ""), str(ind.actual or ""), weight, got,
+                         ind.reason])
+        rows.append([Styled("总分", "header"), "", "", "", "", "", p.max_total, p.total, f"等级：{p.shown_grade}"])
+        reasons = [reason_text(r, cell_of) for line in p.lines for r in line.reasons]
+        if reasons:
+            rows.append([Styled("扣分原因", "header"), Styled("；".join(reasons), "note")])
+        rows.append([])
+    return rows
+
+
+def project_blocks(result: Result, cell_of: CellOf | None, present: bool) -> tuple[list[Block], list[Finding]]:
+    """The 项目自评 block, or — in a workbook made before the sheet existed — a 提示 instead of it."""
+    if not present:
+        if not result.projects:
+            return [], []
+        return [], [Finding(INFO, f"本工作簿没有“{S.PROJECT_SHEET}”工作表，{len(result.projects)}个项目的项目支出绩效自评表未写入"
+                                  f"（运行 perfeval upgrade 本工作簿 后可见；perfeval score --json 已给出）",
+                            Loc(None, None, None, S.PROJECT_SHEET))]
+    rows = project_rows(result, cell_of) or [[Styled(S.PROJECTS.empty_text, "note")]]
+    return [Block(S.PROJECT_SHEET, 0, 0, rows, clear_to_end=True, width=S.PROJECTS.width)], []

@@ -15,7 +15,10 @@ COVER_SHEET = "使用说明"
 SCORE_SHEET = "打分表"
 DETAILS_SHEET = "计算明细"
 FINDINGS_SHEET = "校验结果"
-OUTPUT_SHEETS = (SCORE_SHEET, DETAILS_SHEET, FINDINGS_SHEET)
+PROJECT_SHEET = "项目自评"        # the per-project 项目支出绩效自评表 (optional: older workbooks lack it)
+REQUIRED_OUTPUT_SHEETS = (SCORE_SHEET, DETAILS_SHEET, FINDINGS_SHEET)
+OPTIONAL_OUTPUT_SHEETS = (PROJECT_SHEET,)
+OUTPUT_SHEETS = REQUIRED_OUTPUT_SHEETS + OPTIONAL_OUTPUT_SHEETS      # every sheet recalculation writes
 # A hidden sheet xlwings reads before any config file: safe settings for this workbook on every PC
 # (no UDF server, whose DLL is named after the exact xlwings version; the workbook's folder not put
 # on sys.path, where a stray email.py would shadow the standard library).  The interpreter is left
@@ -25,6 +28,16 @@ CONF_SETTINGS = (("USE UDF SERVER", "False"), ("ADD_WORKBOOK_TO_PYTHONPATH", "Fa
 RUBRIC_SHEET = "评分标准"         # every line's rule read back, and the 校验码 (written with the template)
 ALL_SHEETS = (COVER_SHEET,) + tuple(dict.fromkeys(t.sheet for t in L.INPUT_TABLES)) + OUTPUT_SHEETS + \
     (RUBRIC_SHEET, CONF_SHEET)
+
+
+class ProjectSheet(NamedTuple):
+    """项目自评: one block per project laid out like the national 项目支出绩效自评表, 9 columns."""
+    width: int = 9
+    widths: tuple[float, ...] = (14, 12, 12, 22, 12, 12, 8, 8, 30)
+    empty_text: str = "（没有填写了分值的项目绩效指标；在“绩效指标”的“分值”列填写后，重新计算生成项目支出绩效自评表）"
+
+
+PROJECTS = ProjectSheet()
 
 
 def missing_sheets_message(missing: list[str], book_name: str) -> str:

@@ -40,7 +40,8 @@ def run(book, now: datetime | None = None, *, announce: bool = True):
     ``announce`` is False: the caller reports the outcome)."""
     try:
         result, params, tables, locs = score_book(book)
-        blocks = R.all_blocks(result, params, tables, lambda loc: cell_of(locs, loc), now or datetime.now())
+        blocks = R.all_blocks(result, params, tables, lambda loc: cell_of(locs, loc), now or datetime.now(),
+                              frozenset(locs.sheets))
         write_blocks(book, blocks, locs, result.rubric)
     except PerfevalError as exc:                   # the one place the button catches the error tree
         _alert(book, str(exc))
@@ -130,15 +131,25 @@ def _format_kinds(sheet, loc: TableLoc, body: list[list[object]], skip: set[int]
     return lambda i, j: per_cell[(i, j)] if (i, j) in per_cell else per_column.get(j)
 
 
+class TableLocs(dict):
+    """Table locations by lower-case name, and the optional output sheets the workbook has (read with them)."""
+
+    def __init__(self):
+        super().__init__()
+        self.sheets: set[str] = set()
+
+
 def read_tables(book) -> tuple[dict[str, RawTable], dict[str, TableLoc]]:
     """Every input table as the file reader sees it: one value read per table (errors as
     text, always 2-D), its totals row dropped, and number formats read per body or column
     — a constant number of Excel calls whatever the row count."""
     wanted = {t.name.lower() for t in L.INPUT_TABLES} | {S.FINDINGS.name.lower()}
     tables: dict[str, RawTable] = {}
-    locs: dict[str, TableLoc] = {}
+    locs = TableLocs()
     for sheet in book.sheets:
         sheet_name = sheet.name
+        if sheet_name in S.OPTIONAL_OUTPUT_SHEETS:
+            locs.sheets.add(sheet_name)
         named = [(table, table.name) for table in sheet.tables]
         found = [(table, name, rng, rng.address) for table, name in named if name.lower() in wanted
                  for rng in (table.range,)]
@@ -261,7 +272,7 @@ def _write(book, blocks: list[R.Block], locs: dict[str, TableLoc], sheets) -> No
             last = max(sheet.used_range.last_cell.row, top + len(block.rows))
             area = sheet.range((top, left), (last, left + width - 1))
             # free 计算明细 blocks lose their old formats too (values only on this path)
-            area.clear() if block.sheet == S.DETAILS_SHEET else area.clear_contents()
+            area.clear() if block.sheet in (S.DETAILS_SHEET, S.PROJECT_SHEET) else area.clear_contents()
         if block.rows:
             sheet.range((top, left)).resize(len(block.rows), width).value = _matrix(block)
     findings = locs.get(S.FINDINGS.name.lower())

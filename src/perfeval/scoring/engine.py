@@ -120,7 +120,7 @@ def score_projects(dept: Department, findings: list[Finding]) -> list[ProjectRes
             total = round_score(total * top / applicable) if applicable else Decimal(0)
         own += project_checks(view, params, lines)
         out.append(ProjectResult(project, _goal(dept, project), total, top, grade(total, params), lines,
-                                 list(dict.fromkeys(own)), rubric))
+                                 list(dict.fromkeys(own)), rubric, view.indicators))
     if unweighted:
         names = "、".join(f"“{v.project.name}”" for v in unweighted)
         findings.append(Finding(INFO, f"{len(unweighted)}个项目的绩效指标未填写分值，未生成项目支出绩效自评表：{names}"

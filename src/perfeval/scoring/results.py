@@ -80,10 +80,19 @@ class ProjectResult:
     lines: list[LineResult]
     findings: list[Finding]
     rubric: object = None
+    indicators: list = field(default_factory=list)     # the project's Indicator rows, in order
 
     @property
     def name(self) -> str:
         return self.project.name
+
+    def indicator_score(self, ind):
+        """(分值, 得分, 完成比例) of one of the project's indicators, or None where it was not scored."""
+        for line in self.lines:
+            found = line.extra.get("indicator_scores", {}).get(id(ind))
+            if found:
+                return found
+        return None
 
     @property
     def complete(self) -> bool:
@@ -93,7 +102,7 @@ class ProjectResult:
     def shown_grade(self) -> str:
         return self.grade if self.complete else WITHHELD
 
-    def indicators(self) -> list[dict]:
+    def indicator_json(self) -> list[dict]:
         """Each scored indicator of the 绩效指标 line(s): 名称, 分值, 得分 (unrounded share of its 分值)."""
         return [{"line": line.id, "name": name, "weight": json_number(weight), "score": json_number(round_score_(got))}
                 for line in self.lines for name, weight, got in line.extra.get("indicators", ())]
@@ -104,7 +113,9 @@ class ProjectResult:
                 "lines": [{"id": line.id, "name": line.name, "max": json_number(line.max), "score": json_number(line.score),
                            "status": line.status, "reasons": [reason_text(r, cell_of) for r in line.reasons]}
                           for line in self.lines],
-                "indicators": self.indicators()}
+                "indicators": self.indicator_json(),
+                "findings": [{"severity": f.severity, "sheet": where(f.loc, cell_of)[0], "cell": where(f.loc, cell_of)[1],
+                              "message": f.message} for f in self.findings]}
 
 
 @dataclass(eq=False)

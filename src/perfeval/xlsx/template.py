@@ -463,6 +463,18 @@ def _target_series_name(rubric) -> str:
     return f"序时目标（{targets}）"
 
 
+def _project_sheet(wb, fm: _Formats):
+    """项目自评: written by recalculation, one 项目支出绩效自评表 per project with 分值 on its indicators."""
+    ws = wb.add_worksheet(S.PROJECT_SHEET)
+    ws.set_tab_color("#4472C4")
+    for c, width in enumerate(S.PROJECTS.widths):
+        ws.set_column(c, c, width)
+    ws.write_string(0, 0, "（尚未计算）", fm.palette["note"])
+    _print_setup(ws, None, landscape=False)
+    ws.protect()
+    return ws
+
+
 def _details_sheet(wb, fm: _Formats, rubric):
     d = S.DETAILS
     ws = wb.add_worksheet(S.DETAILS_SHEET)
@@ -549,6 +561,7 @@ def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_pr
     score = _score_sheet(wb, fm, rubric)
     _details_sheet(wb, fm, rubric)
     _findings_sheet(wb, fm)
+    _project_sheet(wb, fm)
     _rubric_sheet(wb, fm, rubric)
     _conf_sheet(wb)
     if vba_project is not None:

@@ -107,7 +107,7 @@ def _style(block: R.Block, value: object, palette: dict[str, str | None]) -> str
     """None keeps the cell's own (template) style; the free 计算明细 blocks use the palette."""
     if isinstance(value, R.Styled):
         return palette.get(value.role)
-    if block.sheet == S.DETAILS_SHEET and block.clear_to_end:
+    if block.sheet in (S.DETAILS_SHEET, S.PROJECT_SHEET) and block.clear_to_end:
         if value is None:
             return None
         return palette.get("number" if isinstance(value, (int, float, Decimal)) else "text")
@@ -129,7 +129,7 @@ def recalc(path: str | Path, *, now: datetime | None = None, out: str | Path | N
 def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: bool, notes: list) -> Result:
     data = read_inputs(path)
     pkg = data.package
-    missing = [s for s in (S.COVER_SHEET,) + S.OUTPUT_SHEETS if s not in pkg.sheets]
+    missing = [s for s in (S.COVER_SHEET,) + S.REQUIRED_OUTPUT_SHEETS if s not in pkg.sheets]
     if missing:
         raise WorkbookError(S.missing_sheets_message(missing, path.name))
     result = score_tables(data.tables)
@@ -140,7 +140,8 @@ def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: boo
     if problem:
         raise WorkbookError(problem.replace("本工作簿", path.name))
     result.findings += notes
-    blocks = R.all_blocks(result, params, data.tables, data.cell_of, now or datetime.now())
+    blocks = R.all_blocks(result, params, data.tables, data.cell_of, now or datetime.now(),
+                          frozenset(s for s in S.OPTIONAL_OUTPUT_SHEETS if s in pkg.sheets))
     targets = dict.fromkeys((S.COVER_SHEET,) + S.OUTPUT_SHEETS + tuple(b.sheet for b in blocks))
     editors = {s: SheetEditor(pkg.read(pkg.sheets[s])) for s in targets if s in pkg.sheets}
     palette = _palette(editors)

@@ -68,6 +68,7 @@ def score(line, rule):
         total_weight += weight
         total += got
         scored.append((name, weight, got))
+        line.extra.setdefault("indicator_scores", {})[id(ind)] = (weight, got, share)
         detail.rows.append((ind.target_object, name, str(ind.target or ""), str(ind.actual or ""), weight,
                             fmt_pct(share), round_score(got)))
         if share < 1:
