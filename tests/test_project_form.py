@@ -137,3 +137,26 @@ def test_the_hongqi_sample_scores_its_five_projects_in_json(tmp_path):
     first = data["projects"][0]
     assert first["name"] == "乡镇农村人居环境整治考核奖补资金" and [l["id"] for l in first["lines"]] == ["execution", "indicators"]
     assert first["indicators"] == [{"line": "indicators", "name": "整治沟渠条数", "weight": 90, "score": 90}]
+
+
+def test_the_report_appends_each_projects_form_on_its_own_landscape_page(tmp_path):
+    import shutil
+    from pathlib import Path
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from perfeval.report import write_report
+    book = tmp_path / "红旗镇.xlsm"
+    shutil.copy(Path(__file__).resolve().parents[1] / "workbook_templates" / "红旗镇2023自评.xlsm", book)
+    path, d = write_report(book)
+    doc = Document(str(path))
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
+    headings = [p.text for p in doc.paragraphs if p.text.startswith("附件2-")]
+    assert len(headings) == 5 and headings[0] == "附件2-1：项目支出绩效自评表（乡镇农村人居环境整治考核奖补资金）"
+    breaks = sum(1 for p in doc.paragraphs for r in p.runs if 'w:br w:type="page"' in r._r.xml)
+    assert breaks == 4                                      # one project per page
+    forms = [t for t in doc.tables if t.rows[0].cells[0].text == "项目名称" and len(t.columns) == 9]
+    assert len(forms) == 5
+    first = [[c.text for c in row.cells] for row in forms[0].rows]
+    assert first[0][1] == "乡镇农村人居环境整治考核奖补资金" and first[0][8] == first[0][1]      # merged across
+    assert ["", "产出指标", "数量指标", "整治沟渠条数", "≥2条", "2", "90", "90", ""] in [[c if i else "" for i, c in enumerate(r)] for r in first]
+    assert first[-1][6:] == ["100", "100", "等级：优"]

@@ -71,7 +71,7 @@ def test_scores_bounded_total_is_sum_never_raises(data):
     assert result.to_json()["total"] == float(result.total)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(st.lists(money, min_size=12, max_size=12), st.integers(0, 11),
        st.decimals(min_value="0.01", max_value=1000, places=2), st.decimals(min_value=1, max_value=10**6, places=2))
 def test_more_spending_never_lowers_execution_progress(months, month, extra, budget):

@@ -79,7 +79,9 @@ def test_a_complete_report_is_not_a_draft(tmp_path):
     assert not doc.sections[0].header.paragraphs[0].text and "草稿" not in doc.paragraphs[0].text
 
 
-def test_submit_refuses_an_evaluation_with_errors_and_writes_nothing(wrong, tmp_path):
+def test_submit_refuses_an_evaluation_with_errors_and_writes_nothing(wrong, tmp_path, monkeypatch):
+    import perfeval.report.submit as submit
+    monkeypatch.setattr(submit, "soffice", lambda: None)    # the PDFs are test_report's business
     before = wrong.read_bytes()
     out = tmp_path / "out"
     r = invoke("submit", wrong, "-o", out)

@@ -340,41 +340,47 @@ def _amount(value) -> object:
 
 
 def project_rows(result: Result, cell_of: CellOf | None) -> list[list[object]]:
+    """Every scored project's 自评表, one after another, a blank row between."""
+    rows: list[list[object]] = []
+    for p in result.projects:
+        rows += project_form(result, p, cell_of) + [[]]
+    return rows
+
+
+def project_form(result: Result, p, cell_of: CellOf | None) -> list[list[object]]:
+    """One project's 项目支出绩效自评表 as rows (the 项目自评 sheet's block, the report's appendix table)."""
     rows: list[list[object]] = []
     year = f"（{result.year}年度）" if result.year else "（年度未填写）"
-    for p in result.projects:
-        project, goal = p.project, p.goal
-        lines = {line.spec.kind: line for line in p.lines if line.spec is not None}
-        execution = lines.get("ratio")
-        rate = (project.spent / project.budget if isinstance(project.spent, Decimal) and isinstance(project.budget, Decimal)
-                and project.budget else None)
-        rows += [
-            [Styled("项目支出绩效自评表", "title")],
-            [Styled(year, "note")],
-            [Styled("项目名称", "header"), project.name],
-            [Styled("主管部门", "header"), getattr(goal, "authority", "") or result.unit, "", "",
-             Styled("实施单位", "header"), getattr(goal, "implementer", "") or result.unit],
-            [Styled(h, "header") for h in ("项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值",
-                                           "执行率", "得分")],
-            ["", "年度资金总额", _amount(project.initial_budget), _amount(project.budget), _amount(project.spent),
-             execution.max if execution else "", fmt_pct(rate) if rate is not None else "—",
-             execution.score if execution and execution.status != "error" else "—"],
-            [Styled("年度总体目标", "header"), Styled("预期目标", "header"), "", "", "", Styled("实际完成情况", "header")],
-            ["", getattr(goal, "goal", "") or "（未填写：见“项目目标”）", "", "", "",
-             getattr(goal, "achieved", "") or "（未填写：见“项目目标”）"],
-            [Styled(h, "header") for h in ("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
-                                           "分值", "得分", "偏差原因分析及改进措施")],
-        ]
-        for ind in p.indicators:
-            scored = p.indicator_score(ind)
-            weight, got = (scored[0], round_score(scored[1])) if scored else (ind.weight if isinstance(ind.weight, Decimal) else "", "—")
-            rows.append(["", ind.level1, ind.level2, ind.level3, str(ind.target or ""), str(ind.actual or ""), weight, got,
-                         ind.reason])
-        rows.append([Styled("总分", "header"), "", "", "", "", "", p.max_total, p.total, f"等级：{p.shown_grade}"])
-        reasons = [reason_text(r, cell_of) for line in p.lines for r in line.reasons]
-        if reasons:
-            rows.append([Styled("扣分原因", "header"), Styled("；".join(reasons), "note")])
-        rows.append([])
+    project, goal = p.project, p.goal
+    execution = next((line for line in p.lines if line.spec is not None and line.spec.kind != "weighted_indicators"), None)
+    rate = (project.spent / project.budget if isinstance(project.spent, Decimal) and isinstance(project.budget, Decimal)
+            and project.budget else None)
+    rows += [
+        [Styled("项目支出绩效自评表", "title")],
+        [Styled(year, "note")],
+        [Styled("项目名称", "header"), project.name],
+        [Styled("主管部门", "header"), getattr(goal, "authority", "") or result.unit, "", "",
+         Styled("实施单位", "header"), getattr(goal, "implementer", "") or result.unit],
+        [Styled(h, "header") for h in ("项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值",
+                                       "执行率", "得分")],
+        ["", "年度资金总额", _amount(project.initial_budget), _amount(project.budget), _amount(project.spent),
+         execution.max if execution else "", fmt_pct(rate) if rate is not None else "—",
+         execution.score if execution and execution.status != "error" else "—"],
+        [Styled("年度总体目标", "header"), Styled("预期目标", "header"), "", "", "", Styled("实际完成情况", "header")],
+        ["", getattr(goal, "goal", "") or "（未填写：见“项目目标”）", "", "", "",
+         getattr(goal, "achieved", "") or "（未填写：见“项目目标”）"],
+        [Styled(h, "header") for h in ("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
+                                       "分值", "得分", "偏差原因分析及改进措施")],
+    ]
+    for ind in p.indicators:
+        scored = p.indicator_score(ind)
+        weight, got = (scored[0], round_score(scored[1])) if scored else (ind.weight if isinstance(ind.weight, Decimal) else "", "—")
+        rows.append(["", ind.level1, ind.level2, ind.level3, str(ind.target or ""), str(ind.actual or ""), weight, got,
+                     ind.reason])
+    rows.append([Styled("总分", "header"), "", "", "", "", "", p.max_total, p.total, f"等级：{p.shown_grade}"])
+    reasons = [reason_text(r, cell_of) for line in p.lines for r in line.reasons]
+    if reasons:
+        rows.append([Styled("扣分原因", "header"), Styled("；".join(reasons), "note")])
     return rows
 
 

@@ -73,6 +73,17 @@ def to_docx(d: Draft, path: Path) -> None:
             instr.text = text
             run._r.append(instr)
     for index, (kind, content) in enumerate(d.blocks):
+        if kind == "landscape":                      # the project forms: a landscape section, 2 cm margins
+            from docx.enum.section import WD_ORIENT, WD_SECTION
+            wide = doc.add_section(WD_SECTION.NEW_PAGE)
+            wide.orientation = WD_ORIENT.LANDSCAPE
+            wide.page_width, wide.page_height = Cm(29.7), Cm(21)
+            wide.left_margin = wide.right_margin = wide.top_margin = wide.bottom_margin = Cm(2)
+            continue
+        if kind == "pagebreak":
+            from docx.enum.text import WD_BREAK
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            continue
         if kind == "table":
             table = doc.add_table(rows=len(content), cols=len(content[0]))
             table.style = "Table Grid"

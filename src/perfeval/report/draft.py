@@ -24,6 +24,7 @@ PLACEHOLDER = "【待填写】"
 BODY_FONTS = ("仿宋_GB2312", "仿宋")
 HEADING_FONT = "黑体"
 TEXT_WIDTH_CM = 15.4        # A4 less the 2.8 cm margins
+LANDSCAPE_WIDTH_CM = 25.7   # A4 landscape less 2 cm margins (the project forms)
 PHRASES_DIR = Path(__file__).resolve().parent.parent / "scoring" / "rubrics" / "phrases"
 
 
@@ -199,7 +200,41 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
     levels = len(table[0]) - 3
     level_width = 2.4 if levels <= 3 else 2.0
     d.add("table", table, merges, [level_width] * levels + [1.3, 1.6, TEXT_WIDTH_CM - level_width * levels - 2.9])
+    project_appendix(d, result)
     return d
+
+
+def project_appendix(d: Draft, result: Result) -> None:
+    """附件2: each scored project's 项目支出绩效自评表, one per landscape page (the 项目自评 sheet's rows)."""
+    from .. import render as R
+    from .. import sheets as S
+    width = S.PROJECTS.width
+    total = sum(S.PROJECTS.widths)
+    widths = [LANDSCAPE_WIDTH_CM * w / total for w in S.PROJECTS.widths]
+    for i, p in enumerate(result.projects):
+        d.add("landscape" if i == 0 else "pagebreak", "")
+        d.add("h2", f"附件2-{i + 1}：项目支出绩效自评表（{p.name}）")
+        rows = R.project_form(result, p, None)[2:]             # its title is the heading
+        cells = [[_cell_text(v) for v in row] + [""] * (width - len(row)) for row in rows]
+        d.add("table", cells, _project_merges(len(p.indicators), len(cells), width), widths)
+
+
+def _project_merges(indicators: int, rows: int, width: int) -> list[form.Merge]:
+    """The national form's merged cells over project_form's rows: the name across the row, 主管部门 and
+    实施单位 halves, the goal texts, each group label down its rows, 总分's label, the reasons."""
+    last = width - 1
+    spans = [(0, 1, 0, last), (1, 1, 1, 3), (1, 5, 1, last), (2, 0, 3, 0), (4, 0, 5, 0), (4, 1, 4, 4), (4, 5, 4, last),
+             (5, 1, 5, 4), (5, 5, 5, last), (6, 0, 6 + indicators, 0), (7 + indicators, 0, 7 + indicators, 5)]
+    if rows > 8 + indicators:                                   # the 扣分原因 row
+        spans.append((8 + indicators, 1, 8 + indicators, last))
+    return [form.Merge(r1, c1, r2, c2, "") for r1, c1, r2, c2 in spans if r2 < rows]
+
+
+def _cell_text(value: object) -> str:
+    value = getattr(value, "value", value)                      # a Styled cell: its text
+    if isinstance(value, Decimal):
+        return fmt_num(value)
+    return "" if value is None else str(value)
 
 
 def line_paragraph(result: Result, line) -> str:
