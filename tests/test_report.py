@@ -280,7 +280,7 @@ def test_the_attached_form_has_the_rubrics_columns_and_merged_groups(tmp_path):
     from docx.oxml.ns import qn
     book = _county_d_book(tmp_path)
     path, _ = write_report(book)
-    table = Document(str(path)).tables[-1]
+    table = next(t for t in Document(str(path)).tables if t.rows[0].cells[0].text == "一级指标")   # the 打分表, before 附件2
     assert [c.text for c in table.rows[0].cells] == ["一级指标", "二级指标", "三级指标", "四级指标", "分值", "自评得分", "扣分原因"]
     assert len(table.rows) == 1 + 25 + 1
     first_col = [row.cells[0].text for row in table.rows[1:8]]
