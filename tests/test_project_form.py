@@ -160,3 +160,19 @@ def test_the_report_appends_each_projects_form_on_its_own_landscape_page(tmp_pat
     assert first[0][1] == "乡镇农村人居环境整治考核奖补资金" and first[0][8] == first[0][1]      # merged across
     assert ["", "产出指标", "数量指标", "整治沟渠条数", "≥2条", "2", "90", "90", ""] in [[c if i else "" for i, c in enumerate(r)] for r in first]
     assert first[-1][6:] == ["100", "100", "等级：优"]
+
+
+def test_the_roll_up_lists_every_units_projects(tmp_path):
+    import shutil
+    from pathlib import Path
+    import openpyxl
+    from perfeval.summary import run
+    bundled = Path(__file__).resolve().parents[1] / "workbook_templates"
+    for name in ("红旗镇2023自评.xlsm", "五渡镇2023自评.xlsm"):
+        shutil.copy(bundled / name, tmp_path / name)
+    out = tmp_path / "汇总.xlsx"
+    run([tmp_path], out, jobs=1)
+    ws = openpyxl.load_workbook(out)["项目自评"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
+    assert len(rows) == 5 and {r[0] for r in rows} == {"红旗镇人民政府"}          # 五渡镇 has no weighted indicators
+    assert all(r[3] == 100 and r[5] == "优" and r[6] == "已完成" for r in rows)

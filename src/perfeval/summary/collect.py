@@ -46,6 +46,7 @@ class Record:
     errors: int = 0
     warnings: int = 0
     findings: list[tuple[str, str, str, str]] = field(default_factory=list)   # severity, sheet, cell, message
+    projects: list[tuple[str, str, str, str, bool]] = field(default_factory=list)  # 项目自评: name, total, max, grade, complete
 
     @property
     def completion(self) -> str:
@@ -113,6 +114,7 @@ def score_one(path: Path) -> Record:
         record.statuses[line.name] = line.status
         record.line_ids[line.name] = line.id
     record.errors, record.warnings = counts["error"], counts["warning"]
+    record.projects = [(p.name, fmt_num(p.total), fmt_num(p.max_total), p.shown_grade, p.complete) for p in result.projects]
     js = result.to_json(data.cell_of)
     record.findings = [(f["severity"], f["sheet"], f["cell"], f["message"]) for f in js["findings"]
                        if f["severity"] in ("error", "warning")]

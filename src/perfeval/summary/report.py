@@ -133,6 +133,16 @@ def year_on_year(summary: Summary):
     return pd.DataFrame(rows)
 
 
+def projects(summary: Summary):
+    """项目自评: every unit's per-project 项目支出绩效自评表 with its total and grade, best first per unit."""
+    pd = _pandas()
+    rows = [{"单位": r.unit, "年度": r.year, "项目名称": name, "总分": float(total), "满分": float(top), "等级": grade,
+             "完成情况": "已完成" if complete else "未完成", "文件": Path(r.file).name}
+            for r in sorted(summary.scored, key=lambda r: r.unit)
+            for name, total, top, grade, complete in sorted(r.projects, key=lambda p: -float(p[1]))]
+    return pd.DataFrame(rows, columns=["单位", "年度", "项目名称", "总分", "满分", "等级", "完成情况", "文件"])
+
+
 def write_summary(summary: Summary, output: Path) -> None:
     from ..xlsx.parts import write_atomically
     sheets = [("排名", ranking(summary)), ("等级分布", grade_distribution(summary)), ("失分分析", losses(summary)),
@@ -140,6 +150,8 @@ def write_summary(summary: Summary, output: Path) -> None:
               ("重复", duplicates(summary))]
     if summary.previous is not None:
         sheets.append(("同比", year_on_year(summary)))
+    if any(r.projects for r in summary.scored):
+        sheets.append(("项目自评", projects(summary)))
     write_atomically(output, lambda tmp: _write(tmp, summary, sheets))
 
 
@@ -185,7 +197,7 @@ def _write(path: str, summary: Summary, sheets) -> None:
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(2)
-        if name == "排名" and len(df):
+        if name in ("排名", "项目自评") and len(df):
             g = columns.index("等级")
             for grade, fmt in grade_formats(grade_names(summary)).items():
                 ws.conditional_format(3, g, 2 + len(df), g, {"type": "cell", "criteria": "==",
