@@ -68,7 +68,7 @@ def test_every_visible_sheet_prints_on_a4_one_page_wide():
 
 
 @needs_libreoffice
-def test_hongqi_sample_prints_in_at_most_19_pages(pdfs):
+def test_hongqi_sample_prints_in_at_most_23_pages(pdfs):
     import shutil
     if shutil.which("pdfinfo") is None:
         pytest.skip("pdfinfo (poppler-utils) is not installed; .ci/run installs it")
@@ -76,5 +76,5 @@ def test_hongqi_sample_prints_in_at_most_19_pages(pdfs):
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     # 14 before wave 3; + 三公经费, + 评分参数 listing every parameter, + 评分标准, + 上年问题整改 = 18;
     # − 1 since the 打分表's row heights follow its texts (one page); + 1 for 项目目标 (the per-project 自评表's
-    # inputs); + 1 for 项目自评 (the five projects' 自评表)
-    assert pages <= 19, pages
+    # inputs); + 5 for 项目自评 (the five projects' 自评表, one a page)
+    assert pages <= 23, pages

@@ -340,10 +340,12 @@ def _amount(value) -> object:
 
 
 def project_rows(result: Result, cell_of: CellOf | None) -> list[list[object]]:
-    """Every scored project's 自评表, one after another, a blank row between."""
+    """Every scored project's 自评表, each starting a printed page."""
     rows: list[list[object]] = []
-    for p in result.projects:
-        rows += project_form(result, p, cell_of) + [[]]
+    page = S.PROJECTS.page_rows
+    for p in result.projects:            # each form padded to whole pages: the template breaks every ``page`` rows
+        form_rows = project_form(result, p, cell_of)
+        rows += form_rows + [[] for _ in range(-len(form_rows) % page)]
     return rows
 
 

@@ -34,6 +34,8 @@ class ProjectSheet(NamedTuple):
     """项目自评: one block per project laid out like the national 项目支出绩效自评表, 9 columns."""
     width: int = 9
     widths: tuple[float, ...] = (14, 12, 12, 22, 12, 12, 8, 8, 30)
+    page_rows: int = 36              # each project starts a page: its rows padded to a multiple of this …
+    pages: int = 200                 # … and the template's manual page breaks every page_rows rows, this many
     empty_text: str = "（没有填写了分值的项目绩效指标；在“绩效指标”的“分值”列填写后，重新计算生成项目支出绩效自评表）"
 
 

@@ -471,6 +471,7 @@ def _project_sheet(wb, fm: _Formats):
         ws.set_column(c, c, width)
     ws.write_string(0, 0, "（尚未计算）", fm.palette["note"])
     _print_setup(ws, None, landscape=False)
+    ws.set_h_pagebreaks([S.PROJECTS.page_rows * k for k in range(1, S.PROJECTS.pages)])   # one project a page
     ws.protect()
     return ws
 
