@@ -176,3 +176,18 @@ def test_the_roll_up_lists_every_units_projects(tmp_path):
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
     assert len(rows) == 5 and {r[0] for r in rows} == {"红旗镇人民政府"}          # 五渡镇 has no weighted indicators
     assert all(r[3] == 100 and r[5] == "优" and r[6] == "已完成" for r in rows)
+
+
+def test_the_macro_free_copy_keeps_the_project_forms(tmp_path):
+    import shutil
+    from pathlib import Path
+    import openpyxl
+    from perfeval.xlsx.export import macro_free_copy
+    from perfeval.xlsx.workbook import recalc
+    book = tmp_path / "红旗镇.xlsm"
+    shutil.copy(Path(__file__).resolve().parents[1] / "workbook_templates" / "红旗镇2023自评.xlsm", book)
+    recalc(book)
+    copy = macro_free_copy(book, tmp_path / "红旗镇.xlsx")
+    ws = openpyxl.load_workbook(copy)["项目自评"]
+    names = [row[1] for row in ws.iter_rows(values_only=True) if row[0] == "项目名称"]
+    assert len(names) == 5 and names[0] == "乡镇农村人居环境整治考核奖补资金"
