@@ -204,6 +204,21 @@ class FakeApi:
         self.sheet.protected = True
 
 
+class FakePageSetup:
+    def __init__(self, sheet):
+        self.sheet = sheet
+
+    @property
+    def print_area(self):
+        self.sheet.book.record("page_setup.print_area.get")
+        return self.sheet.print_area
+
+    @print_area.setter
+    def print_area(self, value):
+        self.sheet.book.record("page_setup.print_area.set")
+        self.sheet.print_area = value
+
+
 class FakeSheet:
     def __init__(self, book: FakeBook, name: str):
         self.book, self._name = book, name
@@ -214,6 +229,13 @@ class FakeSheet:
         self.protected = False
         self.password: str | None = None
         self.api = FakeApi(self)
+        self.print_area: str | None = None
+
+    @property
+    def page_setup(self):
+        """xlwings' ``Sheet.page_setup`` (a PageSetup whose ``print_area`` setter sets Excel's PageSetup.PrintArea)."""
+        self.book.record("sheet.page_setup")
+        return FakePageSetup(self)
 
     @property
     def name(self):

@@ -116,3 +116,12 @@ def test_totals_row_and_empty_body():
     assert with_totals.range.r2 == 4                  # table.range includes the totals row
     empty = fake.FakeTable(sheet, "E", "A1:B1", 1, 0)
     assert empty.data_body_range is None and not empty.show_totals
+
+
+def test_the_print_area_the_adapter_sets_is_xlwings_own():
+    """The live adapter sets 项目自评's print area as ``sheet.page_setup.print_area = '$A$1:$I$n'``: xlwings'
+    Sheet has ``page_setup`` and its PageSetup a settable ``print_area`` (the fake records both)."""
+    import xlwings
+    assert isinstance(xlwings.Sheet.page_setup, property)
+    area = xlwings.main.PageSetup.print_area
+    assert isinstance(area, property) and area.fset is not None

@@ -8,6 +8,7 @@ values only and relies on the template's formats).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -47,6 +48,7 @@ class Block:
     rows: list[list[object]]
     clear_to_end: bool = False   # empty every cell below ``top`` in this block's columns first
     width: int | None = None     # columns to clear (defaults to the widest row)
+    print_area: str | None = None  # the sheet's print area after writing (项目自评: the forms written)
 
     @property
     def columns(self) -> int:
@@ -395,4 +397,6 @@ def project_blocks(result: Result, cell_of: CellOf | None, present: bool) -> tup
                                   f"（运行 perfeval upgrade 本工作簿 后可见；perfeval score --json 已给出）",
                             Loc(None, None, None, S.PROJECT_SHEET))]
     rows = project_rows(result, cell_of) or [[Styled(S.PROJECTS.empty_text, "note")]]
-    return [Block(S.PROJECT_SHEET, 0, 0, rows, clear_to_end=True, width=S.PROJECTS.width)], []
+    last = cell_name(len(rows) - 1, S.PROJECTS.width - 1)
+    area = "$A$1:" + re.sub(r"^([A-Z]+)(\d+)$", r"$\1$\2", last)
+    return [Block(S.PROJECT_SHEET, 0, 0, rows, clear_to_end=True, width=S.PROJECTS.width, print_area=area)], []

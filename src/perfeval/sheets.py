@@ -36,6 +36,15 @@ class ProjectSheet(NamedTuple):
     widths: tuple[float, ...] = (14, 12, 12, 22, 12, 12, 8, 8, 30)
     page_rows: int = 36              # each project starts a page: its rows padded to a multiple of this …
     pages: int = 200                 # … and the template's manual page breaks every page_rows rows, this many
+    # the national form's merged cells at the top of every page (first row, first col, last row, last col),
+    # made once by the template on each page so that neither writer merges (the print area, set by each
+    # recalculation, keeps the unused pages from printing): 标题, 年度, 项目名称, 主管部门 and 实施单位,
+    # 项目资金 and 年度总体目标 down their two rows, 预期目标 and 实际完成情况 with their texts
+    merges: tuple[tuple[int, int, int, int], ...] = (
+        (0, 0, 0, 8), (1, 0, 1, 8), (2, 1, 2, 8), (3, 1, 3, 3), (3, 5, 3, 8), (4, 0, 5, 0), (6, 0, 7, 0),
+        (6, 1, 6, 4), (6, 5, 6, 8), (7, 1, 7, 4), (7, 5, 7, 8))
+    text_row: int = 7                # the goal texts: a taller row
+    head_rows: int = 9               # rows above the first indicator (title … the 绩效指标 header)
     empty_text: str = "（没有填写了分值的项目绩效指标；在“绩效指标”的“分值”列填写后，重新计算生成项目支出绩效自评表）"
 
 

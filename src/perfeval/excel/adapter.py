@@ -272,9 +272,11 @@ def _write(book, blocks: list[R.Block], locs: dict[str, TableLoc], sheets) -> No
             last = max(sheet.used_range.last_cell.row, top + len(block.rows))
             area = sheet.range((top, left), (last, left + width - 1))
             # free 计算明细 blocks lose their old formats too (values only on this path)
-            area.clear() if block.sheet in (S.DETAILS_SHEET, S.PROJECT_SHEET) else area.clear_contents()
+            area.clear() if block.sheet == S.DETAILS_SHEET else area.clear_contents()   # 项目自评 keeps its merges
         if block.rows:
             sheet.range((top, left)).resize(len(block.rows), width).value = _matrix(block)
+        if block.print_area:
+            sheet.page_setup.print_area = block.print_area
     findings = locs.get(S.FINDINGS.name.lower())
     if findings is not None:
         block = next(b for b in blocks if b.sheet == S.FINDINGS_SHEET)

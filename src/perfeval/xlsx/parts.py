@@ -18,6 +18,10 @@ from contextlib import contextmanager, suppress
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from ..locate import cell_name, parse_ref
 from ..render import Formula, Styled
@@ -189,6 +193,33 @@ def force_full_calc(xml: bytes) -> bytes:
         at = min((i for i in (text.find(t) for t in _CALC_AFTER) if i >= 0), default=len(text))
         text = text[:at] + '<calcPr fullCalcOnLoad="1"/>' + text[at:]
     return text.encode("utf-8")
+
+
+def set_print_area(xml: bytes, sheet_index: int, sheet: str, ref: str) -> bytes:
+    """workbook.xml with the print area of sheet number ``sheet_index`` (0-based, as in <sheets>) set to
+    ``ref`` ("A1:I45"): its _xlnm.Print_Area defined name replaced, or added.  A workbook.xml this cannot
+    edit safely (a namespace prefix, no </sheets>) is returned unchanged; the result is parsed back."""
+    text = xml.decode("utf-8")
+    first, _, last = ref.replace("$", "").partition(":")
+    absolute = ":".join("$" + re.sub(r"(\d+)", r"$\1", part) for part in (first, last or first))
+    value = escape("'" + sheet.replace("'", "''") + "'!" + absolute)
+    name = f'<definedName name="_xlnm.Print_Area" localSheetId="{sheet_index}">{value}</definedName>'
+    found = re.search(r'<definedName\b(?=[^>]*\bname="_xlnm\.Print_Area")(?=[^>]*\blocalSheetId="'
+                      + str(sheet_index) + r'")[^>]*>.*?</definedName>', text, re.S)
+    if found:
+        text = text[:found.start()] + name + text[found.end():]
+    elif "</definedNames>" in text:
+        text = text.replace("</definedNames>", name + "</definedNames>", 1)
+    elif "</sheets>" in text:
+        text = text.replace("</sheets>", "</sheets><definedNames>" + name + "</definedNames>", 1)
+    else:
+        return xml
+    out = text.encode("utf-8")
+    try:
+        safe_fromstring(out)
+    except (ParseError, DefusedXmlException):
+        return xml
+    return out
 
 
 def drop_part(parts: dict[str, bytes | None], pkg, part: str) -> None:

@@ -469,9 +469,16 @@ def _project_sheet(wb, fm: _Formats):
     ws.set_tab_color("#4472C4")
     for c, width in enumerate(S.PROJECTS.widths):
         ws.set_column(c, c, width)
-    ws.write_string(0, 0, "（尚未计算）", fm.palette["note"])
+    sheet = S.PROJECTS
+    for page in range(sheet.pages):                  # every page has the national form's merged head
+        top = page * sheet.page_rows
+        for r1, c1, r2, c2 in sheet.merges:
+            ws.merge_range(top + r1, c1, top + r2, c2, "（尚未计算）" if page == 0 and (r1, c1) == (0, 0) else "",
+                           fm.text)
+        ws.set_row(top + sheet.text_row, 48)
     _print_setup(ws, None, landscape=False)
-    ws.set_h_pagebreaks([S.PROJECTS.page_rows * k for k in range(1, S.PROJECTS.pages)])   # one project a page
+    ws.print_area(0, 0, 0, sheet.width - 1)         # each recalculation sets it to the forms it wrote
+    ws.set_h_pagebreaks([sheet.page_rows * k for k in range(1, sheet.pages)])   # one project a page
     ws.protect()
     return ws
 

@@ -25,7 +25,7 @@ from ..scoring.results import Result
 from ..errors import WorkbookError
 from .package import Package
 from .parts import (SheetEditor, drop_part, file_lock, force_full_calc, refuse_existing, resolve_target,
-                    set_table_ref, write_atomically, write_package)
+                    set_print_area, set_table_ref, write_atomically, write_package)
 
 
 @dataclass
@@ -159,7 +159,11 @@ def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: boo
         n = len(next(b for b in blocks if b.sheet == S.FINDINGS_SHEET).rows)
         parts[findings_table.part] = set_table_ref(pkg.read(findings_table.part),
                                                    f"{R.cell_name(r1, c1)}:{R.cell_name(r1 + n, c2)}")
-    parts[pkg.workbook] = force_full_calc(pkg.read(pkg.workbook))
+    workbook_xml = force_full_calc(pkg.read(pkg.workbook))
+    for block in blocks:
+        if block.print_area:
+            workbook_xml = set_print_area(workbook_xml, list(pkg.sheets).index(block.sheet), block.sheet, block.print_area)
+    parts[pkg.workbook] = workbook_xml
     if any(ed.removed_formula for ed in editors.values()) and pkg.has("xl/calcChain.xml"):
         drop_part(parts, pkg, "xl/calcChain.xml")   # Excel rebuilds it; a stale chain would need repair
     write_package(pkg.zf, Path(out) if out else path, parts, force=force)
