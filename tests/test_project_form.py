@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from helpers import set_rows, set_value
+from helpers import set_rows
 from perfeval.samples import hongqi
 from perfeval.scoring.engine import score_tables
 
@@ -191,3 +191,40 @@ def test_the_macro_free_copy_keeps_the_project_forms(tmp_path):
     ws = openpyxl.load_workbook(copy)["项目自评"]
     names = [row[1] for row in ws.iter_rows(values_only=True) if row[0] == "项目名称"]
     assert len(names) == 5 and names[0] == "乡镇农村人居环境整治考核奖补资金"
+
+
+def test_both_adapters_print_one_page_per_project_and_a_long_form_goes_on_below_the_next_head(tmp_path):
+    import shutil
+    import zipfile
+    from pathlib import Path
+    from fake_xlwings import FakeBook
+    from perfeval import render as R
+    from perfeval import sheets as S
+    from perfeval.excel import adapter
+    from perfeval.xlsx.workbook import fill_workbook, recalc
+    book = tmp_path / "红旗镇.xlsm"
+    shutil.copy(Path(__file__).resolve().parents[1] / "workbook_templates" / "红旗镇2023自评.xlsm", book)
+    long = book.with_name("long.xlsm")
+    shutil.copy(book, long)
+    recalc(book)
+    page = S.PROJECTS.page_rows
+    xml = zipfile.ZipFile(book).read("xl/workbook.xml").decode()
+    assert f"'项目自评'!$A$1:$I${5 * page}</definedName>" in xml
+    fake = FakeBook.from_file(book)
+    adapter.run(fake)
+    assert fake.sheets[S.PROJECT_SHEET].print_area == f"$A$1:$I${5 * page}"
+    t = book_tables = hongqi()
+    t["Indicators"].rows = [r for r in t["Indicators"].rows if r[0] == "部门整体"] + [
+        [P, "产出指标", "数量指标", f"指标{i}", "≥", "1", "", "1", None, 3, None] for i in range(30)]
+    t["Projects"].rows.append([P, "一般公共预算", D(10), D(10), "是", None, None, None])
+    fill_workbook(long, {k: book_tables[k] for k in ("Indicators", "Projects")})
+    result = recalc(long)
+    (form,) = [p for p in result.projects if p.name == P]
+    rows = R.project_rows(result, None)
+    start = next(i for i, row in enumerate(rows) if len(row) > 1 and row[1] == P) - 2    # its title row
+    assert start % page == 0                                    # it starts a page …
+    mine = rows[start:start + 2 * page]                         # … and takes two
+    assert len(rows) % page == 0 and len(result.projects) * page + page == len(rows)
+    assert all(not any(row) for row in mine[page:page + S.PROJECTS.head_rows])   # under the next page's merged head
+    names = [row[3] for row in mine if len(row) > 3 and str(row[3]).startswith("指标")]
+    assert names == [f"指标{i}" for i in range(30)]              # every indicator, none hidden

@@ -346,8 +346,12 @@ def project_rows(result: Result, cell_of: CellOf | None) -> list[list[object]]:
     rows: list[list[object]] = []
     page = S.PROJECTS.page_rows
     for p in result.projects:            # each form padded to whole pages: the template breaks every ``page`` rows
-        form_rows = project_form(result, p, cell_of)
-        rows += form_rows + [[] for _ in range(-len(form_rows) % page)]
+        start = len(rows)
+        for row in project_form(result, p, cell_of):
+            if len(rows) > start and (len(rows) - start) % page == 0:
+                rows += [[] for _ in range(S.PROJECTS.head_rows)]    # a long form goes on below the next page's head
+            rows.append(row)
+        rows += [[] for _ in range(-(len(rows) - start) % page)]
     return rows
 
 

@@ -36,6 +36,7 @@ class ProjectSheet(NamedTuple):
     widths: tuple[float, ...] = (14, 12, 12, 22, 12, 12, 8, 8, 30)
     page_rows: int = 36              # each project starts a page: its rows padded to a multiple of this …
     pages: int = 200                 # … and the template's manual page breaks every page_rows rows, this many
+    merged_pages: int = 8            # pages given the merged head (a later form prints unmerged: see docs)
     # the national form's merged cells at the top of every page (first row, first col, last row, last col),
     # made once by the template on each page so that neither writer merges (the print area, set by each
     # recalculation, keeps the unused pages from printing): 标题, 年度, 项目名称, 主管部门 and 实施单位,

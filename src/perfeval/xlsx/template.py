@@ -470,7 +470,7 @@ def _project_sheet(wb, fm: _Formats):
     for c, width in enumerate(S.PROJECTS.widths):
         ws.set_column(c, c, width)
     sheet = S.PROJECTS
-    for page in range(sheet.pages):                  # every page has the national form's merged head
+    for page in range(sheet.merged_pages):           # the first pages have the national form's merged head
         top = page * sheet.page_rows
         for r1, c1, r2, c2 in sheet.merges:
             ws.merge_range(top + r1, c1, top + r2, c2, "（尚未计算）" if page == 0 and (r1, c1) == (0, 0) else "",
