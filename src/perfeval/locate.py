@@ -71,6 +71,13 @@ def is_list_table(name: str) -> bool:
     return declared is not None and not declared.is_keyvalue
 
 
+def last_row_under(bounds: tuple[int, int, int, int], others) -> int:
+    """The last 0-based row read under a table of ``bounds``: up to ``BELOW_ROWS`` rows, stopping above
+    the next table (of ``others``' bounds) that starts below it in overlapping columns."""
+    _, c1, r2, c2 = bounds
+    return min([o[0] - 1 for o in others if o[0] > r2 and o[1] <= c2 and o[3] >= c1] + [r2 + BELOW_ROWS])
+
+
 def typed_below(rows: list[list]) -> int:
     """How many of the rows under a table were typed as its continuation: the run of rows with any
     value, from the one right below the table to the first blank row."""

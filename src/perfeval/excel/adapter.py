@@ -21,7 +21,7 @@ from .. import sheets as S
 from .. import render as R
 from ..scoring.engine import score_tables
 from ..scoring.inputs import RawTable, normalize_label
-from ..locate import BELOW_ROWS, TableLoc, cell_of, contiguous_runs, is_list_table, typed_below
+from ..locate import TableLoc, cell_of, contiguous_runs, is_list_table, last_row_under, typed_below
 from ..cellformat import format_kind, typed_number
 from ..scoring.cells import SerialDate
 
@@ -153,14 +153,14 @@ def read_tables(book) -> tuple[dict[str, RawTable], dict[str, TableLoc]]:
         named = [(table, table.name) for table in sheet.tables]
         found = [(table, name, rng, rng.address) for table, name in named if name.lower() in wanted
                  for rng in (table.range,)]
+        bounds = {name: TableLoc(name, sheet_name, address, []).bounds for _, name, _, address in found}
         for table, name, rng, address in found:
             if name.lower() == S.FINDINGS.name.lower():
                 locs[name.lower()] = TableLoc(name, sheet_name, address, [c.header for c in S.FINDINGS.columns])
                 continue
             totals = 1 if table.show_totals else 0
-            r1, c1, r2, c2 = TableLoc(name, sheet_name, address, []).bounds
-            limit = min([TableLoc(n, sheet_name, a, []).bounds[0] - 1 for _, n, _, a in found if n != name
-                         and TableLoc(n, sheet_name, a, []).bounds[0] > r2] + [r2 + BELOW_ROWS])
+            r1, c1, r2, c2 = bounds[name]
+            limit = last_row_under(bounds[name], [b for n, b in bounds.items() if n != name])
             under = is_list_table(name) and not totals and limit > r2
             source = sheet.range((r1 + 1, c1 + 1), (limit + 1, c2 + 1)) if under else rng   # the rows under it too
             values = source.options(ndim=2, err_to_str=True).value

@@ -222,9 +222,10 @@ def project_appendix(d: Draft, result: Result) -> None:
 def _project_merges(indicators: int, rows: int, width: int) -> list[form.Merge]:
     """The national form's merged cells over project_form's rows: the name across the row, 主管部门 and
     实施单位 halves, the goal texts, each group label down its rows, 总分's label, the reasons."""
+    from .. import sheets as S
     last = width - 1
-    spans = [(0, 1, 0, last), (1, 1, 1, 3), (1, 5, 1, last), (2, 0, 3, 0), (4, 0, 5, 0), (4, 1, 4, 4), (4, 5, 4, last),
-             (5, 1, 5, 4), (5, 5, 5, last), (6, 0, 6 + indicators, 0), (7 + indicators, 0, 7 + indicators, 5)]
+    spans = [(r1 - 2, c1, r2 - 2, c2) for r1, c1, r2, c2 in S.PROJECTS.merges if r1 >= 2]   # the sheet's, less its title
+    spans += [(6, 0, 6 + indicators, 0), (7 + indicators, 0, 7 + indicators, 5)]      # 绩效指标 down, 总分 across
     if rows > 8 + indicators:                                   # the 扣分原因 row
         spans.append((8 + indicators, 1, 8 + indicators, last))
     return [form.Merge(r1, c1, r2, c2, "") for r1, c1, r2, c2 in spans if r2 < rows]

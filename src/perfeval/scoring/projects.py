@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import layout as L
-from .indicators import EQ, GE, LE, describe, normalize_direction, parse_value
+from .indicators import describe, judge
 from .model import WARNING, Department, Finding, Loc
 from .numbers import fmt_num, fmt_pct, fmt_pct_plain, is_blank as is_blank_text
 from .params import DEVIATION_BAND, EXECUTION_FLOOR, Params
@@ -47,20 +47,14 @@ def project_checks(view: Department, params: Params, lines) -> list[Finding]:
                 out.append(Finding(WARNING, f"项目“{p.name}”的绩效指标分值合计{fmt_num(sum(weights))}分，不是{fmt_num(line.max)}分："
                                             f"本项按{fmt_num(line.max)}×Σ得分÷Σ分值折算", Loc(L.INDICATORS.name, None,
                                                                                      L.INDICATORS.header("weight"), L.INDICATORS.sheet)))
-    for ind in view.indicators:
-        direction = normalize_direction(ind.direction)
-        target, actual = parse_value(ind.target), parse_value(ind.actual)
-        if target is None or actual is None or not is_blank_text(ind.reason):
+    for ind in view.indicators:                  # judged as the 打分表's quantity indicators are, with this band
+        j = judge(ind, band, counted=True)
+        if not j.counted or j.achieved or j.invalid or not is_blank_text(ind.reason):
             continue
-        direction = direction or target.direction
-        t, a = target.number, actual.number
-        off = ((direction in (GE, EQ) and (a < t or (t and a > t * (1 + band))))
-               or (direction == LE and (a > t or (t and a < t * (1 - band)))))
-        if off:
-            how = "未达到目标" if (a < t if direction in (GE, EQ) else a > t) else f"偏离目标超过{fmt_pct_plain(band)}"
-            out.append(Finding(WARNING, f"项目“{p.name}”的指标“{describe(ind)}”{how}（目标{fmt_num(t)}，实际{fmt_num(a)}），"
-                                        f"请在“偏差原因”中说明原因和改进措施", Loc(L.INDICATORS.name, ind.row,
-                                                                        L.INDICATORS.header("reason"))))
+        how = "未达到目标" if j.verdict == "未达到" else f"偏离目标超过{fmt_pct_plain(band)}"
+        out.append(Finding(WARNING, f"项目“{p.name}”的指标“{describe(ind)}”{how}（目标{fmt_num(j.target.number)}，"
+                                    f"实际{fmt_num(j.actual.number)}），请在“偏差原因”中说明原因和改进措施",
+                           Loc(L.INDICATORS.name, ind.row, L.INDICATORS.header("reason"))))
     spent, budget = p.spent, p.budget
     if isinstance(spent, Decimal) and isinstance(budget, Decimal) and budget > 0 and spent / budget < floor:
         goal = next((g for g in view.project_goals if (g.name or "").strip() == p.name.strip()), None)

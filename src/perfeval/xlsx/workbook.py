@@ -63,8 +63,7 @@ def read_inputs(path: str | Path, data: bytes | None = None) -> WorkbookInputs:
             data.tables[t.name] = RawTable(t.name, list(t.headers), rows)
             grids.append((b1, b2, c1, c2, rows))
             if locate.is_list_table(t.name) and not t.totals_rows:   # rows typed under it, up to the next table
-                limit = min([o.bounds[0] - 1 for o in tables if o is not t and o.bounds[0] > r2
-                             and o.bounds[1] <= c2 and o.bounds[3] >= c1] + [r2 + locate.BELOW_ROWS])
+                limit = locate.last_row_under(t.bounds, [o.bounds for o in tables if o is not t])
                 if limit > r2:
                     below = [[None] * (c2 - c1 + 1) for _ in range(limit - r2)]
                     grids.append((r2 + 1, limit, c1, c2, below))
