@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import click
 import openpyxl
 from click.testing import CliRunner
 
@@ -62,6 +63,40 @@ def undocumented_commands() -> set[str]:
 
 def test_every_command_in_the_readme_table_exists_and_every_command_is_listed():
     assert undocumented_commands() == set()
+
+
+def _leaves(group=main, prefix=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _leaves(command, prefix + (name,))
+        else:
+            yield " ".join(prefix + (name,)), command
+
+
+def undocumented_options() -> set[str]:
+    """“command --option” for every option that no README row of its command shows (any of its spellings)."""
+    rows = re.findall(r"^\| `(perfeval [^`]+)`", README, re.M)
+    missing = set()
+    for name, command in _leaves():
+        text = " ".join(r for r in rows if r.split()[1:1 + len(name.split())] == name.split())
+        for param in command.params:
+            opts = getattr(param, "opts", [])
+            if param.param_type_name == "option" and not any(re.search(re.escape(o) + r"(?![\w-])", text) for o in opts):
+                missing.add(f"{name} {opts[0]}")
+    return missing
+
+
+def test_every_option_of_every_command_is_in_its_readme_row():
+    assert undocumented_options() == set()
+
+
+def test_an_option_added_without_docs_fails_the_docs_test():
+    command = main.commands["recalc"]
+    command.params.append(click.Option(["--frobnicate"], is_flag=True))
+    try:
+        assert undocumented_options() == {"recalc --frobnicate"}
+    finally:
+        command.params.pop()
 
 
 def test_a_command_added_without_docs_fails_the_docs_test():

@@ -158,25 +158,29 @@ def force_option(help_text: str):
 @main.command()
 @click.argument("out")
 @click.option("--rubric", "source", default=None, help="评分标准：随附的编号、.json 文件或编写用 .xlsx（默认 ebian-2023），嵌入工作簿")
+@click.option("--project-rubric", "project_source", default=None,
+              help="项目评分标准（各项目的项目支出绩效自评表）：随附的编号、.json 文件或编写用 .xlsx（默认 national-project-2020），嵌入工作簿")
 @click.option("--from", "last_year", default=None, help="上年的工作簿：带入基本信息、项目、指标、上年问题（上年文件不修改）")
 @force_option("OUT 已存在时覆盖它（默认不覆盖，以免丢失已填写的数据）")
 @_guarded
-def new(out, source, last_year, force):
+def new(out, source, project_source, last_year, force):
     """生成空白模板 OUT（.xlsm）；用 --from 从上年工作簿生成新年度工作簿。已存在的文件不会被覆盖（除非 --force）。"""
     from .xlsx.workbook import new_template
-    rubric = _usable_rubric(source)
+    rubric, project = _usable_rubric(source), _usable_rubric(project_source, "project")
     if last_year:
         from .xlsx.rollforward import roll_forward
-        path = roll_forward(last_year, out, rubric, force=force)
+        path = roll_forward(last_year, out, rubric, force=force, project_rubric=project)
         _say(f"已生成新年度工作簿：{path}（由 {Path(last_year).name} 带入；报告文字已标注【请按本年度情况修改】）")
         return
-    path = new_template(out, force=force, rubric=rubric)
-    _say(f"已生成模板：{path}" + (f"（评分标准 {rubric.id}，校验码 {rubric.checksum}）" if rubric else ""))
+    path = new_template(out, force=force, rubric=rubric, project_rubric=project)
+    _say(f"已生成模板：{path}" + "".join(f"（{what} {r.id}，校验码 {r.checksum}）"
+                                       for what, r in (("评分标准", rubric), ("项目评分标准", project)) if r))
 
 
-def _usable_rubric(source):
-    """The rubric a --rubric option names (None: not given); one with lint errors is refused
-    (exit 2, each problem one line) — no workbook is made for it."""
+def _usable_rubric(source, scope: str = "department"):
+    """The rubric a --rubric (``scope`` department) or --project-rubric (project) option names (None:
+    not given); one with lint errors, or of the other scope, is refused (exit 2, each problem one
+    line) — no workbook is made for it."""
     if not source:
         return None
     from .scoring.lint import defects
@@ -191,23 +195,28 @@ def _usable_rubric(source):
     errors = [d for d in defects(rubric) if d.severity == "error"]
     if errors:
         raise RubricError(rubric.origin or rubric.id, [Problem(e.path, e.message) for e in errors])
-    if rubric.scope == "project":          # a project form scores each project, not the 打分表
+    if rubric.scope == "project" and scope != "project":     # a project form scores each project, not the 打分表
         raise RubricError(rubric.origin or rubric.id, [Problem("scope", "是项目评分标准（scope project），不能作为部门整体的"
-                                                                "评分标准；请在评分参数的“项目评分标准”一行填写它的编号")])
+                                                                "评分标准；请用 --project-rubric 指定它")])
+    if rubric.scope != "project" and scope == "project":
+        raise RubricError(rubric.origin or rubric.id, [Problem("scope", "不是项目评分标准（应为 \"scope\": \"project\"），"
+                                                                "不能用作项目支出绩效自评表；部门整体的评分标准请用 --rubric 指定")])
     return rubric
 
 
 @main.command()
 @click.argument("book")
 @click.option("--rubric", "source", default=None, help="换用的评分标准：随附的编号、.json 文件或编写用 .xlsx（默认：原工作簿的评分标准）")
+@click.option("--project-rubric", "project_source", default=None,
+              help="换用的项目评分标准：随附的编号、.json 文件或编写用 .xlsx（默认：原工作簿的项目评分标准）")
 @click.option("-o", "--output", default=None, help="新工作簿（默认：原文件旁的“<名称>（升级）.xlsm”）")
 @force_option("升级结果的文件已存在时覆盖它（原工作簿在任何情况下都不修改）")
 @_guarded
-def upgrade(book, source, output, force):
+def upgrade(book, source, project_source, output, force):
     """把 BOOK 重建为当前版本的工作簿（可换用评分标准），所有输入按表格、列名和行名复制；原文件不修改。"""
     from .xlsx.upgrade import upgrade as run
-    rubric = _usable_rubric(source)
-    path, lost = run(book, output, rubric, force=force)
+    rubric, project = _usable_rubric(source), _usable_rubric(project_source, "project")
+    path, lost = run(book, output, rubric, force=force, project_rubric=project)
     _say(f"已生成：{path}")
     for text in lost:
         _say(f"未能放入新工作簿：{text}")

@@ -22,8 +22,8 @@ from .scoring.inputs import find_table, normalize_label
 from .scoring.model import INFO, SEVERITY_ORDER, Finding, Loc
 from .scoring.numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain, round_score
 from .scoring.results import ERROR_STATUS, STATUS_LABELS, CellOf, Result, reason_text, where
-from .scoring.params import Params, line_bounds
-from .scoring.rubric import form
+from .scoring.params import Params, default_params, line_bounds, sheet_label
+from .scoring.rubric import DEFAULT_PROJECT_RUBRIC, form, load_rubric
 
 
 class Formula(NamedTuple):
@@ -299,10 +299,11 @@ def cover_blocks(values: dict[str, object]) -> list[Block]:
 
 # ------------------------------------------------------------------ 评分参数 默认值
 
-def parameter_default_blocks(params: Params, tables, cell_of: CellOf | None) -> list[Block]:
-    """The 默认值 column of 评分参数 — the selected rubric's value for each row's 参数 — as
-    one block over the table's body.  Nothing when the workbook has no such column (an older
-    workbook) or it cannot be located; the 本县取值 input column is never touched."""
+def parameter_default_blocks(params: Params, tables, cell_of: CellOf | None, project: Params | None = None) -> list[Block]:
+    """The 默认值 column of 评分参数 — the selected rubric's value for each row's 参数, the project
+    rubric's for its 项目自评表· rows (``project``; None: the embedded or default one's) — as one block
+    over the table's body.  Nothing when the workbook has no such column (an older workbook) or it
+    cannot be located; the 本县取值 input column is never touched."""
     table = L.PARAMETERS
     raw = find_table(tables, table.name)
     header = table.header("default")
@@ -318,6 +319,10 @@ def parameter_default_blocks(params: Params, tables, cell_of: CellOf | None) -> 
     label_i = headers.index(normalize_label(table.header("label")))
     defaults = {p.label: p.value for p in params.parameters}
     defaults[L.RUBRIC_PARAMETER_LABEL] = params.rubric.id
+    if project is None:
+        project = default_params(load_rubric(DEFAULT_PROJECT_RUBRIC))
+    defaults.update({sheet_label(project.rubric, p.label): p.value for p in project.parameters})
+    defaults[L.PROJECT_RUBRIC_PARAMETER_LABEL] = project.rubric.id
     rows = []
     for row in raw.rows:
         label = row[label_i] if label_i < len(row) else None
@@ -332,7 +337,13 @@ def all_blocks(result: Result, params: Params, tables, cell_of: CellOf | None, n
     result.findings += [n for n in notes if n not in result.findings]
     return (score_blocks(result, params, cell_of) + details_blocks(result, params, cell_of)
             + [findings_block(result, cell_of)] + cover_blocks(status_values(result, tables, now))
-            + parameter_default_blocks(params, tables, cell_of) + projects)
+            + parameter_default_blocks(params, tables, cell_of, _project_params(result)) + projects)
+
+
+def _project_params(result: Result) -> Params | None:
+    """The project rubric's parameters: those scored with, else (自评表 off) the embedded rubric's defaults."""
+    embedded = getattr(result.department, "project_rubric", None)
+    return result.project_params or (default_params(embedded) if embedded is not None else None)
 
 
 # ------------------------------------------------------------------ 项目自评 (the per-project 项目支出绩效自评表)

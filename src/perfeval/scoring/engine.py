@@ -16,7 +16,7 @@ from .lint import form_lint
 from .. import layout as L
 from .model import ERROR, INFO, Department, Finding, Loc
 from .numbers import round_score
-from .params import Params, default_params, grade, line_bounds, max_total, resolve
+from .params import Params, grade, line_bounds, max_total, resolve
 from .results import ERROR_STATUS, Detail, LineResult, ProjectResult, Reason, Result
 from .projects import project_checks, project_rubric
 from .rubric import load_rubric
@@ -35,7 +35,7 @@ def score_tables(tables: dict) -> Result:
     if dept.rubric_problem:
         raise NotPerfevalWorkbook(dept.rubric_problem)
     result = score(dept)
-    result.projects = score_projects(dept, result.findings)
+    result.projects, result.project_params = score_projects(dept, result.findings)
     return result
 
 
@@ -93,17 +93,19 @@ def project_view(dept: Department, project, rubric) -> Department:
                    indicators=[i for i in dept.indicators if (i.target_object or "").strip() == name])
 
 
-def score_projects(dept: Department, findings: list[Finding]) -> list[ProjectResult]:
-    """Every project whose indicators carry 分值 scored under the workbook's project rubric (评分参数
-    项目评分标准, default national-project-2020).  Each project's findings stay its own (the 自评表's):
-    they never make the department's evaluation incomplete.  A project with indicators but no 分值 gets
-    one 提示 in ``findings`` (the department's) instead of a 自评表."""
+def score_projects(dept: Department, findings: list[Finding]) -> tuple[list[ProjectResult], Params | None]:
+    """Every project whose indicators carry 分值 scored under the workbook's project rubric (embedded,
+    else 评分参数 项目评分标准, default national-project-2020) with its 本县取值 (评分参数 rows 项目自评表·…),
+    and those parameters.  Each project's findings stay its own (the 自评表's): they never make the
+    department's evaluation incomplete; the 评分参数 findings are the workbook's (``findings``).  A project
+    with indicators but no 分值 gets one 提示 in ``findings`` instead of a 自评表."""
     rubric, chosen = project_rubric(dept)
     findings += chosen
     if rubric is None:
-        return []
+        return [], None
     out, unweighted = [], []
-    params = default_params(rubric)
+    params, param_findings = resolve(rubric, dept.parameters)
+    findings += [f for f in param_findings if f not in findings]
     for project in dept.projects:
         view = project_view(dept, project, rubric)
         if not view.indicators:
@@ -126,7 +128,7 @@ def score_projects(dept: Department, findings: list[Finding]) -> list[ProjectRes
         findings.append(Finding(INFO, f"{len(unweighted)}个项目的绩效指标未填写分值，未生成项目支出绩效自评表：{names}"
                                       f"（在“绩效指标”的“分值”列填写各指标分值后生成）",
                                 Loc(L.INDICATORS.name, unweighted[0].indicators[0].row, L.INDICATORS.header("weight"))))
-    return out
+    return out, params
 
 
 def _goal(dept: Department, project):

@@ -16,7 +16,7 @@ from .. import layout as L
 from .model import (ERROR, INFO, NOT_APPLICABLE, WARNING, Department, ExpenseItem, Finding, Indicator, ProjectGoal,
                     Invalid, KeyValues, Loc, MonitoringIssue, MonthlyLine, Project, ThreeExpense,
                     Violation)
-from .rubric import Rubric, from_embedded, select
+from .rubric import Rubric, from_embedded, select, split_embedded
 from .cells import DateText, Percent, SerialDate, Uncalculated, Unreadable
 from .numbers import (Parsed, fmt_num, is_blank, is_excel_error, parse_amount, parse_count,
                       parse_number_text, parse_rate, parse_yes_no, to_halfwidth)
@@ -322,6 +322,9 @@ def _embedded(c: _Converter, dept: Department) -> Rubric | None:
     part, text = cols["part"], cols["text"]
     rows = [(r[part] if part is not None and part < len(r) else None,
              r[text] if text is not None and text < len(r) else None) for r in raw.rows]
+    rows, project_rows = split_embedded(rows)
+    if project_rows:
+        _embedded_project(c, dept, project_rows)
     rubric, problem = from_embedded(rows)
     if problem:
         dept.rubric_problem = f"工作簿中嵌入的评分标准{problem}。请用 perfeval upgrade 重新生成本工作簿"
@@ -333,6 +336,19 @@ def _embedded(c: _Converter, dept: Department) -> Rubric | None:
                        f"按嵌入的 {rubric.id} 计算（要换用其他评分标准，请运行 perfeval upgrade --rubric）",
               Loc(L.PARAMETERS.name, dept.parameters.rows.get(L.RUBRIC_PARAMETER_LABEL), L.PARAMETERS.header("value")))
     return rubric
+
+
+def _embedded_project(c: _Converter, dept: Department, rows) -> None:
+    """The project-scope rubric embedded beside the department's (RubricData parts 项目…).  One that
+    cannot be used is an 错误 finding: no 项目支出绩效自评表 is scored (the department still is)."""
+    rubric, problem = from_embedded(rows)
+    if rubric is not None and rubric.scope != "project":
+        rubric, problem = None, f"不是项目评分标准（scope 为 {rubric.scope}）"
+    if rubric is None:
+        dept.project_rubric_problem = (f"工作簿中嵌入的项目评分标准{problem}，未生成项目支出绩效自评表。"
+                                       f"请用 perfeval upgrade --project-rubric 重新生成本工作簿")
+        c.add(ERROR, dept.project_rubric_problem, Loc(L.RUBRIC_DATA.name, None, None, L.RUBRIC_DATA.sheet))
+    dept.project_rubric = rubric
 
 
 def _distinct_projects(c: _Converter, projects: list[Project]) -> list[Project]:

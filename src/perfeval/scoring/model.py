@@ -176,6 +176,8 @@ class Department:
     rubric: object = None                                      # the rubric the inputs were read for
     rubric_problem: str = ""                                   # an embedded rubric that cannot be used
     rubric_embedded: bool = False                              # scored under the rubric embedded in the workbook
+    project_rubric: object = None                              # the project-scope rubric embedded in the workbook
+    project_rubric_problem: str = ""                           # an embedded project rubric that cannot be used
 
     @property
     def unit_name(self) -> str:

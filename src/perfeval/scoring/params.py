@@ -16,7 +16,7 @@ from typing import NamedTuple
 from .. import layout as L
 from .model import ERROR, INFO, WARNING, Finding, Invalid, KeyValues, Loc
 from .numbers import fmt_num, is_blank, parse_amount, parse_percent
-from .rubric import DEFAULT_RUBRIC, LineSpec, Rubric, load_rubric, shipped_ids
+from .rubric import DEFAULT_PROJECT_RUBRIC, DEFAULT_RUBRIC, LineSpec, Rubric, load_rubric, shipped_ids
 from .ruletypes import RULE_TYPES
 
 TOLERANCE = "checks.tolerance"
@@ -47,6 +47,13 @@ def _numbers(node: object, prefix: tuple = ()):
 
 
 DEVIATION_BAND, EXECUTION_FLOOR = "project.deviation_band", "project.execution_floor"
+PROJECT_PREFIX = "项目自评表·"   # 评分参数 rows of the project-scope rubric: 项目自评表·预算执行率分值 …
+
+
+def sheet_label(rubric: Rubric, label: str) -> str:
+    """A parameter's row label in 评分参数: the project rubric's carry PROJECT_PREFIX, so that they never
+    collide with the department rubric's (both have a 预算执行率分值)."""
+    return PROJECT_PREFIX + label if rubric.scope == "project" else label
 
 
 def parameters(rubric: Rubric) -> tuple[Parameter, ...]:
@@ -66,8 +73,9 @@ def parameters(rubric: Rubric) -> tuple[Parameter, ...]:
                         KIND_HELP.get(found[1], "")))
     for i, (name, minimum) in enumerate(rubric.grades):
         raw.append((f"grades.{i}.min", f"等级“{name}”最低分", "score", minimum, f"总分≥该值为{name}"))
-    raw.append((TOLERANCE, "收支勾稽容差（万元）", "amount", Decimal("0.01"), "合计数与分项之和相差超过该值时提示"))
-    if rubric.scope == "project":            # the national rule that causes are given (单位自评)
+    if rubric.scope != "project":
+        raw.append((TOLERANCE, "收支勾稽容差（万元）", "amount", Decimal("0.01"), "合计数与分项之和相差超过该值时提示"))
+    else:                                    # the national rule that causes are given (单位自评)
         raw.append((DEVIATION_BAND, "指标偏差说明阈值", "ratio", Decimal("0.1"),
                     "实际完成值低于目标值，或高于目标值超过该比例时，须填写偏差原因"))
         raw.append((EXECUTION_FLOOR, "执行率说明阈值", "ratio", Decimal("0.9"), "预算执行率低于该值时，须说明原因"))
@@ -118,7 +126,7 @@ class Params:
 
     @property
     def tolerance(self) -> Decimal:
-        return self.values[TOLERANCE]
+        return self.values.get(TOLERANCE, Decimal("0.01"))   # a project rubric has no 收支勾稽
 
     def by_label(self) -> dict[str, Parameter]:
         return {p.label: p for p in self.parameters}
@@ -187,44 +195,48 @@ def resolve(rubric: Rubric, overrides: KeyValues | None) -> tuple[Params, list[F
     overrides = overrides or KeyValues()
     table = L.PARAMETERS
     value_header = table.header("value")
+    prefix = sheet_label(rubric, "")
 
-    def loc(label: str) -> Loc:
-        return Loc(table.name, overrides.rows.get(label), value_header)
+    def loc(name: str) -> Loc:
+        return Loc(table.name, overrides.rows.get(prefix + name), value_header)
 
     params = default_params(rubric)
     by_label = params.by_label()
     legacy = {}
-    if overrides.legacy:
+    if overrides.legacy and not prefix:
         legacy = {p.label: p.value for p in default_params(load_rubric(DEFAULT_RUBRIC)).parameters}
     for label in overrides.values:
-        if label == L.RUBRIC_PARAMETER_LABEL:
+        if label in (L.RUBRIC_PARAMETER_LABEL, L.PROJECT_RUBRIC_PARAMETER_LABEL):
             continue
-        param = by_label.get(label)
+        if label.startswith(PROJECT_PREFIX) != bool(prefix):
+            continue                                  # the other rubric's row (department ↔ project)
+        name = label[len(prefix):]
+        param = by_label.get(name)
         raw = overrides.get(label)
         if param is None:
             if not is_blank(raw) or not overrides.legacy:
-                findings.append(Finding(WARNING, f"评分参数“{label}”不是{rubric.id}的参数，未使用", loc(label)))
+                findings.append(Finding(WARNING, f"评分参数“{label}”不是{rubric.id}的参数，未使用", loc(name)))
             continue
         if isinstance(raw, Invalid) or is_blank(raw):
             continue                                  # its own finding / blank: the rubric's default
         value, error, note = parse_value(param, raw)
         if error:
-            findings.append(Finding(ERROR, f"评分参数“{label}”：{error}（填写为“{raw}”），使用默认值{fmt_num(param.value)}", loc(label)))
+            findings.append(Finding(ERROR, f"评分参数“{label}”：{error}（填写为“{raw}”），使用默认值{fmt_num(param.value)}", loc(name)))
             continue
         if value == param.value or (label in legacy and value == legacy[label]):
             continue                                  # equal to a default: not an override
         if rubric.locked:
             params.refused.append(label)
             findings.append(Finding(ERROR, f"评分标准{rubric.id}已锁定参数，“{label}”的本县取值{fmt_num(value)}未使用"
-                                           f"（按{fmt_num(param.value)}计算）", loc(label)))
+                                           f"（按{fmt_num(param.value)}计算）", loc(name)))
             continue
         if note:
-            findings.append(Finding(INFO, f"评分参数“{label}”：{note}", loc(label)))
+            findings.append(Finding(INFO, f"评分参数“{label}”：{note}", loc(name)))
         for path in param.paths:
             params.values[path] = value
         params.overridden.add(param.key)
         findings.append(Finding(INFO, f"评分参数“{label}”使用本县取值{fmt_num(value)}（{rubric.id}默认值{fmt_num(param.value)}）",
-                                loc(label)))
+                                loc(name)))
     findings += _check_consistency(params, loc)
     return params, findings
 
@@ -265,12 +277,19 @@ def _check_consistency(params: Params, loc) -> list[Finding]:
 RUBRIC_NOTE = "ebian-2023：按表列分值（满分105）；ebian-2023-100：百分制读法（满分100）"
 
 
-def parameter_records(rubric=None) -> list[dict]:
-    """The 评分参数 table: every parameter with the rubric's default, 本县取值 blank.
-    The first row names the rubric (an id or a Rubric; blank: the default rubric)."""
+def parameter_records(rubric=None, project=None) -> list[dict]:
+    """The 评分参数 table: every parameter with the rubric's default, 本县取值 blank.  The first row
+    names the rubric (an id or a Rubric; blank: the default rubric); then its parameters; then the
+    project rubric (``project``, id or Rubric; blank: national-project-2020) and its parameters, each
+    labelled 项目自评表·…"""
     rubric_id = rubric if isinstance(rubric, str) or rubric is None else rubric.id
     rubric = load_rubric(rubric or DEFAULT_RUBRIC) if isinstance(rubric, str) or rubric is None else rubric
+    project = load_rubric(project or DEFAULT_PROJECT_RUBRIC) if isinstance(project, str) or project is None else project
     note = RUBRIC_NOTE if rubric.id in shipped_ids() else f"{rubric.title}（校验码 {rubric.checksum}）"
     head = {"参数": L.RUBRIC_PARAMETER_LABEL, "默认值": rubric.id, "本县取值": rubric_id or rubric.id, "说明": note}
-    return [head] + [{"参数": p.label, "默认值": p.value, "本县取值": None, "说明": p.description}
-                     for p in default_params(rubric).parameters]
+    project_head = {"参数": L.PROJECT_RUBRIC_PARAMETER_LABEL, "默认值": project.id, "本县取值": project.id,
+                    "说明": f"各项目的项目支出绩效自评表：{project.title}（校验码 {project.checksum}）；填“无”则不生成"}
+    return ([head] + [{"参数": p.label, "默认值": p.value, "本县取值": None, "说明": p.description}
+                      for p in default_params(rubric).parameters]
+            + [project_head] + [{"参数": sheet_label(project, p.label), "默认值": p.value, "本县取值": None,
+                                 "说明": p.description} for p in default_params(project).parameters])

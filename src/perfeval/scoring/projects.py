@@ -11,27 +11,45 @@ from .indicators import describe, judge
 from .model import WARNING, Department, Finding, Loc
 from .numbers import fmt_num, fmt_pct, fmt_pct_plain, is_blank as is_blank_text
 from .params import DEVIATION_BAND, EXECUTION_FLOOR, Params
-from .rubric import load_rubric, shipped_ids
+from .rubric import DEFAULT_PROJECT_RUBRIC, load_rubric, shipped_ids
 
-DEFAULT_PROJECT_RUBRIC = "national-project-2020"
 NONE_WORDS = ("无", "不适用", "不评")
 
 
 def project_rubric(dept: Department):
-    """(the project rubric, findings): 评分参数 项目评分标准 names a shipped project-scope rubric; blank is
-    national-project-2020; 无/不适用 turns the per-project 自评表 off."""
+    """(the project rubric, findings): the one embedded in the workbook (RubricData 项目…); in a workbook
+    without one, the shipped project-scope rubric 评分参数 项目评分标准 names (blank: national-project-2020).
+    项目评分标准 无/不适用 turns the per-project 自评表 off; an embedded one that cannot be used too (its
+    错误 is already among the workbook's findings)."""
     label = L.PROJECT_RUBRIC_PARAMETER_LABEL
     named = dept.parameters.get(label)
     loc = Loc(L.PARAMETERS.name, dept.parameters.rows.get(label), L.PARAMETERS.header("value"))
     text = named.strip() if isinstance(named, str) else ""
-    if text in NONE_WORDS:
+    if text in NONE_WORDS or dept.project_rubric_problem:
         return None, []
+    embedded = dept.project_rubric
+    if embedded is not None:
+        if text and text != embedded.id:
+            return embedded, [Finding(WARNING, f"评分参数“{label}”填写的“{text}”与本工作簿嵌入的项目评分标准 {embedded.id} 不同，"
+                                               f"按嵌入的 {embedded.id} 计算（要换用其他项目评分标准，请运行 perfeval upgrade "
+                                               f"--project-rubric）", loc)]
+        return embedded, []
     if not text:
         return (load_rubric(DEFAULT_PROJECT_RUBRIC) if DEFAULT_PROJECT_RUBRIC in shipped_ids() else None), []
     if text not in shipped_ids() or load_rubric(text).scope != "project":
         return load_rubric(DEFAULT_PROJECT_RUBRIC), [Finding(
             WARNING, f"评分参数“{label}”填写的“{text}”不是随附的项目评分标准，按 {DEFAULT_PROJECT_RUBRIC} 计算", loc)]
     return load_rubric(text), []
+
+
+def carried_project_rubric(dept: Department):
+    """(the project rubric a rebuilt workbook embeds, its 本县取值 in use or None, 自评表 off): the
+    embedded one, else the one 评分参数 names, else national-project-2020 — for upgrade and next year."""
+    from .params import resolve
+    rubric, _ = project_rubric(dept)
+    off = rubric is None and not dept.project_rubric_problem
+    rubric = rubric or dept.project_rubric or load_rubric(DEFAULT_PROJECT_RUBRIC)
+    return rubric, resolve(rubric, dept.parameters)[0], off
 
 
 def project_checks(view: Department, params: Params, lines) -> list[Finding]:

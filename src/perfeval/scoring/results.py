@@ -136,6 +136,7 @@ class Result:
     rescaled: bool = False              # some line was excluded: total = Σ × Σ all maxima ÷ Σ applicable
     department: object = None           # the converted inputs (scoring.model.Department) it was scored from
     projects: list = field(default_factory=list)   # ProjectResult per project with indicators (项目支出绩效自评表)
+    project_params: object = None                  # the project rubric's Params (None: no 项目自评表)
 
     def line(self, line_id: str) -> LineResult:
         return next(line for line in self.lines if line.id == line_id)

@@ -17,20 +17,23 @@ from ..scoring.inputs import RawTable, raw_table
 from ..scoring.model import Invalid
 from ..scoring.numbers import fmt_num
 from ..scoring.params import resolve
+from ..scoring.projects import carried_project_rubric
 from ..errors import WorkbookError
+from .upgrade import parameter_table
 from .workbook import new_template, score_workbook
 
 REVISE = "【上年内容，请按本年度情况修改】"
 
 
-def roll_forward(last_year: str | Path, out: str | Path, rubric=None, *, force: bool = False) -> Path:
+def roll_forward(last_year: str | Path, out: str | Path, rubric=None, *, force: bool = False, project_rubric=None) -> Path:
     last_year = Path(last_year)
     if Path(out).resolve() == last_year.resolve():
         raise WorkbookError("新年度工作簿不能覆盖上年工作簿：请换一个文件名")
     result, data = score_workbook(last_year)
     dept = result.department
     tables = next_year_tables(result, data.tables)
-    new_template(out, tables, force=force, rubric=rubric or dept.rubric)
+    project = project_rubric or carried_project_rubric(dept)[0]
+    new_template(out, tables, force=force, rubric=rubric or dept.rubric, project_rubric=project)
     return Path(out)
 
 
@@ -66,9 +69,8 @@ def next_year_tables(result, tables: dict[str, RawTable]) -> dict[str, RawTable]
              if isinstance(v, str) and v.strip()}
     out["ReportText"] = raw_table(L.REPORT_TEXT, texts)
     params, _ = resolve(dept.rubric, dept.parameters)
-    rows = [[L.RUBRIC_PARAMETER_LABEL, None, dept.rubric.id, None]]
-    rows += [[p.label, None, params.values[p.paths[0]], None] for p in params.parameters if p.key in params.overridden]
-    out["Parameters"] = RawTable(L.PARAMETERS.name, [c.header for c in L.PARAMETERS.columns], rows)
+    project, project_params, off = carried_project_rubric(dept)
+    out["Parameters"] = parameter_table(dept.rubric, params, project, project_params, [], off)
     return out
 
 

@@ -19,7 +19,8 @@ from .. import render as R
 from ..scoring.cells import Percent, SerialDate
 from ..scoring.inputs import RawTable, normalize_label, rubric_table
 from ..scoring.params import default_params
-from ..scoring.rubric import DEFAULT_RUBRIC, embed_rows, form, load_rubric, shipped_ids
+from ..scoring.projects import NONE_WORDS
+from ..scoring.rubric import DEFAULT_PROJECT_RUBRIC, DEFAULT_RUBRIC, PROJECT_PART, embed_rows, form, load_rubric, shipped_ids
 from ..scoring.ruletypes import item_maxima, tables_read
 from .validation import answer_validation, kind_validation
 
@@ -209,11 +210,27 @@ def template_rubric(tables: dict[str, RawTable] | None, rubric=None):
     return load_rubric(value if value in shipped_ids() else DEFAULT_RUBRIC)
 
 
-def _rubric_data_sheet(wb, fm: _Formats, rubric) -> None:
-    """The embedded rubric: its 校验码 and canonical JSON in cells of a very hidden, protected sheet."""
+def template_project_rubric(tables: dict[str, RawTable] | None, project=None):
+    """The project rubric a template embeds: ``project``, else the shipped project-scope rubric its
+    评分参数 项目评分标准 names, else national-project-2020 (also when it says 无: the clerk may turn the
+    自评表 back on)."""
+    if project is not None:
+        return project
+    raw = (tables or {}).get(L.PARAMETERS.name)
+    chosen = _kv_values(L.PARAMETERS, raw).get(normalize_label(L.PROJECT_RUBRIC_PARAMETER_LABEL)) if raw else None
+    value = chosen[[c.key for c in L.PARAMETERS.columns].index("value")] if chosen else None
+    value = value.strip() if isinstance(value, str) else value
+    if value in shipped_ids() and load_rubric(value).scope == "project":
+        return load_rubric(value)
+    return load_rubric(DEFAULT_PROJECT_RUBRIC)
+
+
+def _rubric_data_sheet(wb, fm: _Formats, rubric, project) -> None:
+    """The embedded rubrics — the department's, then the project rubric's (parts 项目校验码, 项目1 …) —
+    each its 校验码 and canonical JSON, in cells of a very hidden, protected sheet."""
     table = L.RUBRIC_DATA
     ws = wb.add_worksheet(table.sheet)
-    rows = embed_rows(rubric)
+    rows = embed_rows(rubric) + embed_rows(project, PROJECT_PART)
     ws.write_string(0, 0, table.title, fm.title)
     r0, c0 = table.origin
     for i, (part, text) in enumerate(rows):
@@ -225,9 +242,9 @@ def _rubric_data_sheet(wb, fm: _Formats, rubric) -> None:
     ws.protect()
 
 
-def _rubric_sheet(wb, fm: _Formats, rubric) -> None:
-    """评分标准: every line's rule read back in Chinese, with the rubric's 校验码 (what the county sees)."""
-    from ..scoring.readback import readback_all
+def _rubric_sheet(wb, fm: _Formats, rubric, project) -> None:
+    """评分标准: every line's rule read back in Chinese, with the rubric's 校验码 (what the county sees);
+    below, the project rubric's the same way."""
     ws = wb.add_worksheet(S.RUBRIC_SHEET)
     ws.set_tab_color("#4472C4")
     ws.set_column(0, 0, 24)
@@ -236,26 +253,38 @@ def _rubric_sheet(wb, fm: _Formats, rubric) -> None:
     ws.write_string(0, 0, rubric.title, fm.title)
     ws.write_string(1, 0, f"评分标准：{rubric.id}（{rubric.year}年，满分{R.fmt_num(rubric.total)}分）　　校验码：{rubric.checksum}",
                     fm.plain)
-    for c, head in enumerate(("指标", "分值", "计分规则")):
-        ws.write_string(3, c, head, fm.head)
-    for i, (spec, text) in enumerate(readback_all(rubric)):
-        ws.write_string(4 + i, 0, spec.label, fm.text)
-        _write(ws, 4 + i, 1, -spec.points if spec.deduction else spec.points, fm.center)
-        ws.write_string(4 + i, 2, text, fm.text)
-        lines = max(R.text_lines(text, 100, 10), R.text_lines(spec.label, 24, 10))
-        if lines > 1:
-            ws.set_row(4 + i, 14 * lines + 2)
+    row = _readback(ws, fm, rubric, 3)
+    ws.write_string(row + 1, 0, f"项目支出绩效自评表：{project.title}", fm.subtitle)
+    ws.write_string(row + 2, 0, f"项目评分标准：{project.id}（满分{R.fmt_num(project.total)}分）　　校验码：{project.checksum}",
+                    fm.plain)
+    _readback(ws, fm, project, row + 4)
     _print_setup(ws, 3)
     ws.protect()
 
 
-def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric) -> None:
+def _readback(ws, fm: _Formats, rubric, head: int) -> int:
+    """指标 | 分值 | 计分规则 of every line from row ``head``; the first row after them."""
+    from ..scoring.readback import readback_all
+    for c, text in enumerate(("指标", "分值", "计分规则")):
+        ws.write_string(head, c, text, fm.head)
+    rows = readback_all(rubric)
+    for i, (spec, text) in enumerate(rows):
+        ws.write_string(head + 1 + i, 0, spec.label, fm.text)
+        _write(ws, head + 1 + i, 1, -spec.points if spec.deduction else spec.points, fm.center)
+        ws.write_string(head + 1 + i, 2, text, fm.text)
+        lines = max(R.text_lines(text, 100, 10), R.text_lines(spec.label, 24, 10))
+        if lines > 1:
+            ws.set_row(head + 1 + i, 14 * lines + 2)
+    return head + 1 + len(rows)
+
+
+def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric, project) -> None:
     tables = tables or {}
     sheets: dict[str, object] = {}
     read = tables_read(rubric)
     for table in (rubric_table(t, rubric) for t in L.INPUT_TABLES):
         if table is L.RUBRIC_DATA:
-            _rubric_data_sheet(wb, fm, rubric)
+            _rubric_data_sheet(wb, fm, rubric, project)
             continue
         ws = sheets.get(table.sheet)
         if ws is None:
@@ -279,7 +308,7 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric) 
         else:
             _sheet_header(ws, fm, table, unscored_note(table, rubric, read))
         if table is L.PARAMETERS:
-            _parameters_table(ws, fm, raw, rubric)
+            _parameters_table(ws, fm, raw, rubric, project)
         elif table.is_keyvalue:
             given = _kv_values(table, raw)
             rows = []
@@ -309,22 +338,26 @@ def _short_note(table: L.Table, read: set) -> str:
     return "（本县评分标准不据此计分）" if table in SCORED_TABLES and table not in read else ""
 
 
-def _parameters_table(ws, fm: _Formats, raw: RawTable | None, rubric) -> None:
+def _parameters_table(ws, fm: _Formats, raw: RawTable | None, rubric, project) -> None:
     """参数 | 默认值 (output: the selected rubric's, rewritten by each recalculation) |
-    本县取值 (input, blank = default) | 说明."""
-    from ..scoring.params import parameter_records
+    本县取值 (input, blank = default) | 说明 — the rubric's rows, then the project rubric's."""
+    from ..scoring.params import parameter_records, sheet_label
     table = L.PARAMETERS
     given = _kv_values(table, raw)
     keys = [c.key for c in table.columns]
     kinds = {p.label: p.kind for p in default_params(rubric).parameters}
-    records = parameter_records(rubric)
+    kinds.update({sheet_label(project, p.label): p.kind for p in default_params(project).parameters})
+    records = parameter_records(rubric, project)
     r0, c0 = table.origin
+    project_row = r0 + 1 + [rec["参数"] for rec in records].index(L.PROJECT_RUBRIC_PARAMETER_LABEL)
     for i, rec in enumerate(records):
         label = rec["参数"]
         vals = given.get(normalize_label(label))
         override = vals[keys.index("value")] if vals else None
         if label == L.RUBRIC_PARAMETER_LABEL:
             override = rubric.id            # named too, so a copy that lost its embedded rubric still says which
+        if label == L.PROJECT_RUBRIC_PARAMETER_LABEL and override not in NONE_WORDS:
+            override = project.id           # 无 (no 自评表) is the clerk's to keep
         ratio = kinds.get(label) in ("ratio", "rate")
         row = r0 + 1 + i
         _write(ws, row, c0, label, fm.label)
@@ -339,7 +372,11 @@ def _parameters_table(ws, fm: _Formats, raw: RawTable | None, rubric) -> None:
     value_col = c0 + keys.index("value")
     kind_validation(ws, L.CHOICE, (rubric.id,), r0 + 1, value_col, r0 + 1,
                 f"本工作簿按嵌入的评分标准 {rubric.id}（校验码 {rubric.checksum}）计算；换用其他评分标准请运行 perfeval upgrade --rubric")
-    kind_validation(ws, L.PARAM, (), r0 + 2, value_col, r0 + len(records), table.col("value").help)
+    kind_validation(ws, L.PARAM, (), r0 + 2, value_col, project_row - 1, table.col("value").help)
+    kind_validation(ws, L.CHOICE, (project.id, NONE_WORDS[0]), project_row, value_col, project_row,
+                f"各项目的项目支出绩效自评表按嵌入的 {project.id}（校验码 {project.checksum}）计算；填“无”不生成；"
+                f"换用其他项目评分标准请运行 perfeval upgrade --project-rubric")
+    kind_validation(ws, L.PARAM, (), project_row + 1, value_col, r0 + len(records), table.col("value").help)
 
 
 def _cover(wb, fm: _Formats):
@@ -553,10 +590,12 @@ def _conf_sheet(wb) -> None:
 
 
 def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_project: bytes | None = None,
-          button_macro: str | None = None, report_macro: str | None = None, rubric=None) -> Path:
+          button_macro: str | None = None, report_macro: str | None = None, rubric=None, project_rubric=None) -> Path:
     """Write a template (blank, or pre-filled with ``tables``) for ``rubric`` (default: the one the
-    tables' 评分参数 names, else ebian-2023) to ``path``; the rubric is embedded in the workbook."""
+    tables' 评分参数 names, else ebian-2023) and ``project_rubric`` (the per-project 自评表's; default
+    likewise, else national-project-2020) to ``path``; both are embedded in the workbook."""
     rubric = template_rubric(tables, rubric)
+    project = template_project_rubric(tables, project_rubric)
     path = Path(path)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
                                          "strings_to_urls": False})
@@ -565,12 +604,12 @@ def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_pr
     wb.set_size(1600, 1000)
     fm = _Formats(wb)
     cover = _cover(wb, fm)
-    _input_sheets(wb, fm, tables, rubric)
+    _input_sheets(wb, fm, tables, rubric, project)
     score = _score_sheet(wb, fm, rubric)
     _details_sheet(wb, fm, rubric)
     _findings_sheet(wb, fm)
     _project_sheet(wb, fm)
-    _rubric_sheet(wb, fm, rubric)
+    _rubric_sheet(wb, fm, rubric, project)
     _conf_sheet(wb)
     if vba_project is not None:
         from io import BytesIO

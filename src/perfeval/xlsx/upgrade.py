@@ -15,15 +15,18 @@ from .. import layout as L
 from ..scoring.inputs import RawTable, find_table, normalize_label, rubric_table
 from ..scoring.model import WARNING, Finding
 from ..scoring.numbers import is_blank
-from ..scoring.params import default_params, resolve
+from ..scoring.params import default_params, resolve, sheet_label
+from ..scoring.projects import NONE_WORDS, carried_project_rubric
 from ..errors import WorkbookError
 from .parts import refuse_existing
 from .workbook import new_template, read_inputs, recalc
 
 
-def upgrade(book: str | Path, out: str | Path | None = None, rubric=None, *, force: bool = False) -> tuple[Path, list[str]]:
-    """Write the upgraded copy of ``book`` (default: beside it, “<名称>（升级）.xlsm”); return its path
-    and what could not be placed (Chinese, one line each)."""
+def upgrade(book: str | Path, out: str | Path | None = None, rubric=None, *, force: bool = False,
+            project_rubric=None) -> tuple[Path, list[str]]:
+    """Write the upgraded copy of ``book`` (default: beside it, “<名称>（升级）.xlsm”), under ``rubric``
+    and ``project_rubric`` if given (else the workbook's own); return its path and what could not be
+    placed (Chinese, one line each)."""
     from ..scoring.inputs import department_from_tables
     book = Path(book)
     target_path = Path(out) if out else book.with_name(f"{book.stem}（升级）.xlsm")
@@ -38,12 +41,15 @@ def upgrade(book: str | Path, out: str | Path | None = None, rubric=None, *, for
     source_rubric = dept.rubric
     target = rubric or source_rubric
     params, _ = resolve(source_rubric, dept.parameters)
+    own_project, project_params, off = carried_project_rubric(dept)
+    project = project_rubric or own_project
     tables, lost = _carry(data.tables, target, params)
+    tables[L.PARAMETERS.name] = parameter_table(target, params, project, project_params, lost, off)
     refuse_existing(target_path, force, workbook=True)
     notes = [Finding(WARNING, f"升级时未能放入新工作簿：{text}", None) for text in lost]
     import tempfile
     with tempfile.TemporaryDirectory(dir=target_path.resolve().parent, prefix=".perfeval-upgrade-") as tmp:
-        draft = new_template(Path(tmp) / "upgrade.xlsm", tables, rubric=target)
+        draft = new_template(Path(tmp) / "upgrade.xlsm", tables, rubric=target, project_rubric=project)
         recalc(draft, notes=notes, out=target_path, force=force)     # one write of the target, atomic
     return target_path, lost
 
@@ -72,7 +78,6 @@ def _carry(tables: dict[str, RawTable], rubric, params) -> tuple[dict[str, RawTa
                 if not is_blank(label) and normalize_label(label) not in labels and not is_blank(value):
                     lost.append(f"{table.sheet}的“{label}”：{_shown(value)}（{rubric.id}没有这一行）")
         out[table.name] = raw
-    out[L.PARAMETERS.name] = _parameters(rubric, params, lost)
     return out, lost
 
 
@@ -87,17 +92,23 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def _parameters(rubric, params, lost: list[str]) -> RawTable:
-    """评分参数 for the new workbook: the rubric's id and the county's overrides in use."""
-    known = {p.label for p in default_params(rubric).parameters}
-    records = {L.RUBRIC_PARAMETER_LABEL: rubric.id}
-    for p in params.parameters:
-        if p.key not in params.overridden:
+def parameter_table(rubric, params, project, project_params, lost: list[str], off: bool = False) -> RawTable:
+    """评分参数 for a rebuilt workbook: the rubrics' ids (项目评分标准 无 kept) and the county's
+    overrides in use (``params``, ``project_params``: the old workbook's); one the new rubric has no
+    parameter for goes to ``lost``."""
+    records = {L.RUBRIC_PARAMETER_LABEL: rubric.id, L.PROJECT_RUBRIC_PARAMETER_LABEL: NONE_WORDS[0] if off else project.id}
+    for target, used in ((rubric, params), (project, project_params)):
+        if used is None:
             continue
-        value = params.values[p.paths[0]]
-        if p.label in known:
-            records[p.label] = value
-        else:
-            lost.append(f"评分参数“{p.label}”的本县取值{_shown(value)}（{rubric.id}没有这个参数）")
+        known = {p.label for p in default_params(target).parameters}
+        for p in used.parameters:
+            if p.key not in used.overridden:
+                continue
+            value = used.values[p.paths[0]]
+            label = sheet_label(target, p.label)
+            if p.label in known:
+                records[label] = value
+            else:
+                lost.append(f"评分参数“{label}”的本县取值{_shown(value)}（{target.id}没有这个参数）")
     rows = [[label, None, value, None] for label, value in records.items()]
     return RawTable(L.PARAMETERS.name, [c.header for c in L.PARAMETERS.columns], rows)

@@ -170,9 +170,10 @@ def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: boo
 
 
 def new_template(path: str | Path, tables: dict[str, RawTable] | None = None, *, force: bool = True,
-                 rubric=None) -> Path:
+                 rubric=None, project_rubric=None) -> Path:
     """A macro-enabled template (.xlsm) with the 重新计算 button, optionally pre-filled, for ``rubric``
-    (a Rubric; default: the one the tables name, else ebian-2023), which is embedded in it.
+    (a Rubric; default: the one the tables name, else ebian-2023) and ``project_rubric`` (the per-project
+    自评表's; default: the one the tables name, else national-project-2020), both embedded in it.
     Written next to the target and moved over it, like every other write."""
     from .template import build
     from ..vba.project import BUTTON_MACRO, REPORT_MACRO, build_vba_project
@@ -181,7 +182,8 @@ def new_template(path: str | Path, tables: dict[str, RawTable] | None = None, *,
         raise WorkbookError(f"模板必须保存为 .xlsm（含“重新计算”按钮的宏）：{path.name}")
     refuse_existing(path, force, workbook=True)
     write_atomically(path, lambda tmp: build(tmp, tables, vba_project=build_vba_project(len(S.ALL_SHEETS)),
-                                             button_macro=BUTTON_MACRO, report_macro=REPORT_MACRO, rubric=rubric))
+                                             button_macro=BUTTON_MACRO, report_macro=REPORT_MACRO, rubric=rubric,
+                                             project_rubric=project_rubric))
     return path
 
 

@@ -18,6 +18,7 @@ from .schema import Problem
 
 FORMAT = "perfeval-rubric/2"
 DEFAULT_RUBRIC = "ebian-2023"
+DEFAULT_PROJECT_RUBRIC = "national-project-2020"   # the per-project 项目支出绩效自评表 (scope project)
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "rubrics"
 
 __all__ = ["FORMAT", "DEFAULT_RUBRIC", "INDEX_FILE", "SHIPPED_DIR", "index_entry", "shipped_index", "Example", "Group", "InputDef", "Item", "LineSpec", "Problem", "Rubric",
@@ -129,12 +130,28 @@ def find(source: str | Path) -> Rubric:
 EMBED_CHUNK = 8000          # characters per cell (Excel holds 32,767)
 
 
-def embed_rows(rubric: Rubric) -> list[tuple[str, str]]:
+PROJECT_PART = "项目"        # RubricData parts of the embedded project-scope rubric: 项目校验码, 项目1, 项目2 …
+
+
+def embed_rows(rubric: Rubric, prefix: str = "") -> list[tuple[str, str]]:
     """The rubric as the rows of the workbook's RubricData table: the 校验码, then its canonical JSON
-    in numbered chunks (cells, so that Excel, WPS and LibreOffice keep them when they save)."""
+    in numbered chunks (cells, so that Excel, WPS and LibreOffice keep them when they save).  The
+    project rubric's rows carry ``prefix`` PROJECT_PART (项目校验码, 项目1 …)."""
     text = rubric.canonical
     chunks = [text[i:i + EMBED_CHUNK] for i in range(0, len(text), EMBED_CHUNK)] or [""]
-    return [("校验码", rubric.checksum)] + [(str(i), chunk) for i, chunk in enumerate(chunks, 1)]
+    return [(prefix + "校验码", rubric.checksum)] + [(f"{prefix}{i}", chunk) for i, chunk in enumerate(chunks, 1)]
+
+
+def split_embedded(rows: list[tuple[object, object]]) -> tuple[list, list]:
+    """RubricData rows → (the department rubric's, the project rubric's with PROJECT_PART stripped)."""
+    own, project = [], []
+    for part, text in rows:
+        label = str(part).strip() if isinstance(part, str) else part
+        if isinstance(label, str) and label.startswith(PROJECT_PART):
+            project.append((label[len(PROJECT_PART):], text))
+        else:
+            own.append((part, text))
+    return own, project
 
 
 def from_embedded(rows: list[tuple[object, object]]) -> tuple[Rubric | None, str]:
