@@ -87,11 +87,13 @@ def to_docx(d: Draft, path: Path) -> None:
         if kind == "table":
             table = doc.add_table(rows=len(content), cols=len(content[0]))
             table.style = "Table Grid"
-            for i, row in enumerate(content):
+            ncols = len(content[0])
+            grid = table._cells                      # once: python-docx's table.cell(i, j) and row.cells walk the
+            for i, row in enumerate(content):        # whole table on every call (a report quadratic in rows)
                 for j, value in enumerate(row):
                     if value == "":
                         continue                     # left empty: a merged cell then keeps one paragraph
-                    cell = table.cell(i, j)
+                    cell = grid[i * ncols + j]
                     cell.text = str(value)
                     for p in cell.paragraphs:
                         for r in p.runs:
@@ -101,11 +103,11 @@ def to_docx(d: Draft, path: Path) -> None:
                 table.autofit = False
                 for column, width in zip(table.columns, widths):
                     column.width = Cm(width)         # the grid (LibreOffice, WPS) …
-                for row in table.rows:               # … and every cell (Word)
-                    for cell, width in zip(row.cells, widths):
-                        cell.width = Cm(width)
-            for m in d.merges.get(index, ()):
-                table.cell(m.first_row, m.first_col).merge(table.cell(m.last_row, m.last_col))
+                for i in range(len(content)):        # … and every cell (Word)
+                    for j, w in enumerate(widths[:ncols]):
+                        grid[i * ncols + j].width = Cm(w)
+            for m in d.merges.get(index, ()):        # disjoint regions: the grid's cells stay valid corners
+                grid[m.first_row * ncols + m.first_col].merge(grid[m.last_row * ncols + m.last_col])
             header = table.rows[0]._tr.get_or_add_trPr()
             repeat = OxmlElement("w:tblHeader")
             repeat.set(qn("w:val"), "true")
