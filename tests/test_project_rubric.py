@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 from decimal import Decimal as D
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from helpers import set_value
