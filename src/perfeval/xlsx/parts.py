@@ -26,12 +26,12 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from ..locate import cell_name, parse_ref
 from ..render import Formula, Styled
 from ..errors import WorkbookError
+from .xmlcheck import check_part, checked_sheet, positions, root_of
 from .zipcopy import source_bytes, write_zip
 
-_SHEETDATA_RE = re.compile(r"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", re.S)
-_ROW_RE = re.compile(r"<row\b[^>]*?/>|<row\b[^>]*?>.*?</row>", re.S)
-_CELL_RE = re.compile(r"<c\b[^>]*?/>|<c\b[^>]*?>.*?</c>", re.S)
-_ATTR_RE = re.compile(r'([\w:]+)="([^"]*)"')
+_HEAD = r"""(?:[^>"']|"[^"]*"|'[^']*')*?"""            # a tag's attributes: a quoted value may hold ">"
+_ATTR_RE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_PREFIX_RE = re.compile(r"<(?:(\w[\w.-]*):)?sheetData\b")
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_CELL_TEXT = 32767
 
@@ -41,30 +41,81 @@ class FileLocked(WorkbookError):
 
 
 def _attrs(tag: str) -> dict[str, str]:
-    head = tag[: tag.index(">") + 1]
-    return dict(_ATTR_RE.findall(head))
+    """The attributes of a tag's head, in either quoting, spaces around ``=`` allowed."""
+    head = re.match(r"<" + _HEAD + r"/?>", tag, re.S)
+    return {k: a if b is None or a else b for k, a, b in _ATTR_RE.findall(head.group(0) if head else tag)}
+
+
+# What the plain form (Excel's, XlsxWriter's, LibreOffice's) never has: a prefix on the cells' elements,
+# single quotes or spaces around "=", CDATA or comments (where a "<c" could hide).  Any of them, or a row
+# or cell without r, and the editor's reading is compared with a real parse before anything is written.
+_UNUSUAL = re.compile(r"""<!\[CDATA\[|<!--|<[\w.-]+:(?:sheetData|row|c)\b|\s=|=\s|='""")
+
+
+def _quoted(value: str) -> str:
+    return value.replace('"', "&quot;")
 
 
 class SheetEditor:
-    """Cells of one worksheet part, editable by (row, col); serialises back to the part."""
+    """Cells of one worksheet part, editable by (row, col); serialises back to the part.
 
-    def __init__(self, xml: bytes):
+    Any legal form of the part is edited as Excel reads it: a namespace prefix on the elements
+    (``<x:row>``), either attribute quoting, spaces around ``=``, rows and cells without ``r`` (placed
+    after the previous one; written back with it).  ``expected()`` is where every cell must sit in the
+    output; ``xmlcheck`` parses the output back and compares before anything replaces the file."""
+
+    def __init__(self, xml: bytes, part: str = "工作表", *, holds_inputs: bool = True):
+        self.part = part
         self.text = xml.decode("utf-8")
-        m = _SHEETDATA_RE.search(self.text)
+        found = _PREFIX_RE.search(self.text)
+        self.prefix = (found.group(1) + ":") if found and found.group(1) else ""
+        p = re.escape(self.prefix)
+        m = re.compile(rf"<{p}sheetData\s*/>|<{p}sheetData\s*>(.*?)</{p}sheetData\s*>", re.S).search(self.text)
         if m is None:
             raise WorkbookError("工作表缺少 sheetData，文件可能已损坏")
         self.span = m.span()
-        self.rows: dict[int, list] = {}   # row number (1-based) → [row attrs, {col: cell xml}]
+        row_re = re.compile(rf"<{p}row\b{_HEAD}/>|<{p}row\b{_HEAD}>.*?</{p}row\s*>", re.S)
+        self._cell_re = re.compile(rf"<{p}c\b{_HEAD}/>|<{p}c\b{_HEAD}>.*?</{p}c\s*>", re.S)
+        self.rows: dict[int, list] = {}   # row number (1-based) → [row xml, attrs, {col: cell xml}, dirty]
         self.removed_formula = False
-        for row_xml in _ROW_RE.findall(m.group(1) or ""):
+        number, placed = 0, False                     # placed: a row or cell without r was given its place
+        for row_xml in row_re.findall(m.group(1) or ""):
             attrs = _attrs(row_xml)
-            number = int(attrs.get("r", len(self.rows) + 1))
-            cells = {}
-            for cell_xml in _CELL_RE.findall(row_xml):
+            number = _row_number(attrs.get("r"), number + 1)
+            cells, dirty, col = {}, "r" not in attrs, -1
+            placed = placed or dirty
+            for cell_xml in self._cell_re.findall(row_xml):
                 ref = _attrs(cell_xml).get("r")
                 if ref:
-                    cells[parse_ref(ref)[1]] = cell_xml
-            self.rows[number] = [row_xml, attrs, cells, False]
+                    col = parse_ref(ref)[1]
+                else:                                  # placed after the previous cell; written with its r
+                    col += 1
+                    head = len("<" + self.prefix + "c")
+                    cell_xml = cell_xml[:head] + f' r="{cell_name(number - 1, col)}"' + cell_xml[head:]
+                    dirty = placed = True
+                cells[col] = cell_xml
+            self.rows[number] = [row_xml, attrs, cells, dirty]
+        self.initial, self.written = self._model(), set()
+        self.root = root_of(xml)
+        unusual = placed or bool(_UNUSUAL.search(self.text))
+        self.cells_checked = unusual or holds_inputs     # else (a sheet perfeval owns, plain form): well-formed only
+        if unusual:                                      # a form beyond the plain one: checked against a real parse
+            self.root, found = positions(xml)
+            if self.initial != found:                # a form this reading does not follow: refuse, never guess
+                raise WorkbookError(f"“{part}”的 XML 写法 perfeval 无法安全修改（单元格位置读取不一致），未写入（原文件未修改）："
+                                    f"请在 Excel 中打开工作簿另存一次后重试")
+
+    def checked_chunks(self):
+        """``chunks()`` parsed back as they are written: the same root, well-formed, and (a sheet holding
+        the clerk's inputs, or in an unusual form) every cell where it belongs."""
+        return checked_sheet(self.chunks(), self.expected() if self.cells_checked else None, self.part, self.root)
+
+    def _model(self) -> set[tuple[int, int]]:
+        return {(number - 1, col) for number, entry in self.rows.items() for col in entry[2]}
+
+    def expected(self) -> set[tuple[int, int]]:
+        """(row, col), 0-based, of every cell the serialised part must hold: those read, and those set."""
+        return self.initial | self.written
 
     def style(self, row: int, col: int) -> str | None:
         entry = self.rows.get(row + 1)
@@ -78,13 +129,21 @@ class SheetEditor:
         entry[3] = True
         return entry
 
+    def _cell(self, ref: str, value: object, style: str | None) -> str:
+        xml = _cell_xml(ref, value, style)
+        return re.sub(r"(</?)(c|v|is|t|f)\b", rf"\g<1>{self.prefix}\2", xml) if self.prefix else xml
+
     def set(self, row: int, col: int, value: object, style: str | None = None) -> None:
         entry = self._entry(row)
         old = entry[2].get(col)
-        if old and "<f" in old and not isinstance(value, Formula):
+        if old and self._has_formula(old) and not isinstance(value, Formula):
             self.removed_formula = True
         s = style if style is not None else (_attrs(old).get("s") if old else None)
-        entry[2][col] = _cell_xml(cell_name(row, col), value, s)
+        entry[2][col] = self._cell(cell_name(row, col), value, s)
+        self.written.add((row, col))
+
+    def _has_formula(self, cell_xml: str) -> bool:
+        return f"<{self.prefix}f" in cell_xml
 
     def clear(self, first_row: int, last_row: int | None, first_col: int, last_col: int) -> None:
         """Empty the cells in the range (keeping their style)."""
@@ -94,10 +153,10 @@ class SheetEditor:
                 continue
             for c in [c for c in entry[2] if first_col <= c <= last_col]:
                 old = entry[2][c]
-                if "<f" in old:
+                if self._has_formula(old):
                     self.removed_formula = True
                 s = _attrs(old).get("s")
-                entry[2][c] = _cell_xml(cell_name(r, c), None, s)
+                entry[2][c] = self._cell(cell_name(r, c), None, s)
                 entry[3] = True
 
     def serialize(self) -> bytes:
@@ -107,22 +166,30 @@ class SheetEditor:
         """The part as UTF-8 chunks of about ``size`` bytes — a large sheet is streamed into
         the zip instead of being joined in memory."""
         start, end = self.span
-        pending, length = [self.text[:start], "<sheetData>"], 0
+        p = self.prefix
+        pending, length = [self.text[:start], f"<{p}sheetData>"], 0
         for number in sorted(self.rows):
             xml, attrs, cells, dirty = self.rows[number]
             if dirty:
                 attrs = {k: v for k, v in attrs.items() if k != "spans"}
                 attrs["r"] = str(number)
-                head = "<row " + " ".join(f'{k}="{v}"' for k, v in attrs.items())
+                head = f"<{p}row " + " ".join(f'{k}="{_quoted(v)}"' for k, v in attrs.items())
                 body = "".join(cells[c] for c in sorted(cells))
-                xml = head + (">" + body + "</row>" if body else "/>")
+                xml = head + (">" + body + f"</{p}row>" if body else "/>")
             pending.append(xml)
             length += len(xml)
             if length >= size:
                 yield "".join(pending).encode("utf-8")
                 pending, length = [], 0
-        pending += ["</sheetData>", self.text[end:]]
+        pending += [f"</{p}sheetData>", self.text[end:]]
         yield "".join(pending).encode("utf-8")
+
+
+def _row_number(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        raise WorkbookError(f"工作表中有无法识别的行号“{text}”，文件可能已损坏") from None
 
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -174,44 +241,66 @@ def set_table_ref(xml: bytes, ref: str) -> bytes:
     return text.encode("utf-8")
 
 
-_CALC_AFTER = ("<oleSize", "<customWorkbookViews", "<pivotCaches", "<smartTagPr", "<smartTagTypes",
-               "<webPublishing", "<fileRecoveryPr", "<webPublishObjects", "<extLst", "</workbook>")
+_CALC_AFTER = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
+               "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst")
+
+
+def _workbook_prefix(text: str) -> str:
+    """"x:" when workbook.xml writes its elements with a namespace prefix (Open XML SDK tools do), else ""."""
+    m = re.search(r"<(?:([\w.-]+):)?workbook\b", text)
+    return (m.group(1) + ":") if m and m.group(1) else ""
 
 
 def force_full_calc(xml: bytes) -> bytes:
-    """Make Excel recalculate every formula when the workbook is next opened."""
+    """Make Excel recalculate every formula when the workbook is next opened (any prefix, quoting
+    and end-tag spacing of workbook.xml)."""
     text = xml.decode("utf-8")
-    m = re.search(r"<calcPr\b[^>]*?/?>", text)
+    p = _workbook_prefix(text)
+    m = re.search(rf"<{re.escape(p)}calcPr\b{_HEAD}/?>", text, re.S)
     if m:
         tag = m.group(0)
-        if re.search(r'\bfullCalcOnLoad="[^"]*"', tag):
-            new = re.sub(r'\bfullCalcOnLoad="[^"]*"', 'fullCalcOnLoad="1"', tag)
+        flag = re.compile(r"""\bfullCalcOnLoad\s*=\s*(?:"[^"]*"|'[^']*')""")
+        if flag.search(tag):
+            new = flag.sub('fullCalcOnLoad="1"', tag)
         else:
             new = tag[:-2] + ' fullCalcOnLoad="1"/>' if tag.endswith("/>") else tag[:-1] + ' fullCalcOnLoad="1">'
         text = text[:m.start()] + new + text[m.end():]
     else:
-        at = min((i for i in (text.find(t) for t in _CALC_AFTER) if i >= 0), default=len(text))
-        text = text[:at] + '<calcPr fullCalcOnLoad="1"/>' + text[at:]
+        q = re.escape(p)
+        after = [m.start() for m in (re.search(rf"<{q}{t}\b", text) for t in _CALC_AFTER) if m]
+        end = re.search(rf"</{q}workbook\s*>", text)
+        if end is None:
+            raise WorkbookError("工作簿的 workbook.xml 没有结束标记，文件可能已损坏（原文件未修改）")
+        at = min(after + [end.start()])
+        text = text[:at] + f'<{p}calcPr fullCalcOnLoad="1"/>' + text[at:]
     return text.encode("utf-8")
 
 
 def set_print_area(xml: bytes, sheet_index: int, sheet: str, ref: str) -> bytes:
     """workbook.xml with the print area of sheet number ``sheet_index`` (0-based, as in <sheets>) set to
-    ``ref`` ("A1:I45"): its _xlnm.Print_Area defined name replaced, or added.  A workbook.xml this cannot
-    edit safely (a namespace prefix, no </sheets>) is returned unchanged; the result is parsed back."""
+    ``ref`` ("A1:I45"): its _xlnm.Print_Area defined name replaced, or added (any prefix).  A
+    workbook.xml this cannot edit safely (no </sheets>) is returned unchanged; the result is parsed back."""
     text = xml.decode("utf-8")
+    p = _workbook_prefix(text)
+    q = re.escape(p)
     first, _, last = ref.replace("$", "").partition(":")
     absolute = ":".join("$" + re.sub(r"(\d+)", r"$\1", part) for part in (first, last or first))
     value = escape("'" + sheet.replace("'", "''") + "'!" + absolute)
-    name = f'<definedName name="_xlnm.Print_Area" localSheetId="{sheet_index}">{value}</definedName>'
-    found = re.search(r'<definedName\b(?=[^>]*\bname="_xlnm\.Print_Area")(?=[^>]*\blocalSheetId="'
-                      + str(sheet_index) + r'")[^>]*>.*?</definedName>', text, re.S)
+    name = f'<{p}definedName name="_xlnm.Print_Area" localSheetId="{sheet_index}">{value}</{p}definedName>'
+    found = None
+    for m in re.finditer(rf"<{q}definedName\b({_HEAD})>.*?</{q}definedName\s*>", text, re.S):
+        attrs = _attrs("<x" + m.group(1) + ">")
+        if attrs.get("name") == "_xlnm.Print_Area" and attrs.get("localSheetId") == str(sheet_index):
+            found = m
+            break
+    closing = re.search(rf"</{q}definedNames\s*>", text)
+    sheets_end = re.search(rf"</{q}sheets\s*>", text)
     if found:
         text = text[:found.start()] + name + text[found.end():]
-    elif "</definedNames>" in text:
-        text = text.replace("</definedNames>", name + "</definedNames>", 1)
-    elif "</sheets>" in text:
-        text = text.replace("</sheets>", "</sheets><definedNames>" + name + "</definedNames>", 1)
+    elif closing:
+        text = text[:closing.start()] + name + text[closing.start():]
+    elif sheets_end:
+        text = text[:sheets_end.end()] + f"<{p}definedNames>" + name + f"</{p}definedNames>" + text[sheets_end.end():]
     else:
         return xml
     out = text.encode("utf-8")
@@ -386,9 +475,18 @@ def write_atomically(target: Path, write: Callable[[str], None], *, force: bool 
 
 
 def write_package(src_zip: zipfile.ZipFile, target: Path, parts: dict[str, bytes | None], *, force: bool = False) -> None:
-    """Copy ``src_zip`` to ``target`` with ``parts`` replaced (None: removed), atomically.
-    Members not in ``parts`` are copied as their compressed bytes (see zipcopy)."""
+    """Copy ``src_zip`` to ``target`` with ``parts`` replaced (None: removed; a SheetEditor: its sheet,
+    streamed), atomically.  Every replaced part is parsed back on the way (xmlcheck): one that is not
+    well-formed, changes its root element, or loses or moves a cell abandons the write.  Members not
+    in ``parts`` are copied as their compressed bytes (see zipcopy)."""
     src = source_bytes(src_zip)
+    names = set(src_zip.namelist())
+    parts = dict(parts)
+    for name, data in parts.items():
+        if isinstance(data, SheetEditor):
+            parts[name] = data.checked_chunks()
+        elif isinstance(data, (bytes, bytearray)) and name.endswith((".xml", ".rels")):
+            check_part(data, name, root_of(src_zip.read(name)) if name in names else None)
 
     def write(tmp: str) -> None:
         with open(tmp, "wb") as out:

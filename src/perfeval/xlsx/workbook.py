@@ -142,7 +142,8 @@ def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: boo
     blocks = R.all_blocks(result, params, data.tables, data.cell_of, now or datetime.now(),
                           frozenset(s for s in S.OPTIONAL_OUTPUT_SHEETS if s in pkg.sheets))
     targets = dict.fromkeys((S.COVER_SHEET,) + S.OUTPUT_SHEETS + tuple(b.sheet for b in blocks))
-    editors = {s: SheetEditor(pkg.read(pkg.sheets[s])) for s in targets if s in pkg.sheets}
+    inputs = {t.sheet for t in L.INPUT_TABLES}
+    editors = {s: SheetEditor(pkg.read(pkg.sheets[s]), s, holds_inputs=s in inputs) for s in targets if s in pkg.sheets}
     palette = _palette(editors)
     for block in blocks:
         ed = editors[block.sheet]
@@ -151,7 +152,7 @@ def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: boo
         for i, row in enumerate(block.rows):
             for j, value in enumerate(row):
                 ed.set(block.top + i, block.left + j, value, _style(block, value, palette))
-    parts: dict[str, object] = {pkg.sheets[s]: ed.chunks() for s, ed in editors.items()}
+    parts: dict[str, object] = {pkg.sheets[s]: ed for s, ed in editors.items()}
     findings_table = pkg.tables.get(S.FINDINGS.name.lower())
     if findings_table is not None:
         r1, c1, _, c2 = findings_table.bounds
@@ -216,13 +217,13 @@ def fill_workbook(path: str | Path, tables: dict[str, RawTable], out: str | Path
     """
     pkg = Package.open(str(path))
     editors: dict[str, SheetEditor] = {}
-    parts: dict[str, bytes | None] = {}
+    parts: dict[str, object] = {}
     for name, raw in tables.items():
         spec = L.TABLES_BY_NAME.get(name)
         table = pkg.tables.get(name.lower())
         if spec is None or table is None:
             raise WorkbookError(f"工作簿中没有表格 {name}")
-        ed = editors.setdefault(table.sheet, SheetEditor(pkg.read(pkg.sheets[table.sheet])))
+        ed = editors.get(table.sheet) or editors.setdefault(table.sheet, SheetEditor(pkg.read(pkg.sheets[table.sheet]), table.sheet))
         r1, c1, r2, c2 = table.bounds
         b1, b2 = table.body
         columns = {normalize_label(h): c1 + i for i, h in enumerate(table.headers)}
@@ -246,5 +247,5 @@ def fill_workbook(path: str | Path, tables: dict[str, RawTable], out: str | Path
                     ed.set(b1 + i, c, value, ed.style(b1, c))
         parts[table.part] = set_table_ref(pkg.read(table.part), f"{R.cell_name(r1, c1)}:{R.cell_name(b1 + len(rows) - 1, c2)}")
     for sheet, ed in editors.items():
-        parts[pkg.sheets[sheet]] = ed.serialize()
+        parts[pkg.sheets[sheet]] = ed
     write_package(pkg.zf, Path(out) if out else Path(path), parts)
