@@ -17,6 +17,8 @@ from ..errors import WorkbookError
 import io
 import os
 import posixpath
+import stat
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -27,7 +29,7 @@ from defusedxml.ElementTree import fromstring as _safe_fromstring
 from defusedxml.ElementTree import iterparse as _safe_iterparse
 
 from ..locate import BadAddress, TableLoc, parse_ref
-from ..cellformat import builtin_format_kind, format_kind, typed_number
+from ..cellformat import DATE, builtin_format_kind, format_kind, typed_number
 from ..scoring.cells import CellError, SerialDate, Uncalculated, Unreadable
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -75,6 +77,8 @@ class Package:
     tables: dict[str, TableLoc] = field(default_factory=dict)    # lower-case table name → table
     _shared: list[str] | None = None
     _formats: dict[int, str] | None = None
+    date1904: bool = False                                         # workbookPr date1904: serials count from 1904
+    identity: tuple | None = None                                  # (size, mtime_ns, inode) of the file as read
 
     # ---------------------------------------------------------------- opening
     @classmethod
@@ -89,6 +93,8 @@ class Package:
         try:
             if os.path.isdir(path):
                 raise WorkbookError(f"这是一个文件夹，不是工作簿：{path}")
+            if not stat.S_ISREG(os.stat(path).st_mode):     # a FIFO or a device would block or never end
+                raise WorkbookError(f"“{name}”不是普通文件（是管道、设备或套接字），不是工作簿")
             size = os.path.getsize(path)
             if size > MAX_FILE_BYTES:
                 raise WorkbookError(f"文件“{name}”有 {size // (1024 * 1024)} MB，不是部门整体绩效自评工作簿（上限 "
@@ -99,13 +105,28 @@ class Package:
                                         f"文件为空，不是 Excel 工作簿：{path}")
                 fh.seek(0)
                 data = fh.read()
+                st = os.fstat(fh.fileno())
         except FileNotFoundError:
             raise WorkbookError(f"找不到文件：{path}") from None
         except PermissionError:
             raise WorkbookError(f"无法读取文件（没有权限或正被其他程序占用）：{path}") from None
         except OSError as exc:
             raise WorkbookError(f"无法读取文件“{name}”（{exc.strerror or exc}）") from None
-        return cls._from_bytes(path, name, data)
+        pkg = cls._from_bytes(path, name, data)
+        pkg.identity = (st.st_size, st.st_mtime_ns, st.st_ino)
+        return pkg
+
+    def unchanged_on_disk(self, path) -> bool:
+        """Whether the file at ``path`` is still the one read: the same size, time and inode, or else
+        the same bytes (a save by another program meanwhile makes it False)."""
+        try:
+            st = os.stat(path)
+            if (st.st_size, st.st_mtime_ns, st.st_ino) == self.identity:
+                return True
+            with open(path, "rb") as fh:
+                return fh.read() == self.data
+        except OSError:
+            return False
 
     @classmethod
     def _from_bytes(cls, path: str, name: str, data: bytes) -> "Package":
@@ -182,6 +203,8 @@ class Package:
     def _load_workbook(self) -> None:
         self.workbook = self.workbook_part()
         wb = self._xml(self.workbook)
+        pr = wb.find(f"{_M}workbookPr")
+        self.date1904 = pr is not None and pr.get("date1904", "").strip().lower() in ("1", "true")
         rels = self.rels(self.workbook)
         for sheet in wb.iter(f"{_M}sheet"):
             target = rels.get(sheet.get(f"{{{REL_NS}}}id"))
@@ -192,7 +215,7 @@ class Package:
                 if "/tables/" not in target or not self.has(target):
                     continue
                 t = self._xml(target)
-                headers = [c.get("name", "") for c in t.iter(f"{_M}tableColumn")]
+                headers = [unescape(c.get("name", "")) for c in t.iter(f"{_M}tableColumn")]
                 table = TableLoc(t.get("displayName") or t.get("name") or "", name, t.get("ref", "A1:A1"), headers,
                                  _int(t.get("headerRowCount"), 1), _int(t.get("totalsRowCount"), 0), target)
                 try:
@@ -242,7 +265,7 @@ class Package:
         previous one, as Excel reads it.  With ``sink`` each cell is handed to ``sink(row, col,
         value)`` instead of being kept (large tables without a dict of every cell)."""
         part = self.sheets[sheet]
-        shared, formats = self.shared_strings(), self.cell_formats()
+        shared, formats, date1904 = self.shared_strings(), self.cell_formats(), self.date1904
         out: dict[tuple[int, int], object] = {}
         row_tag, cell_tag = f"{_M}row", f"{_M}c"
         row_i = -1
@@ -263,9 +286,9 @@ class Package:
                     col_i = col
                     if not rows or rows[0] <= r <= rows[1]:
                         if sink is None:
-                            out[(r, col)] = _cell_value(c, shared, formats)
+                            out[(r, col)] = _cell_value(c, shared, formats, date1904)
                         else:
-                            sink(r, col, _cell_value(c, shared, formats))
+                            sink(r, col, _cell_value(c, shared, formats, date1904))
                 el.clear()
         except _XML_ERRORS:
             raise WorkbookError(f"工作表“{sheet}”的内容不是有效的 XML（或含有不允许的 DTD/实体），文件可能已损坏") from None
@@ -297,6 +320,15 @@ def _int(text: str | None, default: int) -> int:
         return default
 
 
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape(text: str) -> str:
+    """Excel's escapes in strings: _x000D_ is a carriage return, _x005F_ a literal "_" (so that
+    "_x005F_x000D_" stays the text "_x000D_")."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
 def _rich_text(si: ET.Element) -> str:
     """The text of a string item: plain ``<t>`` or rich-text runs ``<r><t>``; phonetic
     runs (``<rPh>``, furigana) and their properties are not part of the text."""
@@ -306,10 +338,13 @@ def _rich_text(si: ET.Element) -> str:
             parts.append(child.text or "")
         elif child.tag == f"{_M}r":
             parts.extend(t.text or "" for t in child.iter(f"{_M}t"))
-    return "".join(parts)
+    return unescape("".join(parts))
 
 
-def _cell_value(el: ET.Element, shared: list[str], formats: dict[int, str]) -> object:
+DAYS_1900_TO_1904 = 1462                       # serial 0 of the 1904 date system is 1904-01-01 = 1462 in 1900's
+
+
+def _cell_value(el: ET.Element, shared: list[str], formats: dict[int, str], date1904: bool = False) -> object:
     t = el.get("t", "n")
     v = el.find(f"{_M}v")
     if t == "inlineStr":
@@ -332,7 +367,7 @@ def _cell_value(el: ET.Element, shared: list[str], formats: dict[int, str]) -> o
     if t == "e":
         return CellError(text.strip())
     if t == "str":
-        return text
+        return unescape(text)
     if t == "b":
         return text.strip() in ("1", "true")
     if t == "d":
@@ -341,7 +376,10 @@ def _cell_value(el: ET.Element, shared: list[str], formats: dict[int, str]) -> o
         number = float(text)
     except ValueError:
         return Unreadable(f"数值单元格的内容“{text[:20]}”不是数字")
-    return typed_number(number, formats.get(_int(el.get("s"), 0)))
+    kind = formats.get(_int(el.get("s"), 0))
+    if kind == DATE and date1904:
+        number += DAYS_1900_TO_1904           # the 1904 date system: the same day as Excel shows it
+    return typed_number(number, kind)
 
 
 def _iso_date(text: str) -> object:

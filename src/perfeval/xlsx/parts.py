@@ -332,9 +332,16 @@ def excel_lock_file(path: Path) -> Path:
     return path.with_name("~$" + path.name)
 
 
+def office_lock_file(path: Path) -> Path:
+    """LibreOffice's lock beside a file it has open."""
+    return path.with_name(f".~lock.{path.name}#")
+
+
 def check_not_open(path: Path) -> None:
     if excel_lock_file(path).exists():
         raise FileLocked(f"文件“{path.name}”正在被 Excel 打开，请先关闭该文件再运行（或在 Excel 中点击“重新计算”按钮）")
+    if office_lock_file(path).exists():
+        raise FileLocked(f"文件“{path.name}”正在被 LibreOffice 打开，请先关闭该文件再运行（原文件未修改）")
 
 
 _OS_MESSAGES = {
@@ -440,13 +447,19 @@ def refuse_existing(target: Path, force: bool, *, workbook: bool = False) -> Non
         raise WorkbookError(f"“{Path(target).name}”已存在，未覆盖{held}：请换一个文件名，或加 --force 覆盖")
 
 
-def write_atomically(target: Path, write: Callable[[str], None], *, force: bool = False) -> None:
+CHANGED_MEANWHILE = "“{name}”在计算期间被其他程序修改并保存过，未覆盖（那次保存的内容都在）：请关闭其他程序后重新计算"
+
+
+def write_atomically(target: Path, write: Callable[[str], None], *, force: bool = False,
+                     unchanged: Callable[[Path], bool] | None = None) -> None:
     """Call ``write(tmp)`` for a temporary file beside ``target``, then move it over ``target``.
 
     Refuses a file open in Excel and (unless ``force``) a read-only file; follows a symbolic
     link to its file.  Every operating-system failure becomes one Chinese line; on any
     failure — or Ctrl-C — the target stays as it was and no temporary file is left behind.
-    A new file gets the normal mode (umask), an existing one keeps its mode."""
+    A new file gets the normal mode (umask), an existing one keeps its mode.  ``unchanged(target)``
+    (given when the target is the file that was read) is asked just before the replace: a file saved
+    by another program meanwhile is never overwritten."""
     target = resolve_target(Path(target))
     check_not_open(target)
     existed = target.exists()
@@ -462,6 +475,9 @@ def write_atomically(target: Path, write: Callable[[str], None], *, force: bool 
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
             os.chmod(tmp, (os.stat(target).st_mode & 0o777) if existed else _new_file_mode())
+            check_not_open(target)
+            if unchanged is not None and not unchanged(target):   # the file as read, just before the replace
+                raise WorkbookError(CHANGED_MEANWHILE.format(name=target.name))
             try:
                 os.replace(tmp, target)
             except PermissionError:
@@ -474,7 +490,8 @@ def write_atomically(target: Path, write: Callable[[str], None], *, force: bool 
                     os.unlink(tmp)
 
 
-def write_package(src_zip: zipfile.ZipFile, target: Path, parts: dict[str, bytes | None], *, force: bool = False) -> None:
+def write_package(src_zip: zipfile.ZipFile, target: Path, parts: dict[str, bytes | None], *, force: bool = False,
+                  unchanged: Callable[[Path], bool] | None = None) -> None:
     """Copy ``src_zip`` to ``target`` with ``parts`` replaced (None: removed; a SheetEditor: its sheet,
     streamed), atomically.  Every replaced part is parsed back on the way (xmlcheck): one that is not
     well-formed, changes its root element, or loses or moves a cell abandons the write.  Members not
@@ -491,4 +508,4 @@ def write_package(src_zip: zipfile.ZipFile, target: Path, parts: dict[str, bytes
     def write(tmp: str) -> None:
         with open(tmp, "wb") as out:
             write_zip(out, src, src_zip.infolist(), parts)
-    write_atomically(target, write, force=force)
+    write_atomically(target, write, force=force, unchanged=unchanged)

@@ -166,7 +166,8 @@ def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: boo
     parts[pkg.workbook] = workbook_xml
     if any(ed.removed_formula for ed in editors.values()) and pkg.has("xl/calcChain.xml"):
         drop_part(parts, pkg, "xl/calcChain.xml")   # Excel rebuilds it; a stale chain would need repair
-    write_package(pkg.zf, Path(out) if out else path, parts, force=force)
+    write_package(pkg.zf, Path(out) if out else path, parts, force=force,
+                  unchanged=None if out else pkg.unchanged_on_disk)
     return result
 
 
@@ -248,4 +249,4 @@ def fill_workbook(path: str | Path, tables: dict[str, RawTable], out: str | Path
         parts[table.part] = set_table_ref(pkg.read(table.part), f"{R.cell_name(r1, c1)}:{R.cell_name(b1 + len(rows) - 1, c2)}")
     for sheet, ed in editors.items():
         parts[pkg.sheets[sheet]] = ed
-    write_package(pkg.zf, Path(out) if out else Path(path), parts)
+    write_package(pkg.zf, Path(out) if out else Path(path), parts, unchanged=None if out else pkg.unchanged_on_disk)
