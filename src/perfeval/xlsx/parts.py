@@ -364,8 +364,10 @@ def os_error_message(exc: OSError, name: str) -> str:
 
 
 def is_read_only(path: Path) -> bool:
+    """Read-only for this user: no write bit at all, or no write access for the real user (another
+    user's file in a shared folder — which os.replace could otherwise replace)."""
     try:
-        return not (os.stat(path).st_mode & 0o222)
+        return not (os.stat(path).st_mode & 0o222) or not os.access(path, os.W_OK)
     except OSError:
         return False
 
@@ -378,61 +380,111 @@ def _new_file_mode() -> int:
 
 _HELD: set[str] = set()          # locks this process holds (re-entrant: recalc → write_atomically)
 LOCK_WAIT_SECONDS = 10.0
-LOCK_STALE_SECONDS = 600.0
+NAME_MAX = 255
+LEFTOVER_PREFIX = ".~perfeval-"
+LEFTOVER_AGE = 600.0             # a temporary file without a live owner this old is a dead run's
+
+
+def lock_path(target: Path) -> Path:
+    """``.~perfeval-NAME.lock`` beside the workbook, or a hashed name when that would not fit NAME_MAX."""
+    name = f"{LEFTOVER_PREFIX}{target.name}.lock"
+    if len(name.encode("utf-8")) > NAME_MAX:
+        import hashlib
+        name = f"{LEFTOVER_PREFIX}{hashlib.sha1(target.name.encode('utf-8')).hexdigest()[:16]}.lock"
+    return target.with_name(name)
+
+
+def _try_lock(fd: int) -> bool:
+    """An operating-system lock on the open lock file: released by the OS when the process dies."""
+    try:
+        if os.name == "nt":
+            import msvcrt
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
 
 
 @contextmanager
 def file_lock(target: Path, wait: float | None = None):
-    """One perfeval at a time per workbook: a lock file ``.~perfeval-NAME.lock`` beside it,
-    created exclusively.  A second run waits up to ``wait`` seconds, then refuses.  A lock
-    left by a killed run is taken over after ``LOCK_STALE_SECONDS`` or when its process is gone."""
+    """One perfeval at a time per workbook: an OS lock (flock; on Windows a byte lock) on
+    ``.~perfeval-NAME.lock`` beside it.  A second run waits up to ``wait`` seconds, then refuses.  The OS
+    releases the lock of a killed run, so a lock file left behind — empty, naming a dead or an unrelated
+    process — never blocks anyone; the holder removes the file when it is done."""
     key = os.path.normcase(str(target))
     if key in _HELD:
         yield
         return
-    lock = target.with_name(f".~perfeval-{target.name}.lock")
+    lock = lock_path(target)
     deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
     while True:
         try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            os.write(fd, str(os.getpid()).encode())
-            os.close(fd)
-            break
-        except FileExistsError:
-            if _stale(lock):
-                with suppress(OSError):
-                    os.unlink(lock)
-                continue
-            if time.monotonic() >= deadline:
-                raise WorkbookError(f"另一个 perfeval 正在处理“{target.name}”，请稍后再试（原文件未修改）") from None
-            time.sleep(0.1)
+            fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
         except OSError as exc:
             raise WorkbookError(os_error_message(exc, target.name)) from None
+        if _try_lock(fd):
+            try:                                   # still the file at that name (a holder unlinks it when done)
+                if os.name == "nt" or os.fstat(fd).st_ino == os.stat(lock).st_ino:
+                    break
+            except OSError:
+                pass
+        os.close(fd)
+        if time.monotonic() >= deadline:
+            raise WorkbookError(f"另一个 perfeval 正在处理“{target.name}”，请稍后再试（原文件未修改）") from None
+        time.sleep(0.1)
+    with suppress(OSError):
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
     _HELD.add(key)
     try:
         yield
     finally:
         _HELD.discard(key)
-        with suppress(OSError):
-            os.unlink(lock)
+        if os.name == "nt":
+            os.close(fd)
+            with suppress(OSError):
+                os.unlink(lock)
+        else:
+            with suppress(OSError):
+                os.unlink(lock)                    # under the lock, then released by closing
+            os.close(fd)
 
 
-def _stale(lock: Path) -> bool:
-    try:
-        if time.time() - os.stat(lock).st_mtime > LOCK_STALE_SECONDS:
-            return True
-        pid = int(lock.read_text() or "0")
-    except (OSError, ValueError):
-        return False
-    if pid <= 0 or pid == os.getpid() or os.name == "nt":
-        return False
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        return True                                # not asked there: age decides
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return True
-    except OSError:
         return False
-    return False
+    except OSError:
+        return True
+    return True
+
+
+def clean_leftovers(folder: Path) -> None:
+    """Remove the temporary files of dead runs (``.~perfeval-PID-…``, their process gone, or any such
+    file older than LEFTOVER_AGE) from ``folder``; a live run's are left alone."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if not entry.name.startswith(LEFTOVER_PREFIX) or entry.name.endswith(".lock"):
+            continue
+        m = re.match(re.escape(LEFTOVER_PREFIX) + r"(\d+)-", entry.name)
+        try:
+            old = now - entry.stat(follow_symlinks=False).st_mtime > LEFTOVER_AGE
+            if old or (m and not _alive(int(m.group(1)))):
+                os.unlink(entry.path)
+        except OSError:
+            pass
 
 
 def resolve_target(target: Path) -> Path:
@@ -469,12 +521,21 @@ def write_atomically(target: Path, write: Callable[[str], None], *, force: bool 
         tmp = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".~perfeval-", suffix=target.suffix, dir=str(target.parent))
+            clean_leftovers(target.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f"{LEFTOVER_PREFIX}{os.getpid()}-", suffix=target.suffix[:16],
+                                       dir=str(target.parent))
             os.close(fd)
             write(tmp)
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
-            os.chmod(tmp, (os.stat(target).st_mode & 0o777) if existed else _new_file_mode())
+            if existed:                            # the replaced file's mode, owner and group
+                st = os.stat(target)
+                os.chmod(tmp, st.st_mode & 0o7777)
+                if hasattr(os, "chown"):
+                    with suppress(OSError):
+                        os.chown(tmp, st.st_uid, st.st_gid)
+            else:
+                os.chmod(tmp, _new_file_mode())
             check_not_open(target)
             if unchanged is not None and not unchanged(target):   # the file as read, just before the replace
                 raise WorkbookError(CHANGED_MEANWHILE.format(name=target.name))

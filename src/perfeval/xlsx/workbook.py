@@ -24,7 +24,7 @@ from ..scoring.model import Loc
 from ..scoring.results import Result
 from ..errors import WorkbookError
 from .package import Package
-from .parts import (SheetEditor, drop_part, file_lock, force_full_calc, refuse_existing, resolve_target,
+from .parts import (SheetEditor, clean_leftovers, drop_part, file_lock, force_full_calc, refuse_existing, resolve_target,
                     set_print_area, set_table_ref, write_atomically, write_package)
 
 
@@ -85,7 +85,9 @@ def read_inputs(path: str | Path, data: bytes | None = None) -> WorkbookInputs:
 
 
 def score_workbook(path: str | Path, content: bytes | None = None) -> tuple[Result, WorkbookInputs]:
-    """Score a workbook file (or its ``content``, already read); also return what was read."""
+    """Score a workbook file (or its ``content``, already read); also return what was read.  Dead runs'
+    temporary files beside it are removed on the way (every command reads through here)."""
+    clean_leftovers(Path(path).resolve().parent)
     data = read_inputs(path, content)
     return score_tables(data.tables), data
 
