@@ -35,7 +35,7 @@ def test_contracts_are_kept():
     ("scoring/model.py", "from perfeval.xlsx import package", "Scoring imports nothing"),
     ("scoring/numbers.py", "import xlwings", "Scoring imports nothing"),
     ("excel/adapter.py", "from perfeval.xlsx import workbook", "never import each other"),
-    ("render.py", "from perfeval import cli", "Nothing but __main__"),
+    ("render.py", "from perfeval import cli", "Nothing but the entry point"),
     ("scoring/rubric/model.py", "from perfeval.scoring import inputs", "Inside scoring"),
     ("scoring/ruletypes/bands.py", "from perfeval.scoring import engine", "Inside scoring"),
     ("layout.py", "from perfeval import sheets", "Layers"),

@@ -1,4 +1,4 @@
 """``python -m perfeval`` runs the command line."""
-from .cli import main
+from .entry import run
 
-main(prog_name="perfeval")
+run()

@@ -5,8 +5,8 @@ be read or written as a perfeval workbook — any file-system, zip, XML or value
 with one line of Chinese on stderr saying what to do; 130 on Ctrl-C and 143 on SIGTERM
 (the file untouched, no temporary file left); 1 for an unexpected internal error (also
 one line, never a traceback).  Output is printed in the console's own encoding with
-replacement, and only after the file was written, so printing can never turn a success
-into a failure.
+replacement (JSON always in UTF-8), and only after the file was written; output that cannot
+be written (standard output closed or full, a broken pipe) is exit 2 with a line on stderr.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import click
 
-from .errors import PerfevalError, RubricError, WorkbookError
+from .errors import OutputLost, PerfevalError, RubricError, WorkbookError
 
 EXIT_UNREADABLE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 1, 130, 143
 
@@ -36,16 +36,53 @@ def _on_sigterm(signum, frame):
 
 
 def _say(text: str, err: bool = False) -> None:
-    """Print in the console's encoding (unencodable characters replaced); never fail."""
+    """Print in the console's encoding (unencodable characters replaced), flushed at once.  A failing
+    stderr is ignored; a failing stdout (closed, full, a broken pipe) is ``OutputLost``: exit 2 with a
+    line on stderr, never a silent exit 0 with the output gone."""
     stream = sys.stderr if err else sys.stdout
     try:
+        if stream is None:
+            raise ValueError("closed")
         encoding = getattr(stream, "encoding", None) or "utf-8"
         click.echo(text.encode(encoding, "replace").decode(encoding, "replace"), err=err)
-    except BrokenPipeError:          # output piped into e.g. `head`, which stopped reading
-        with contextlib.suppress(OSError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
-    except (OSError, UnicodeError, ValueError):
-        pass
+        stream.flush()
+    except (OSError, UnicodeError, ValueError) as exc:
+        if not err:
+            _lost(exc)
+
+
+def _say_utf8(text: str) -> None:
+    """Machine-readable output (JSON): UTF-8 bytes whatever the console's code page (a GBK console
+    would otherwise replace characters it lacks); ASCII-escaped where standard output takes no bytes."""
+    stream = sys.stdout
+    try:
+        if stream is None:
+            raise ValueError("closed")
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:
+            click.echo(text.encode("ascii", "backslashreplace").decode("ascii"))
+        else:
+            stream.flush()
+            buffer.write(text.encode("utf-8") + b"\n")
+            buffer.flush()
+    except (OSError, UnicodeError, ValueError) as exc:
+        _lost(exc)
+
+
+def _lost(exc: BaseException) -> None:
+    with contextlib.suppress(OSError, ValueError, AttributeError):   # nothing left to fail at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    import errno
+    why = {errno.EPIPE: "管道已断开", errno.ENOSPC: "磁盘已满", errno.EBADF: "标准输出已关闭"}.get(
+        getattr(exc, "errno", None), "标准输出已关闭" if isinstance(exc, ValueError) else f"{type(exc).__name__}")
+    raise OutputLost(f"结果无法输出（{why}）：请检查输出重定向的文件或磁盘（工作簿如需写入，已写入）")
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream) and stream.isatty()
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _write_log(exc: BaseException) -> str:
@@ -261,7 +298,7 @@ def score(books, as_json):
         record = score_one(Path(book))
         scored += record.ok
         if as_json:
-            _say(json.dumps({"file": book, **_record_json(record)}, ensure_ascii=False))
+            _say_utf8(json.dumps({"file": book, **_record_json(record)}, ensure_ascii=False))
         elif record.ok:
             year = f"{record.year}年" if record.year else "（未填写评价年度）"
             state = f"总分{record.total}/{record.max_total}（{record.grade}）" if record.complete \
@@ -286,7 +323,7 @@ def _score_one(book, as_json):
     from .xlsx.workbook import score_workbook
     result, data = score_workbook(book)
     if as_json:
-        _say(json.dumps(result.to_json(data.cell_of), ensure_ascii=False, indent=1))
+        _say_utf8(json.dumps(result.to_json(data.cell_of), ensure_ascii=False, indent=1))
         return
     unit = result.unit or "（未填写单位名称）"
     year = f"{result.year}年" if result.year else "（未填写评价年度）"
@@ -351,7 +388,7 @@ def summary(paths, output, jobs, db, year, source):
     from .summary import run
     official = _usable_rubric(source)
     bar = None
-    if sys.stdout.isatty():
+    if _isatty(sys.stdout):
         from .summary.collect import find_workbooks
         bar = click.progressbar(length=len(find_workbooks(paths)[0]), label="计算中")
         bar.__enter__()

@@ -26,6 +26,10 @@ class CannotWrite(WorkbookError):
     """An output sheet cannot be written (e.g. protected with a password)."""
 
 
+class OutputLost(PerfevalError):
+    """The command's output could not be written (standard output closed, full, or a broken pipe)."""
+
+
 class NotComplete(PerfevalError):
     """The evaluation is not complete (a line 错误 or 未填写) and the command makes an official document."""
 
