@@ -401,6 +401,8 @@ def summary(paths, output, jobs, db, year, source):
     if not result.scored:
         _say(f"错误：没有可以计算的工作簿（{len(result.unreadable)}个文件无法读取）", err=True)
         sys.exit(EXIT_UNREADABLE)
+    for note in result.notes:
+        _say(f"警告：{note}", err=True)
     _say(f"已汇总{len(result.scored)}个单位（{result.year}年），{len(result.unreadable)}个文件无法使用：{output}")
     if official is not None:
         _say(f"按本县评分标准 {official.id}（校验码 {official.checksum}）排名{len(result.ranked)}个单位；"

@@ -33,7 +33,11 @@ def run(paths: Iterable[str | Path], output: str | Path, *, jobs: int | None = N
     import threading
     if importlib.util.find_spec("pandas") is None:
         _pandas()                                    # the Chinese message
-    files, missing = find_workbooks(paths)
+    files, missing = find_workbooks(paths, output)
+    inputs = {f.resolve() for f in files} | {Path(p).resolve() for p in paths}
+    if Path(output).resolve() in inputs:
+        from ..errors import WorkbookError
+        raise WorkbookError(f"汇总结果“{Path(output).name}”不能覆盖要汇总的工作簿或文件夹：请用 -o 指定另一个文件名")
     scoring = score_many(files, jobs, progress)
     records = [r for r in [next(scoring, None)] if r is not None]
     # Once worker processes run, load pandas in the background instead of after scoring (in a
@@ -55,7 +59,19 @@ def run(paths: Iterable[str | Path], output: str | Path, *, jobs: int | None = N
         unreadable.append((r.file, f"评价年度为{r.year or '（未填写）'}，不是{year}年，未参加本次汇总"))
     summary = Summary([r for r in records if not r.ok or r not in other], unreadable, other, year, official=official)
     if db is not None:
-        from . import history
+        summary.notes += _history(summary, db, year)
+    if summary.scored:
+        write_summary(summary, Path(output))
+    return summary
+
+
+def _history(summary: Summary, db, year) -> list[str]:
+    """Record this run in the history database and read last year's results; any problem with the
+    database (damaged, read-only, a folder, another program's, a newer perfeval's, a full disk) is one
+    warning, and the roll-up is written without the year-on-year columns."""
+    import sqlite3
+    from . import history
+    try:
         connection = history.connect(db)
         try:
             history.upsert(connection, summary.scored)
@@ -63,6 +79,8 @@ def run(paths: Iterable[str | Path], output: str | Path, *, jobs: int | None = N
                 summary.previous = history.year_results(connection, year - 1)
         finally:
             connection.close()
-    if summary.scored:
-        write_summary(summary, Path(output))
-    return summary
+    except (sqlite3.Error, OSError, ValueError, KeyError, TypeError) as exc:
+        summary.previous = None
+        return [f"历史数据库“{Path(db).name}”无法使用（{history.problem(exc)}），本次未记录历史、汇总中没有同比；"
+                f"汇总表已照常生成"]
+    return []

@@ -57,20 +57,93 @@ class Record:
         return self.grade if self.complete else WITHHELD
 
 
-def find_workbooks(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Workbooks under the given files and folders (recursively), in a stable order, and the
-    arguments that are neither (with a Chinese reason).  Excel lock files (``~$…``) and our own
-    temporary files are skipped."""
+# Files a county's inbox holds that are not workbooks perfeval reads: each listed in 无法读取 with what to do.
+OTHER_FORMATS = {
+    ".xls": "Excel 97-2003 格式（.xls）：请在 Excel 中打开，另存为 .xlsm 后重新报送",
+    ".xlsb": "Excel 二进制格式（.xlsb）：请在 Excel 中另存为 .xlsm 后重新报送",
+    ".et": "WPS 表格格式（.et）：请在 WPS 中另存为 .xlsx 或 .xlsm 后重新报送",
+    ".ods": "OpenDocument 格式（.ods）：请另存为 .xlsx 或 .xlsm 后重新报送",
+    ".csv": "CSV 文本，不是工作簿",
+    ".zip": "压缩文件：请先解压，再汇总解压出的文件夹",
+    ".rar": "压缩文件：请先解压，再汇总解压出的文件夹",
+    ".7z": "压缩文件：请先解压，再汇总解压出的文件夹",
+}
+SUMMARY_MARK = "perfeval 汇总"                    # the roll-up's own title (its document properties)
+
+
+def shown_name(path: Path | str) -> str:
+    """A path as text that can be printed and written anywhere: a name that was not UTF-8 on disk (a zip
+    unpacked from Chinese Windows keeps GBK bytes) is decoded as GB18030, each part on its own, else
+    shown with replacement characters."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return os.sep.join(_shown_part(part) for part in text.split(os.sep))
+
+
+def _shown_part(part: str) -> str:
+    try:
+        part.encode("utf-8")
+        return part
+    except UnicodeEncodeError:
+        raw = os.fsencode(part)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
+def is_summary(path: Path) -> bool:
+    """A roll-up perfeval wrote (its title property): skipped when a later run finds it in the inbox."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            if info.file_size > 1 << 16:
+                return False
+            return SUMMARY_MARK.encode("utf-8") in zf.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, EOFError):
+        return False
+
+
+def find_workbooks(paths: Iterable[str | Path], output: str | Path | None = None
+                   ) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Workbooks under the given files and folders (recursively), in a stable order, and what is not
+    one (with a Chinese reason): a missing path, a folder that cannot be read, a file of another format
+    (.xls, .et, .ods, .xlsb, archives).  Excel/LibreOffice lock files, our own temporary files and the
+    roll-up being written (``output``) are skipped."""
     found, missing = [], []
+    skip = Path(output).resolve() if output else None
+
+    def unreadable(error: OSError) -> None:
+        missing.append((shown_name(error.filename or ""), f"无法读取文件夹（{error.strerror or error}）"))
+
+    def consider(f: Path) -> None:
+        if f.name.startswith(("~$", ".~perfeval", ".~lock.")) or (skip is not None and f.resolve() == skip
+                                                                  and is_summary(f)):
+            return                                 # the roll-up being rewritten (a workbook there is refused by run)
+        suffix = f.suffix.lower()
+        if suffix in EXTENSIONS:
+            if not (suffix == ".xlsx" and is_summary(f)):
+                found.append(f)
+        elif suffix in OTHER_FORMATS:
+            missing.append((shown_name(f), OTHER_FORMATS[suffix]))
+
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found += [f for f in sorted(p.rglob("*")) if f.is_file() and f.suffix.lower() in EXTENSIONS
-                      and not f.name.startswith(("~$", ".~perfeval"))]
+            for folder, dirs, files in os.walk(p, onerror=unreadable):
+                dirs.sort()
+                for name in sorted(files):
+                    f = Path(folder) / name
+                    if f.is_file():
+                        consider(f)
         elif p.is_file():
             found.append(p)
         else:
-            missing.append((str(p), "找不到文件或文件夹"))
+            missing.append((shown_name(p), "找不到文件或文件夹"))
     unique = list(dict.fromkeys(f.resolve() for f in found))
     return unique, missing
 
@@ -81,7 +154,7 @@ def score_one(path: Path) -> Record:
     from ..errors import WorkbookError
     from ..xlsx.package import MAX_FILE_BYTES
     from ..xlsx.workbook import score_workbook
-    record = Record(str(path), "", ok=False)
+    record = Record(shown_name(path), "", ok=False)
     try:
         if os.path.getsize(path) > MAX_FILE_BYTES:
             raise WorkbookError(f"文件“{path.name}”超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，不是部门整体绩效自评工作簿")

@@ -63,6 +63,7 @@ class Summary:
     year: int | None = None
     previous: dict[str, dict] | None = None              # last year's results by unit (from --db)
     official: object = None                              # the county's rubric (--rubric): only its workbooks rank
+    notes: list[str] = field(default_factory=list)       # warnings of the run (a history database it could not use)
 
     @property
     def scored(self) -> list[Record]:

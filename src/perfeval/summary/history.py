@@ -23,10 +23,49 @@ _MIGRATIONS = {
 }
 
 
+class NewerDatabase(ValueError):
+    """A database written by a newer perfeval (schema version above ours)."""
+
+
 def connect(path: str | Path) -> sqlite3.Connection:
+    """The history database, created or migrated; refused (ValueError, sqlite3.Error, OSError) when it is
+    a folder, not SQLite, another program's (a results table without our columns) or a newer version's."""
+    if Path(path).is_dir():
+        raise IsADirectoryError(21, "是一个文件夹", str(path))
     db = sqlite3.connect(str(path))
-    migrate(db)
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise NewerDatabase(f"由更新版本的 perfeval 创建（版本 {version}）")
+        columns = {row[1] for row in db.execute("PRAGMA table_info(results)")}
+        if columns and not {"file_hash", "unit", "year", "lines"} <= columns:
+            raise ValueError("不是 perfeval 的历史数据库")
+        migrate(db)
+    except BaseException:
+        db.close()
+        raise
     return db
+
+
+def problem(exc: BaseException) -> str:
+    """A database failure in Chinese."""
+    import errno
+    if isinstance(exc, (NewerDatabase, ValueError)) and not isinstance(exc, sqlite3.Error):
+        return str(exc)
+    if isinstance(exc, IsADirectoryError):
+        return "是一个文件夹"
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return "磁盘已满"
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text:
+        return "只读"
+    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
+        return "文件已损坏或不是数据库"
+    if "disk" in text and "full" in text:
+        return "磁盘已满"
+    if "unable to open" in text:
+        return "无法打开"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def migrate(db: sqlite3.Connection, to: int = SCHEMA_VERSION) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..scoring.results import WITHHELD
+from .collect import SUMMARY_MARK
 from .frame import Summary, _pandas, records_frame
 
 GRADES = ("优", "良", "中", "差")
@@ -158,6 +159,7 @@ def write_summary(summary: Summary, output: Path) -> None:
 def _write(path: str, summary: Summary, sheets) -> None:
     import xlsxwriter
     wb = xlsxwriter.Workbook(path, {"nan_inf_to_errors": True})
+    wb.set_properties({"title": SUMMARY_MARK, "author": "perfeval"})     # a later run skips it in the inbox
     base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1, "border_color": "#A6A6A6"}
     head = wb.add_format(dict(base, bold=True, bg_color="#D9E1F2", text_wrap=True, align="center"))
     cell = wb.add_format(dict(base, text_wrap=True))
