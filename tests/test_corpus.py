@@ -2,7 +2,7 @@
 
 Every case: exit 0 or 2, never a traceback, at most one line on stderr; the file byte-identical
 unless the exit is 0; after exit 0, every part perfeval does not own unchanged (compared by CRC
-and size, so the test itself never inflates a bomb).  Each process runs with an address-space
+and size, so the test itself never inflates a bomb) and every input read back as before.  Each process runs with an address-space
 limit and a time limit.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "corpus"))
+from dialects import SHEET_FORMS, WORKBOOK_FORMS  # noqa: E402
 from generate import generate  # noqa: E402
 
 MEMORY_LIMIT = 1536 * 1024 * 1024      # bytes of address space per run
@@ -61,6 +62,12 @@ def _owned_parts(path: Path) -> set[str]:
     return owned
 
 
+def _inputs(path: Path) -> dict:
+    """Every input table as the file adapter reads it (headers and rows)."""
+    from perfeval.xlsx.workbook import read_inputs
+    return {name: (t.headers, t.rows) for name, t in read_inputs(path).tables.items()}
+
+
 def _crcs(path: Path) -> dict[str, tuple[int, int]]:
     with zipfile.ZipFile(path) as zf:
         return {i.filename: (i.CRC, i.file_size) for i in zf.infolist()}
@@ -73,11 +80,13 @@ def _crcs(path: Path) -> dict[str, tuple[int, int]]:
     "bomb_in_output_sheet", "bomb_in_foreign_part", "huge_non_workbook", "duplicate_member", "shuffled_members",
     "formula_in_sheet_name", *[f"truncated_{f}" for f in (0.05, 0.3, 0.6, 0.9, 0.999)],
     *[f"bitflip_{i}" for i in range(12)],
+    *[f"params_{form}" for form in SHEET_FORMS], *WORKBOOK_FORMS, "strict_open_xml", "date1904", "escaped_cr_in_strings",
 ])
 def test_corpus_case(corpus, name):
     case = corpus[name]
     before = _digest(case.path)
     crcs_before = _crcs(case.path) if case.expect == (0,) else None
+    inputs_before = _inputs(case.path) if case.expect == (0,) else None
     run = subprocess.run([sys.executable, "-m", "perfeval", "recalc", str(case.path)], capture_output=True,
                          text=True, timeout=TIME_LIMIT, preexec_fn=_limits, env=dict(os.environ, PYTHONIOENCODING="utf-8"))
     assert run.returncode in case.expect, (run.returncode, run.stderr)
@@ -94,6 +103,8 @@ def test_corpus_case(corpus, name):
                    {n: v for n, v in after.items() if n not in owned}
         if case.untouched_member:
             assert after[case.untouched_member] == crcs_before[case.untouched_member]
+        if inputs_before is not None:
+            assert _inputs(case.path) == inputs_before                 # every input cell as it was
     leftovers = [p.name for p in case.path.parent.iterdir() if p.name.startswith(".~perfeval")]
     assert leftovers == []
 

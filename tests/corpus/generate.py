@@ -5,7 +5,9 @@ generates them into a temporary folder and runs ``perfeval recalc`` on each in i
 process, bounded in time and memory.  One case per class of problem found in review:
 entity declarations and expansion, DTDs, malformed table definitions, zip bombs in an input
 sheet / sharedStrings / an output sheet / a foreign part, a huge non-workbook, truncations,
-bit flips, shuffled and duplicated members, a sheet name that tries to inject a formula.
+bit flips, shuffled and duplicated members, a sheet name that tries to inject a formula; the legal XML
+forms of the parts recalc edits (no r, single quotes, spaces around "=", a namespace prefix, a spaced end
+tag), Strict Open XML, the 1904 date system, Excel's _x000D_ escapes.
 """
 from __future__ import annotations
 
@@ -148,6 +150,23 @@ def generate(folder: Path) -> list[Case]:
         p = folder / f"bitflip_{i}.xlsm"
         p.write_bytes(bytes(data))
         add(f"bitflip_{i}", p)
+    # Legal XML forms other writers use, of the parts recalc edits (评分参数's sheet, workbook.xml): recalc
+    # must keep every input (the test compares them) or refuse.
+    from dialects import SHEET_FORMS, WORKBOOK_FORMS
+    params = _part_of_sheet("评分参数")
+    for form, change in SHEET_FORMS.items():
+        add(f"params_{form}", _replace(folder / f"params_{form}.xlsm", {
+            params: change(members[params].decode("utf-8")).encode("utf-8")}), (0,))
+    for form, change in WORKBOOK_FORMS.items():
+        add(form, _replace(folder / f"{form}.xlsm", {
+            "xl/workbook.xml": change(members["xl/workbook.xml"].decode("utf-8")).encode("utf-8")}), (0,))
+    strict = members["xl/workbook.xml"].replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                                b"http://purl.oclc.org/ooxml/spreadsheetml/main", 1)
+    add("strict_open_xml", _replace(folder / "strict.xlsm", {"xl/workbook.xml": strict}), (2,))
+    add("date1904", _replace(folder / "date1904.xlsm", {"xl/workbook.xml": re.sub(
+        rb"<workbookPr\b", b'<workbookPr date1904="1"', members["xl/workbook.xml"], count=1)}), (0,))
+    add("escaped_cr_in_strings", _replace(folder / "escaped_cr.xlsm", {
+        "xl/sharedStrings.xml": shared.replace(b"</t>", b"_x000D_</t>", 3)}), (0,))
     assert len(names) > 10
     return cases
 

@@ -30,7 +30,7 @@ def write_authoring(data: dict, path: str | Path) -> Path:
 
 def _build(data: dict, path: Path) -> None:
     import xlsxwriter
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+    wb = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                          "strings_to_urls": False})
     wb.set_properties({"title": "perfeval 评分标准编写", "author": "perfeval", "comments": "perfeval rubric authoring"})
     base = {"font_name": "宋体", "font_size": 10, "valign": "top"}

@@ -158,7 +158,7 @@ def write_summary(summary: Summary, output: Path) -> None:
 
 def _write(path: str, summary: Summary, sheets) -> None:
     import xlsxwriter
-    wb = xlsxwriter.Workbook(path, {"nan_inf_to_errors": True})
+    wb = xlsxwriter.Workbook(path, {"nan_inf_to_errors": True, "in_memory": True})   # no temp files (a full TMPDIR)
     wb.set_properties({"title": SUMMARY_MARK, "author": "perfeval"})     # a later run skips it in the inbox
     base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1, "border_color": "#A6A6A6"}
     head = wb.add_format(dict(base, bold=True, bg_color="#D9E1F2", text_wrap=True, align="center"))

@@ -203,6 +203,9 @@ class Package:
     def _load_workbook(self) -> None:
         self.workbook = self.workbook_part()
         wb = self._xml(self.workbook)
+        if wb.tag.startswith("{" + STRICT_MAIN + "}"):
+            raise WorkbookError(f"文件“{os.path.basename(str(self.path))}”是“Strict Open XML 电子表格”格式，perfeval 不读取这种格式："
+                                f"请在 Excel 中另存为“Excel 启用宏的工作簿(*.xlsm)”后重试")
         pr = wb.find(f"{_M}workbookPr")
         self.date1904 = pr is not None and pr.get("date1904", "").strip().lower() in ("1", "true")
         rels = self.rels(self.workbook)
@@ -341,6 +344,7 @@ def _rich_text(si: ET.Element) -> str:
     return unescape("".join(parts))
 
 
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"       # ISO 29500 Strict: refused by name
 DAYS_1900_TO_1904 = 1462                       # serial 0 of the 1904 date system is 1904-01-01 = 1462 in 1900's
 
 

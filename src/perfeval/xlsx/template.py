@@ -597,7 +597,7 @@ def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_pr
     rubric = template_rubric(tables, rubric)
     project = template_project_rubric(tables, project_rubric)
     path = Path(path)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+    wb = xlsxwriter.Workbook(str(path), {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                          "strings_to_urls": False})
     wb.set_properties({"title": "部门整体支出绩效自评", "author": "perfeval", "company": "",
                        "created": FIXED_DATE, "comments": "perfeval template"})
