@@ -32,8 +32,11 @@ CELL_ERRORS = {
     -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!",
 }
 ERROR_CODES = {text: code for code, text in CELL_ERRORS.items()}
-# Newer Excel errors have codes xlwings does not map (it returns the integer itself).
-ERROR_CODES.update({"#SPILL!": -2146826236, "#CALC!": -2146826230})
+# Newer Excel errors have codes xlwings does not map (it returns the integer itself): CVErr(n) arrives as
+# 0x800A0000 + n (XlCVError: xlErrSpill 2045, xlErrConnect 2046, xlErrBlocked 2047, xlErrUnknown 2048,
+# xlErrField 2049, xlErrCalc 2050, xlErrGettingData 2043).
+ERROR_CODES.update({"#SPILL!": -2146828288 + 2045, "#CALC!": -2146828288 + 2050, "#GETTING_DATA": -2146828288 + 2043,
+                    "#FIELD!": -2146828288 + 2049, "#BLOCKED!": -2146828288 + 2047, "#CONNECT!": -2146828288 + 2046})
 
 
 def com_value(value, data_type: str | None = None):

@@ -8,6 +8,7 @@ line scores, reasons and findings with their cells — and the expected reading.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -126,6 +127,35 @@ def test_an_error_value_is_an_error_in_both_paths(book, error):
     cell = edit(book, "Projects", 0, "实际支出（万元）", error)
     js = both(book)
     assert any(error in m for m in errors_at(js, cell))
+
+
+def edit_error(path: Path, table: str, row: int, header: str, error: str) -> str:
+    """Store an error value as Excel does (``t="e"``) — openpyxl knows only the seven classic ones."""
+    from perfeval.xlsx.package import Package
+    from perfeval.xlsx.parts import SheetEditor, write_package
+    wb = openpyxl.load_workbook(path)
+    ws = next(ws for ws in wb.worksheets if table in ws.tables)
+    cell = cell_of(ws, table, row, header)
+    pkg = Package.open(str(path))
+    ed = SheetEditor(pkg.read(pkg.sheets[ws.title]), ws.title)
+    ed.set(cell.row - 1, cell.column - 1, None)
+    entry = ed.rows[cell.row]
+    entry[2][cell.column - 1] = f'<c r="{cell.coordinate}" t="e"><v>{error}</v></c>'
+    data = ed.serialize()
+    write_package(pkg.zf, path, {pkg.sheets[ws.title]: data})
+    return cell.coordinate
+
+
+@pytest.mark.parametrize("error", ["#SPILL!", "#CALC!", "#FIELD!"])
+@pytest.mark.parametrize("where", [("Projects", 0, "实际支出（万元）"), ("Indicators", 0, "实际完成值")], ids=["amount", "indicator"])
+def test_a_newer_error_value_is_the_same_error_in_both_paths(book, error, where):
+    """#SPILL!, #CALC! … reach the button as bare integers (xlwings names only the classic seven): read as
+    the file reader reads t="e", never scored as the number -2146826243; the clerk sees the error's name."""
+    cell = edit_error(book, *where, error)
+    js = both(book)
+    messages = errors_at(js, cell) + [f["message"] for f in js["findings"] if f["cell"] == cell]
+    assert any(error in m for m in messages), messages
+    assert not any("2146826" in m or "Invalid(" in m for m in json.dumps(js, ensure_ascii=False).split("\n"))
 
 
 def test_currency_and_accounting_formats_are_plain_numbers(book):

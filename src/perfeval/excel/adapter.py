@@ -23,7 +23,7 @@ from ..scoring.engine import score_tables
 from ..scoring.inputs import RawTable, normalize_label
 from ..locate import TableLoc, cell_of, contiguous_runs, is_list_table, last_row_under, typed_below
 from ..cellformat import format_kind, typed_number
-from ..scoring.cells import SerialDate
+from ..scoring.cells import CellError, SerialDate
 
 TITLE = "perfeval 重新计算"
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -91,9 +91,28 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+# Excel's error values reach COM as CVErr(n) = 0x800A0000 + n; xlwings names the seven classic ones
+# (err_to_str) and hands the others over as the integer (#SPILL! is -2146826243).  Numbers from cells are
+# always floats, so an integer is an error code: named here as the file reader names its t="e" cells.
+_COM_ERROR_BASE = -2146828288
+EXCEL_ERROR_NUMBERS = {2000: "#NULL!", 2007: "#DIV/0!", 2015: "#VALUE!", 2023: "#REF!", 2029: "#NAME?", 2036: "#NUM!",
+                       2042: "#N/A", 2043: "#GETTING_DATA", 2045: "#SPILL!", 2046: "#CONNECT!", 2047: "#BLOCKED!",
+                       2048: "#UNKNOWN!", 2049: "#FIELD!", 2050: "#CALC!"}
+
+
+def _error_name(value: int) -> str | None:
+    number = value - _COM_ERROR_BASE
+    return EXCEL_ERROR_NUMBERS.get(number, "#UNKNOWN!") if 2000 <= number <= 2999 else None
+
+
 def _cell(value: object, kind: str | None) -> object:
     """An xlwings value plus its number-format kind → the typed value the file reader
-    produces (see ``scoring.cells``): dates as Excel serials, percentages as ``Percent``."""
+    produces (see ``scoring.cells``): dates as Excel serials, percentages as ``Percent``,
+    error codes xlwings does not name as their error text (a ``CellError``)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        name = _error_name(value)
+        if name is not None:
+            return CellError(name)
     if isinstance(value, (datetime, date, time)):
         return SerialDate.of(value)
     if _is_number(value):

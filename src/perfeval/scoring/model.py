@@ -41,6 +41,9 @@ class Invalid(NamedTuple):
     def __bool__(self) -> bool:  # an Invalid never counts as a truthy answer
         return False
 
+    def __str__(self) -> str:    # in a message: the cell as the clerk sees it (#SPILL!, 约50), never the repr
+        return str(self.raw)
+
 
 Amount = Union[Decimal, None, Invalid]          # None = blank
 
