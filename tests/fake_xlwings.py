@@ -86,6 +86,7 @@ class FakeBook:
         self.app = FakeApp(self)
         self.path = None
         self.saved = False
+        self.prompts: list[str] = []     # sheets whose password Excel asked the user for (Unprotect without one)
 
     @classmethod
     def from_file(cls, path) -> "FakeBook":
@@ -197,7 +198,12 @@ class FakeApi:
         return self.sheet.protected
 
     def Unprotect(self, password=None):
+        """Excel's Worksheet.Unprotect: on a sheet with a password, no argument makes Excel *prompt* the user
+        (recorded in ``book.prompts``; the clerk cancels here), a wrong one (also "") is a COM error."""
         self.sheet.book.record("sheet.api.Unprotect")
+        if self.sheet.password and password is None:
+            self.sheet.book.prompts.append(self.sheet._name)
+            raise RuntimeError("(-2146827284, 'The password you supplied is not correct.')")   # cancelled
         if self.sheet.password and password != self.sheet.password:
             raise RuntimeError("(-2146827284, 'The password you supplied is not correct.')")   # a COM error
         self.sheet.protected = False

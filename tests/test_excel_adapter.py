@@ -153,6 +153,7 @@ def test_a_password_on_an_output_sheet_is_a_chinese_message_and_nothing_is_left_
     assert "设置了密码保护" in message and "撤销工作表保护" in message and S.FINDINGS_SHEET in message
     assert all(fake.sheets[s].protected for s in S.OUTPUT_SHEETS)       # the ones opened were re-protected
     assert {s._name: dict(s.cells) for s in fake._sheets} == before       # nothing written
+    assert fake.prompts == []                      # Excel was never made to ask the clerk for the password
 
 
 def test_screen_updating_and_calculation_are_restored_even_on_failure(template, tmp_path, monkeypatch):

@@ -253,7 +253,7 @@ def _unprotected(sheets):
             try:
                 if not sheet.api.ProtectContents:
                     continue
-                sheet.api.Unprotect()
+                sheet.api.Unprotect("")          # explicit: Excel refuses a password instead of prompting for it
             except Exception:  # noqa: BLE001 - a password: Excel refuses without one
                 raise CannotWrite(f"输出工作表“{sheet.name}”设置了密码保护，无法写入结果：请在 Excel 中点击"
                                   "“审阅 → 撤销工作表保护”后再点“重新计算”。输入数据未被修改。") from None
