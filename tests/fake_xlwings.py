@@ -87,6 +87,7 @@ class FakeBook:
         self.path = None
         self.saved = False
         self.prompts: list[str] = []     # sheets whose password Excel asked the user for (Unprotect without one)
+        self.stale: dict = {}            # formula results Excel would compute on calculate() (manual calculation)
 
     @classmethod
     def from_file(cls, path) -> "FakeBook":
@@ -182,6 +183,14 @@ class FakeApp:
         self.book.record("app.calculation.set")
         self.history.append(("calculation", value))
         self._calculation = value
+
+    def calculate(self):
+        """xlwings' App.calculate(): in manual calculation, formula results are stale until it runs —
+        modelled by ``book.stale`` ({(sheet, row, col): the up-to-date value}), applied here."""
+        self.book.record("app.calculate")
+        for (name, row, col), value in self.book.stale.items():
+            self.book.sheets[name].cells[(row, col)] = value
+        self.book.stale.clear()
 
     def alert(self, prompt, title="", **kwargs):
         self.book.record("app.alert")

@@ -156,6 +156,22 @@ def test_a_password_on_an_output_sheet_is_a_chinese_message_and_nothing_is_left_
     assert fake.prompts == []                      # Excel was never made to ask the clerk for the password
 
 
+def test_in_manual_calculation_the_button_calculates_before_reading(template, tmp_path):
+    """A formula cell whose result Excel has not recomputed (manual calculation) is read after calculate()."""
+    book = filled(template, tmp_path, hongqi())
+    fake = FakeBook.from_file(book)
+    automatic = excel.run(fake, now=NOW)
+    assert "app.calculate" not in fake.calls
+    fake = FakeBook.from_file(book)
+    fake.app._calculation = "manual"
+    sheet = fake.sheets["基本信息"]
+    cell = next(k for k, v in sheet.cells.items() if v == "红旗镇人民政府")
+    fake.stale[("基本信息", *cell)] = "红旗镇人民政府（手动计算后）"      # what a recomputed formula would give
+    manual = excel.run(fake, now=NOW)
+    assert fake.calls.count("app.calculate") == 1 and manual.unit == "红旗镇人民政府（手动计算后）"
+    assert manual.total == automatic.total
+
+
 def test_screen_updating_and_calculation_are_restored_even_on_failure(template, tmp_path, monkeypatch):
     fake = FakeBook.from_file(filled(template, tmp_path, hongqi()))
     fake.app._calculation = "semiautomatic"

@@ -55,7 +55,14 @@ def run(book, now: datetime | None = None, *, announce: bool = True):
 
 
 def score_book(book):
-    """Read and score a live workbook (no writes): result, parameters, tables, table locations."""
+    """Read and score a live workbook (no writes): result, parameters, tables, table locations.  In
+    manual calculation Excel's formula results may be stale: it calculates first, as recalc reads
+    what the last calculation left (the file is saved calculated)."""
+    try:
+        if book.app.calculation == "manual":
+            book.app.calculate()
+    except Exception:  # noqa: BLE001 - no application (a book opened elsewhere): read what is there
+        pass
     tables, locs = read_tables(book)
     result = score_tables(tables)          # refuses an unusable embedded rubric: nothing written
     return result, result.params, tables, locs
