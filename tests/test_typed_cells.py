@@ -329,3 +329,26 @@ def test_file_and_live_adapters_agree_on_any_cells(edits):
             cell.value = value
         wb.save(path)
         both(path)
+
+
+def test_a_table_with_its_header_row_switched_off_is_refused_alike_in_both_paths(book):
+    """表设计 → 标题行 off: the button read its first data row as headers (82 instead of 97); now both
+    adapters refuse it with the same Chinese message and write nothing."""
+    from perfeval.errors import PerfevalError
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    ws = next(ws for ws in wb.worksheets if "Projects" in ws.tables)
+    table = ws.tables["Projects"]
+    c1, r1, c2, r2 = range_boundaries(table.ref)
+    ws.delete_rows(r1)                                   # the header cells go, the body moves up …
+    table.ref = f"{ws.cell(r1, c1).coordinate}:{ws.cell(r2 - 1, c2).coordinate}"
+    table.headerRowCount = 0                             # … and the table has no header row
+    table.autoFilter = None
+    wb.save(book)
+    before = book.read_bytes()
+    messages = []
+    for attempt in (lambda: score_workbook(book), lambda: adapter.score_book(FakeBook.from_file(book))):
+        with pytest.raises(PerfevalError) as caught:
+            attempt()
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] and "关闭了标题行" in messages[0] and "Projects" in messages[0]
+    assert book.read_bytes() == before

@@ -115,3 +115,10 @@ def cell_of(tables: dict[str, TableLoc], loc: Loc) -> tuple[str, str] | None:
                         if normalize_label(a) in index), c1)
     row = r1 if loc.row is None else table.body[0] + loc.row
     return table.sheet, cell_name(row, col)
+
+
+def headerless_message(table: str, sheet: str) -> str:
+    """Both adapters refuse an input table whose header row was switched off (表设计 → 标题行): its
+    columns could only be guessed."""
+    return (f"工作表“{sheet}”中的表格 {table} 关闭了标题行，perfeval 无法按列名读取：请选中该表格，在“表设计”中"
+            f"勾选“标题行”后重试（输入数据未被修改）")

@@ -21,7 +21,7 @@ from .. import sheets as S
 from .. import render as R
 from ..scoring.engine import score_tables
 from ..scoring.inputs import RawTable, normalize_label
-from ..locate import TableLoc, cell_of, contiguous_runs, is_list_table, last_row_under, typed_below
+from ..locate import TableLoc, cell_of, contiguous_runs, headerless_message, is_list_table, last_row_under, typed_below
 from ..cellformat import format_kind, typed_number
 from ..scoring.cells import CellError, SerialDate
 
@@ -193,11 +193,14 @@ def read_tables(book) -> tuple[dict[str, RawTable], dict[str, TableLoc]]:
             below = values[r2 - r1 + 1:] if under else []
             values = values[:r2 - r1 + 1]
             headers = ["" if h is None else str(h) for h in values[0]]
+            declared = L.TABLES_BY_NAME.get(next((t.name for t in L.INPUT_TABLES if t.name.lower() == name.lower()), ""))
+            if declared and not {normalize_label(h) for h in headers} & {normalize_label(c.header) for c in declared.columns} \
+                    and table.header_row_range is None:          # asked only when the first row is no header row
+                raise NotPerfevalWorkbook(headerless_message(name, sheet_name))
             loc = TableLoc(name, sheet_name, address, headers, 1, totals)
             body = values[1:len(values) - totals]
             typed = below[:typed_below(below)]
             body = body + typed
-            declared = L.TABLES_BY_NAME.get(next((t.name for t in L.INPUT_TABLES if t.name.lower() == name.lower()), ""))
             outputs = {normalize_label(c.header) for c in declared.columns if c.is_output} if declared else set()
             kind = _format_kinds(sheet, loc, body, {j for j, h in enumerate(headers) if normalize_label(h) in outputs})
             locs[name.lower()] = loc

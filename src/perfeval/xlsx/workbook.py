@@ -51,6 +51,8 @@ def read_inputs(path: str | Path, data: bytes | None = None) -> WorkbookInputs:
     by_sheet: dict[str, list[TableLoc]] = {}
     for t in known:
         if t is not None:
+            if t.header_rows == 0:
+                raise WorkbookError(locate.headerless_message(t.name, t.sheet))
             by_sheet.setdefault(t.sheet, []).append(t)
     for sheet, tables in by_sheet.items():
         first = min(t.body[0] for t in tables)
