@@ -23,10 +23,6 @@ _MIGRATIONS = {
 }
 
 
-class NewerDatabase(ValueError):
-    """A database written by a newer perfeval (schema version above ours)."""
-
-
 def connect(path: str | Path) -> sqlite3.Connection:
     """The history database, created or migrated; refused (ValueError, sqlite3.Error, OSError) when it is
     a folder, not SQLite, another program's (a results table without our columns) or a newer version's."""
@@ -36,7 +32,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise NewerDatabase(f"由更新版本的 perfeval 创建（版本 {version}）")
+            raise ValueError(f"由更新版本的 perfeval 创建（版本 {version}）")
         columns = {row[1] for row in db.execute("PRAGMA table_info(results)")}
         if columns and not {"file_hash", "unit", "year", "lines"} <= columns:
             raise ValueError("不是 perfeval 的历史数据库")
@@ -50,7 +46,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
 def problem(exc: BaseException) -> str:
     """A database failure in Chinese."""
     import errno
-    if isinstance(exc, (NewerDatabase, ValueError)) and not isinstance(exc, sqlite3.Error):
+    if isinstance(exc, ValueError) and not isinstance(exc, sqlite3.Error):
         return str(exc)
     if isinstance(exc, IsADirectoryError):
         return "是一个文件夹"
