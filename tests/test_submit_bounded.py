@@ -80,14 +80,18 @@ def wait_dead(pids, seconds=5.0) -> list[int]:
         time.sleep(0.05)
 
 
+def spawning_a_child(pids: Path, then: str = "") -> str:
+    """A fake soffice's body: start a sleeping child, note both pids, then ``then``."""
+    return f"""\
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1000)"])
+        Path({str(pids)!r}).write_text(f"{{os.getpid()}} {{child.pid}}")
+        """ + then
+
+
 @posix_only
 def test_a_hanging_soffice_and_its_child_are_killed_and_the_package_is_written(book, tmp_path, monkeypatch):
     pids = tmp_path / "pids"
-    fake_soffice(tmp_path, monkeypatch, f"""\
-        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1000)"])
-        Path({str(pids)!r}).write_text(f"{{os.getpid()}} {{child.pid}}")
-        time.sleep(1000)
-        """)
+    fake_soffice(tmp_path, monkeypatch, spawning_a_child(pids, then="time.sleep(1000)\n"))
     monkeypatch.setattr(submit_module, "PDF_TIMEOUT_BASE", 2.0)
     monkeypatch.setattr(submit_module, "PDF_TIMEOUT_MAX", 2.0)
     out = tmp_path / "out"
@@ -109,10 +113,7 @@ def test_a_hanging_soffice_and_its_child_are_killed_and_the_package_is_written(b
 def test_a_soffice_that_exits_leaving_a_child_behind_leaves_nothing_running(book, tmp_path, monkeypatch):
     """A normal finish is cleaned up too: what soffice started in its group does not outlive it."""
     pids = tmp_path / "pids"
-    fake_soffice(tmp_path, monkeypatch, f"""\
-        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1000)"])
-        Path({str(pids)!r}).write_text(f"{{os.getpid()}} {{child.pid}}")
-        """)
+    fake_soffice(tmp_path, monkeypatch, spawning_a_child(pids))
     r = invoke(book, "-o", tmp_path / "out")
     assert r.exit_code == 0, r.output
     assert f"{PACKAGE}.xlsx 未能转换为 PDF" in r.output
