@@ -52,17 +52,22 @@ def test_a_left_lock_file_never_blocks(book, content):
 @POSIX
 def test_a_dead_runs_temporary_file_is_removed_by_the_next_run_and_a_live_ones_kept(book):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    (book.parent / f".~perfeval-{dead.stdout.strip()}-abc.xlsm").write_bytes(b"half a workbook")
+    stale = book.parent / f".~perfeval-{dead.stdout.strip()}-0badcafe-abc.xlsm"
+    stale.write_bytes(b"half a workbook")
+    os.utime(stale, (time.time() - 120, time.time() - 120))      # over a minute old: not another machine's live run
+    young = book.parent / f".~perfeval-{dead.stdout.strip()}-0badcafe-young.xlsm"
+    young.write_bytes(b"maybe another machine's")
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         live = book.parent / f".~perfeval-{alive.pid}-def.xlsm"
         live.write_bytes(b"being written")
         assert CliRunner().invoke(main, ["score", str(book)]).exit_code == 0       # any command cleans
-        assert litter(book.parent) == [live.name]
+        assert litter(book.parent) == sorted([live.name, young.name])
     finally:
         alive.kill()
         alive.wait()
-    assert recalc(book).exit_code == 0 and litter(book.parent) == []
+    assert recalc(book).exit_code == 0                 # young files of other PIDs and workbooks wait their minute
+    assert litter(book.parent) == sorted([young.name, live.name])
 
 
 def test_a_name_near_name_max_recalculates(tmp_path):

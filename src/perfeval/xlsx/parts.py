@@ -467,21 +467,36 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def clean_leftovers(folder: Path) -> None:
-    """Remove the temporary files of dead runs (``.~perfeval-PID-…``, their process gone, or any such
-    file older than LEFTOVER_AGE) from ``folder``; a live run's are left alone."""
+LEFTOVER_GRACE = 60.0            # a dead PID's file younger than this may be another machine's live run
+
+
+def leftover_tag(target: Path) -> str:
+    """The part of a temporary file's name that says which workbook it was for (short, fits NAME_MAX)."""
+    import hashlib
+    return hashlib.sha1(target.name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def clean_leftovers(folder: Path, target: Path | None = None) -> None:
+    """Remove the temporary files of dead runs from ``folder`` (``.~perfeval-PID-TAG-…``): with ``target``
+    — called while holding its lock, so no live run writes it — every one for that workbook; otherwise
+    those whose process is gone on this machine and that are over a minute old (on a shared folder a
+    PID may be another machine's), and any older than LEFTOVER_AGE.  A live run's are left alone."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     now = time.time()
+    mine = f"-{leftover_tag(target)}-" if target is not None else None
     for entry in entries:
         if not entry.name.startswith(LEFTOVER_PREFIX) or entry.name.endswith(".lock"):
             continue
         m = re.match(re.escape(LEFTOVER_PREFIX) + r"(\d+)-", entry.name)
         try:
-            old = now - entry.stat(follow_symlinks=False).st_mtime > LEFTOVER_AGE
-            if old or (m and not _alive(int(m.group(1)))):
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+            ours = mine is not None and m is not None and entry.name[m.end() - 1:].startswith(mine) \
+                and int(m.group(1)) != os.getpid()
+            dead = m is not None and age > LEFTOVER_GRACE and not _alive(int(m.group(1)))
+            if ours or dead or age > LEFTOVER_AGE:
                 os.unlink(entry.path)
         except OSError:
             pass
@@ -521,9 +536,9 @@ def write_atomically(target: Path, write: Callable[[str], None], *, force: bool 
         tmp = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            clean_leftovers(target.parent)
-            fd, tmp = tempfile.mkstemp(prefix=f"{LEFTOVER_PREFIX}{os.getpid()}-", suffix=target.suffix[:16],
-                                       dir=str(target.parent))
+            clean_leftovers(target.parent, target)
+            fd, tmp = tempfile.mkstemp(prefix=f"{LEFTOVER_PREFIX}{os.getpid()}-{leftover_tag(target)}-",
+                                       suffix=target.suffix[:16], dir=str(target.parent))
             os.close(fd)
             write(tmp)
             with open(tmp, "rb+") as fh:
