@@ -35,6 +35,7 @@ def test_excel_string_escapes_are_decoded():
     assert unescape("a_x000D_") == "a\r" and unescape("_x0009_b") == "\tb"
     assert unescape("_x005F_x000D_") == "_x000D_"           # an escaped underscore keeps the text literal
     assert unescape("x000D_ and _x12_") == "x000D_ and _x12_"
+    assert unescape("_xD83D__xDE00_") == "😀" and unescape("a_xD83D_b") == "a\ufffdb"   # UTF-16 halves: paired or replaced
 
 
 def test_an_indicator_object_pasted_with_a_carriage_return_still_matches_its_project(book):

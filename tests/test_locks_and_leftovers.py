@@ -116,3 +116,28 @@ def test_killed_at_random_moments_the_workbook_is_whole_and_the_next_run_cleans_
         assert now == original or score_workbook(book)[0].total == 97     # never a half-written file
         assert recalc(book).exit_code == 0 and litter(book.parent) == []
         assert score_workbook(book)[0].total == 97
+
+
+@POSIX
+def test_another_users_left_lock_file_and_a_share_without_locks_never_block(book, monkeypatch):
+    """A lock file we may not open for writing (another user's, left behind) is locked read-only; a file
+    system without locks (ENOLCK, some network shares) lets the run go on instead of refusing for 10 s."""
+    import errno
+    import fcntl
+    lock = P.lock_path(book)
+    lock.write_text("")
+    real_open = os.open
+
+    def no_write(path, flags, *mode):
+        if str(path) == str(lock) and flags & os.O_RDWR:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *mode)
+    monkeypatch.setattr(P.os, "open", no_write)
+    assert recalc(book).exit_code == 0
+    monkeypatch.setattr(P.os, "open", real_open)
+
+    def no_locks(fd, op):
+        raise OSError(errno.ENOLCK, "No locks available")
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    started = time.monotonic()
+    assert recalc(book).exit_code == 0 and time.monotonic() - started < 5

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -121,16 +122,24 @@ def test_new_embeds_a_countys_project_rubric_and_refuses_the_wrong_scope(tmp_pat
     assert swapped.exit_code == 2 and "--project-rubric" in swapped.output
 
 
-def test_a_tampered_project_rubric_is_an_error_and_the_department_is_still_scored():
+def test_a_tampered_project_rubric_is_a_warning_and_the_department_is_still_scored_and_complete():
+    """The 自评表 are the projects': a tampered project rubric makes none of them and never holds up the
+    打分表 (its grade, submit) — also when 项目评分标准 says 无."""
+    from perfeval.scoring.model import WARNING
     tables = read_inputs(SAMPLE).tables
     rows = tables["RubricData"].rows
     part = next(r for r in rows if r[0] == "项目1")
     assert '"points":90' in part[1]
     part[1] = part[1].replace('"points":90', '"points":99', 1)
     result = score_tables(tables)
-    assert result.projects == [] and result.total == score_tables(read_inputs(SAMPLE).tables).total
-    (error,) = [f for f in result.findings if "项目评分标准" in f.message and f.severity == ERROR]
-    assert "校验码不符" in error.message and error.loc.table == "RubricData"
+    untouched = score_tables(read_inputs(SAMPLE).tables)
+    assert result.projects == [] and result.total == untouched.total and result.complete == untouched.complete
+    (warning,) = [f for f in result.findings if "项目评分标准" in f.message and "校验码不符" in f.message]
+    assert warning.severity == WARNING and warning.loc.table == "RubricData"
+    for row in tables["Parameters"].rows:
+        if row[0] == "项目评分标准":
+            row[2] = "无"
+    assert score_tables(tables).complete == untouched.complete
 
 
 def test_a_project_rubric_named_in_parameters_that_differs_from_the_embedded_one_warns():
@@ -156,3 +165,17 @@ def test_next_year_carries_the_project_rubric_and_its_county_values(tmp_path):
     assert result.exit_code == 0, result.output
     carried = parameters(nxt)
     assert carried["项目评分标准"][1] == "county-project-2026" and carried[label][1] == 0.8
+
+
+def test_naming_a_project_rubric_on_upgrade_turns_an_old_none_back_on(tmp_path):
+    off = tmp_path / "无.xlsm"
+    shutil.copy(SAMPLE, off)
+    from wbtools import write_values
+    write_values(off, "评分参数", {(3 + list(parameters(off)).index("项目评分标准"), 2): "无"})
+    assert score_json(off)["projects"] == []
+    kept = tmp_path / "仍无.xlsm"
+    assert CliRunner().invoke(main, ["upgrade", str(off), "-o", str(kept)]).exit_code == 0
+    assert parameters(kept)["项目评分标准"][1] == "无"                    # upgrade keeps the clerk's 无
+    on = tmp_path / "开.xlsm"
+    assert CliRunner().invoke(main, ["upgrade", str(off), "--project-rubric", "national-project-2020", "-o", str(on)]).exit_code == 0
+    assert parameters(on)["项目评分标准"][1] == "national-project-2020" and len(score_json(on)["projects"]) == 5

@@ -83,6 +83,11 @@ def test_a_gbk_file_name_is_scored_and_shown(inbox, tmp_path):
     assert r.exit_code == 0 and "已汇总2个单位" in r.output
     cells = [str(v) for ws in openpyxl.load_workbook(out) for row in ws.iter_rows(values_only=True) for v in row if v]
     assert any("五渡镇自评.xlsm" in v for v in cells)                 # shown decoded, not as \udcce escapes
+    broken = os.fsencode(str(inbox)) + b"/" + "坏单位".encode("gbk") + b".xlsm"
+    with open(broken, "wb"):
+        pass                                                        # an empty file with a GBK name
+    r = run("summary", inbox, "-o", out, "--jobs", "1")
+    assert r.exit_code == 0 and "坏单位.xlsm" in unreadable(out) and "内部错误" not in r.output
 
 
 @pytest.mark.parametrize("kind", ["corrupt", "folder", "foreign", "newer", "read_only"])

@@ -37,8 +37,8 @@ def _main(argv) -> int | str | None:
     import click
     from .cli import main
     try:
-        main.main(args=argv, prog_name="perfeval", standalone_mode=False)
-        return 0
+        code = main.main(args=argv, prog_name="perfeval", standalone_mode=False)   # ctx.exit(n) comes back as n
+        return code if isinstance(code, int) else 0
     except SystemExit as exc:
         return exc.code
     except click.exceptions.NoSuchOption as exc:
@@ -53,8 +53,6 @@ def _main(argv) -> int | str | None:
         return exc.exit_code
     except click.exceptions.Abort:
         raise KeyboardInterrupt from None
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
 
 
 class _quiet:

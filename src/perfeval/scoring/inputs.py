@@ -347,8 +347,8 @@ def _embedded_project(c: _Converter, dept: Department, rows) -> None:
     if rubric is None:
         dept.project_rubric_problem = (f"工作簿中嵌入的项目评分标准{problem}，未生成项目支出绩效自评表。"
                                        f"请用 perfeval upgrade --project-rubric 重新生成本工作簿")
-        c.add(ERROR, dept.project_rubric_problem, Loc(L.RUBRIC_DATA.name, None, None, L.RUBRIC_DATA.sheet))
-    dept.project_rubric = rubric
+        c.add(WARNING, dept.project_rubric_problem, Loc(L.RUBRIC_DATA.name, None, None, L.RUBRIC_DATA.sheet))
+    dept.project_rubric = rubric            # a 警告: the 自评表 are the projects', they never hold up the 打分表
 
 
 def _distinct_projects(c: _Converter, projects: list[Project]) -> list[Project]:

@@ -83,6 +83,15 @@ def shown_name(path: Path | str) -> str:
         return os.sep.join(_shown_part(part) for part in text.split(os.sep))
 
 
+def writable(text: str) -> str:
+    """Text any writer takes: undecodable bytes of a file name (lone surrogates) become U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _shown_part(part: str) -> str:
     try:
         part.encode("utf-8")
@@ -165,7 +174,7 @@ def score_one(path: Path) -> Record:
         record.error = f"无法读取文件（{exc.strerror or exc}）"
         return record
     except WorkbookError as exc:
-        record.error = str(exc)
+        record.error = writable(str(exc).replace(str(path), record.file).replace(path.name, Path(record.file).name))
         return record
     except Exception as exc:  # noqa: BLE001 - one bad file never stops the county's run
         record.error = f"内部错误：{type(exc).__name__}: {exc}"

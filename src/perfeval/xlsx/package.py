@@ -329,7 +329,11 @@ _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 def unescape(text: str) -> str:
     """Excel's escapes in strings: _x000D_ is a carriage return, _x005F_ a literal "_" (so that
     "_x005F_x000D_" stays the text "_x000D_")."""
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+    if "_x" not in text:
+        return text
+    decoded = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    # a pair of escaped UTF-16 halves (_xD83D__xDE00_) is one character; a lone half becomes U+FFFD
+    return decoded.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _rich_text(si: ET.Element) -> str:

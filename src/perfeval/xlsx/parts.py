@@ -395,7 +395,8 @@ def lock_path(target: Path) -> Path:
 
 
 def _try_lock(fd: int) -> bool:
-    """An operating-system lock on the open lock file: released by the OS when the process dies."""
+    """An operating-system lock on the open lock file: released by the OS when the process dies.  A file
+    system without locks (ENOLCK, EOPNOTSUPP: some network shares) counts as locked by us."""
     try:
         if os.name == "nt":
             import msvcrt
@@ -404,8 +405,8 @@ def _try_lock(fd: int) -> bool:
             import fcntl
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True
-    except OSError:
-        return False
+    except OSError as exc:
+        return exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES, errno.EDEADLK)
 
 
 @contextmanager
@@ -423,6 +424,11 @@ def file_lock(target: Path, wait: float | None = None):
     while True:
         try:
             fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+        except PermissionError:              # another user's lock file left behind: a lock needs no write access
+            try:
+                fd = os.open(lock, os.O_RDONLY)
+            except OSError as exc:
+                raise WorkbookError(os_error_message(exc, target.name)) from None
         except OSError as exc:
             raise WorkbookError(os_error_message(exc, target.name)) from None
         if _try_lock(fd):

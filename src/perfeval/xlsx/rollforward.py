@@ -31,9 +31,9 @@ def roll_forward(last_year: str | Path, out: str | Path, rubric=None, *, force: 
         raise WorkbookError("新年度工作簿不能覆盖上年工作簿：请换一个文件名")
     result, data = score_workbook(last_year)
     dept = result.department
-    tables = next_year_tables(result, data.tables)
-    project = project_rubric or carried_project_rubric(dept)[0]
-    new_template(out, tables, force=force, rubric=rubric or dept.rubric, project_rubric=project)
+    carried = carried_project_rubric(dept)
+    tables = next_year_tables(result, data.tables, carried, switch_on=project_rubric is not None)
+    new_template(out, tables, force=force, rubric=rubric or dept.rubric, project_rubric=project_rubric or carried[0])
     return Path(out)
 
 
@@ -41,7 +41,9 @@ def _value(value):
     return None if isinstance(value, Invalid) else value
 
 
-def next_year_tables(result, tables: dict[str, RawTable]) -> dict[str, RawTable]:
+def next_year_tables(result, tables: dict[str, RawTable], carried=None, *, switch_on: bool = False) -> dict[str, RawTable]:
+    """Next year's input tables; ``carried``: the project rubric, its parameters in use and whether the
+    自评表 was off (``carried_project_rubric``); ``switch_on``: another project rubric was named."""
     dept = result.department
     info = {L.INFO.label(k): _value(v) for k, v in dept.info.values.items()}
     year = dept.year
@@ -69,8 +71,8 @@ def next_year_tables(result, tables: dict[str, RawTable]) -> dict[str, RawTable]
              if isinstance(v, str) and v.strip()}
     out["ReportText"] = raw_table(L.REPORT_TEXT, texts)
     params, _ = resolve(dept.rubric, dept.parameters)
-    project, project_params, off = carried_project_rubric(dept)
-    out["Parameters"] = parameter_table(dept.rubric, params, project, project_params, [], off)
+    project, project_params, off = carried or carried_project_rubric(dept)
+    out["Parameters"] = parameter_table(dept.rubric, params, project, project_params, [], off and not switch_on)
     return out
 
 

@@ -200,13 +200,19 @@ def _print_setup(ws, header_row: int | None, *, landscape: bool = True) -> None:
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
+def _named(tables: dict[str, RawTable] | None, label: str) -> object:
+    """The 本县取值 a template's 评分参数 gives the row ``label`` (stripped), else None."""
+    raw = (tables or {}).get(L.PARAMETERS.name)
+    chosen = _kv_values(L.PARAMETERS, raw).get(normalize_label(label)) if raw else None
+    value = chosen[[c.key for c in L.PARAMETERS.columns].index("value")] if chosen else None
+    return value.strip() if isinstance(value, str) else value
+
+
 def template_rubric(tables: dict[str, RawTable] | None, rubric=None):
     """The rubric a template is made for: ``rubric``, else the one its 评分参数 names, else the default."""
     if rubric is not None:
         return rubric
-    raw = (tables or {}).get(L.PARAMETERS.name)
-    chosen = _kv_values(L.PARAMETERS, raw).get(normalize_label(L.RUBRIC_PARAMETER_LABEL)) if raw else None
-    value = chosen[[c.key for c in L.PARAMETERS.columns].index("value")] if chosen else None
+    value = _named(tables, L.RUBRIC_PARAMETER_LABEL)
     return load_rubric(value if value in shipped_ids() else DEFAULT_RUBRIC)
 
 
@@ -216,10 +222,7 @@ def template_project_rubric(tables: dict[str, RawTable] | None, project=None):
     自评表 back on)."""
     if project is not None:
         return project
-    raw = (tables or {}).get(L.PARAMETERS.name)
-    chosen = _kv_values(L.PARAMETERS, raw).get(normalize_label(L.PROJECT_RUBRIC_PARAMETER_LABEL)) if raw else None
-    value = chosen[[c.key for c in L.PARAMETERS.columns].index("value")] if chosen else None
-    value = value.strip() if isinstance(value, str) else value
+    value = _named(tables, L.PROJECT_RUBRIC_PARAMETER_LABEL)
     if value in shipped_ids() and load_rubric(value).scope == "project":
         return load_rubric(value)
     return load_rubric(DEFAULT_PROJECT_RUBRIC)

@@ -43,6 +43,7 @@ def upgrade(book: str | Path, out: str | Path | None = None, rubric=None, *, for
     params, _ = resolve(source_rubric, dept.parameters)
     own_project, project_params, off = carried_project_rubric(dept)
     project = project_rubric or own_project
+    off = off and project_rubric is None              # naming a project rubric turns the 自评表 back on
     tables, lost = _carry(data.tables, target, params)
     tables[L.PARAMETERS.name] = parameter_table(target, params, project, project_params, lost, off)
     refuse_existing(target_path, force, workbook=True)

@@ -87,9 +87,11 @@ def read_inputs(path: str | Path, data: bytes | None = None) -> WorkbookInputs:
 
 
 def score_workbook(path: str | Path, content: bytes | None = None) -> tuple[Result, WorkbookInputs]:
-    """Score a workbook file (or its ``content``, already read); also return what was read.  Dead runs'
-    temporary files beside it are removed on the way (every command reads through here)."""
-    clean_leftovers(Path(path).resolve().parent)
+    """Score a workbook file (or its ``content``, already read); also return what was read.  Reading the
+    file itself (score, report, submit, new --from …), dead runs' temporary files beside it are removed on
+    the way; the roll-up, which hands ``content``, leaves the units' folders alone."""
+    if content is None:
+        clean_leftovers(Path(path).resolve().parent)
     data = read_inputs(path, content)
     return score_tables(data.tables), data
 
