@@ -23,7 +23,7 @@ def test_every_error_perfeval_raises_is_in_the_tree():
 
 
 def test_the_tree_is_caught_once_in_each_boundary():
-    cli = (SRC / "cli.py").read_text(encoding="utf-8")
+    cli = (SRC / "cli.py").read_text(encoding="utf-8") + (SRC / "cliguard.py").read_text(encoding="utf-8")  # the command line
     adapter = (SRC / "excel" / "adapter.py").read_text(encoding="utf-8")
     assert cli.count("except PerfevalError") == 1 and adapter.count("except PerfevalError") == 1
     assert "except NotSupported" not in cli and "except WorkbookError" not in cli

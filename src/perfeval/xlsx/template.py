@@ -20,7 +20,8 @@ from ..scoring.cells import Percent, SerialDate
 from ..scoring.inputs import RawTable, normalize_label, rubric_table
 from ..scoring.params import default_params
 from ..scoring.projects import NONE_WORDS
-from ..scoring.rubric import DEFAULT_PROJECT_RUBRIC, DEFAULT_RUBRIC, PROJECT_PART, embed_rows, form, load_rubric, shipped_ids
+from ..scoring.rubric import DEFAULT_PROJECT_RUBRIC, DEFAULT_RUBRIC, form, load_rubric, shipped_ids
+from .rubricsheets import rubric_data_sheet, rubric_sheet
 from ..scoring.ruletypes import item_maxima, tables_read
 from .validation import answer_validation, kind_validation
 
@@ -228,66 +229,13 @@ def template_project_rubric(tables: dict[str, RawTable] | None, project=None):
     return load_rubric(DEFAULT_PROJECT_RUBRIC)
 
 
-def _rubric_data_sheet(wb, fm: _Formats, rubric, project) -> None:
-    """The embedded rubrics — the department's, then the project rubric's (parts 项目校验码, 项目1 …) —
-    each its 校验码 and canonical JSON, in cells of a very hidden, protected sheet."""
-    table = L.RUBRIC_DATA
-    ws = wb.add_worksheet(table.sheet)
-    rows = embed_rows(rubric) + embed_rows(project, PROJECT_PART)
-    ws.write_string(0, 0, table.title, fm.title)
-    r0, c0 = table.origin
-    for i, (part, text) in enumerate(rows):
-        ws.write_string(r0 + 1 + i, c0, part, fm.text)
-        ws.write_string(r0 + 1 + i, c0 + 1, text, fm.text)
-    ws.add_table(r0, c0, r0 + len(rows), c0 + 1, {"name": table.name, "style": "Table Style Light 1",
-                                                   "columns": [{"header": c.header} for c in table.columns]})
-    ws.very_hidden()
-    ws.protect()
-
-
-def _rubric_sheet(wb, fm: _Formats, rubric, project) -> None:
-    """评分标准: every line's rule read back in Chinese, with the rubric's 校验码 (what the county sees);
-    below, the project rubric's the same way."""
-    ws = wb.add_worksheet(S.RUBRIC_SHEET)
-    ws.set_tab_color("#4472C4")
-    ws.set_column(0, 0, 24)
-    ws.set_column(1, 1, 8)
-    ws.set_column(2, 2, 100)
-    ws.write_string(0, 0, rubric.title, fm.title)
-    ws.write_string(1, 0, f"评分标准：{rubric.id}（{rubric.year}年，满分{R.fmt_num(rubric.total)}分）　　校验码：{rubric.checksum}",
-                    fm.plain)
-    row = _readback(ws, fm, rubric, 3)
-    ws.write_string(row + 1, 0, f"项目支出绩效自评表：{project.title}", fm.subtitle)
-    ws.write_string(row + 2, 0, f"项目评分标准：{project.id}（满分{R.fmt_num(project.total)}分）　　校验码：{project.checksum}",
-                    fm.plain)
-    _readback(ws, fm, project, row + 4)
-    _print_setup(ws, 3)
-    ws.protect()
-
-
-def _readback(ws, fm: _Formats, rubric, head: int) -> int:
-    """指标 | 分值 | 计分规则 of every line from row ``head``; the first row after them."""
-    from ..scoring.readback import readback_all
-    for c, text in enumerate(("指标", "分值", "计分规则")):
-        ws.write_string(head, c, text, fm.head)
-    rows = readback_all(rubric)
-    for i, (spec, text) in enumerate(rows):
-        ws.write_string(head + 1 + i, 0, spec.label, fm.text)
-        _write(ws, head + 1 + i, 1, -spec.points if spec.deduction else spec.points, fm.center)
-        ws.write_string(head + 1 + i, 2, text, fm.text)
-        lines = max(R.text_lines(text, 100, 10), R.text_lines(spec.label, 24, 10))
-        if lines > 1:
-            ws.set_row(head + 1 + i, 14 * lines + 2)
-    return head + 1 + len(rows)
-
-
 def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric, project) -> None:
     tables = tables or {}
     sheets: dict[str, object] = {}
     read = tables_read(rubric)
     for table in (rubric_table(t, rubric) for t in L.INPUT_TABLES):
         if table is L.RUBRIC_DATA:
-            _rubric_data_sheet(wb, fm, rubric, project)
+            rubric_data_sheet(wb, fm, rubric, project)
             continue
         ws = sheets.get(table.sheet)
         if ws is None:
@@ -612,7 +560,7 @@ def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_pr
     _details_sheet(wb, fm, rubric)
     _findings_sheet(wb, fm)
     _project_sheet(wb, fm)
-    _rubric_sheet(wb, fm, rubric, project)
+    rubric_sheet(wb, fm, rubric, project)
     _conf_sheet(wb)
     if vba_project is not None:
         from io import BytesIO
