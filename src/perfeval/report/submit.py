@@ -25,7 +25,7 @@ from pathlib import Path
 from ..xlsx.export import macro_free_copy
 from ..errors import NotComplete, WorkbookError
 from ..scoring.results import open_items
-from ..xlsx.parts import is_read_only
+from ..xlsx.parts import LEFTOVER_PREFIX, is_read_only, leftover_tag
 from ..xlsx.workbook import read_inputs, recalc
 from . import write_report
 
@@ -210,7 +210,7 @@ def to_pdfs(paths: list[Path], outdir: Path, exe: str | None = None) -> tuple[li
 
 def _move_into(source: Path, target: Path) -> None:
     """Move ``source`` to ``target`` (possibly on another disk) so that ``target`` is never half written."""
-    part = target.with_name(f".~perfeval-{os.getpid()}-{target.name}")
+    part = target.with_name(f"{LEFTOVER_PREFIX}{os.getpid()}-{leftover_tag(target)}-{target.suffix}")
     try:
         shutil.copyfile(source, part)
         os.replace(part, target)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..scoring.results import WITHHELD, completion
+from ..xlsx.parts import LEFTOVER_PREFIX
 
 EXTENSIONS = (".xlsm", ".xlsx")
 
@@ -68,6 +69,8 @@ OTHER_FORMATS = {
     ".rar": "压缩文件：请先解压，再汇总解压出的文件夹",
     ".7z": "压缩文件：请先解压，再汇总解压出的文件夹",
 }
+# Lock files of Excel/WPS (~$…) and LibreOffice (.~lock.…#), perfeval's own locks and temporary files.
+_NOT_INPUTS = ("~$", ".~lock.", LEFTOVER_PREFIX)
 SUMMARY_MARK = "perfeval 汇总"                    # the roll-up's own title (its document properties)
 
 
@@ -130,7 +133,7 @@ def find_workbooks(paths: Iterable[str | Path], output: str | Path | None = None
         missing.append((shown_name(error.filename or ""), f"无法读取文件夹（{error.strerror or error}）"))
 
     def consider(f: Path) -> None:
-        if f.name.startswith(("~$", ".~perfeval", ".~lock.")) or (skip is not None and f.resolve() == skip
+        if f.name.startswith(_NOT_INPUTS) or (skip is not None and f.resolve() == skip
                                                                   and is_summary(f)):
             return                                 # the roll-up being rewritten (a workbook there is refused by run)
         suffix = f.suffix.lower()
