@@ -48,3 +48,13 @@ def base():
     set_value(t, "Qualitative", "建立预算绩效挂钩机制", "是")
     set_rows(t, "MonthlySpending", monthly(D(100), [D(10)] * 10))
     return t
+
+
+def pyproject() -> dict:
+    """pyproject.toml, parsed (tomllib from Python 3.11, tomli before it)."""
+    from pathlib import Path
+    try:
+        import tomllib
+    except ImportError:                       # Python < 3.11
+        import tomli as tomllib
+    return tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))

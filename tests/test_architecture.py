@@ -7,12 +7,15 @@ that silently stopped checking (a renamed module, a typo in pyproject.toml) fail
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+pytest.importorskip("importlinter", reason="import-linter 2 needs Python 3.8+")
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "perfeval"
@@ -50,7 +53,7 @@ def test_a_planted_violation_breaks_its_contract(tmp_path, module, line, contrac
     assert run.returncode != 0, run.stdout
     broken = [ln for ln in run.stdout.splitlines() if ln.endswith("BROKEN")]
     assert any(contract in ln for ln in broken), run.stdout
-    assert module.replace("/", ".").removesuffix(".py") in run.stdout   # the report names the culprit
+    assert re.sub(r"\.py$", "", module.replace("/", ".")) in run.stdout   # the report names the culprit
 
 
 def test_public_api_is_small_and_lazy():

@@ -112,7 +112,7 @@ def test_dates_read_like_the_file_reader():
 
 
 def test_main_uses_the_caller(monkeypatch, template, tmp_path):
-    import xlwings
+    xlwings = pytest.importorskip("xlwings", reason="xlwings installs on Python 3.11+ only")
     fake = FakeBook.from_file(filled(template, tmp_path, hongqi()))
     monkeypatch.setattr(xlwings.Book, "caller", classmethod(lambda cls: fake))
     excel.main()
@@ -122,7 +122,7 @@ def test_main_uses_the_caller(monkeypatch, template, tmp_path):
 def test_the_fake_only_offers_what_xlwings_has():
     """Every attribute of the fake (hence every one the adapter can use) exists on the real
     xlwings class it stands for, so a typo in the adapter cannot pass against the fake alone."""
-    import xlwings
+    xlwings = pytest.importorskip("xlwings", reason="xlwings installs on Python 3.11+ only")
     import fake_xlwings as fake
     pairs = {fake.FakeBook: xlwings.Book, fake.FakeSheet: xlwings.Sheet, fake.FakeRange: xlwings.Range,
              fake.FakeTable: xlwings.main.Table, fake.FakeApp: xlwings.App}

@@ -5,6 +5,8 @@ non-empty cell (address, type, value — style indexes and other volatile attrib
 and compared with tests/golden/*.txt.  After an intended change, regenerate with
 ``PERFEVAL_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py`` and review the diff.
 """
+from __future__ import annotations
+
 import os
 import re
 import zipfile

@@ -1,4 +1,6 @@
 """Recalculation and the part writer leave everything perfeval does not own byte-identical."""
+from __future__ import annotations
+
 from datetime import datetime
 
 import openpyxl

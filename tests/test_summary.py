@@ -8,6 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
+pytest.importorskip("pandas", reason="the roll-up needs pandas (Python 3.8+)")
 from click.testing import CliRunner
 
 from perfeval.cli import main

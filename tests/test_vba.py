@@ -1,4 +1,6 @@
 """The VBA project built from text: read back by independent readers."""
+from __future__ import annotations
+
 import io
 import zipfile
 

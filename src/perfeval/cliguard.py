@@ -85,7 +85,7 @@ def _write_log(exc: BaseException) -> str:
     from datetime import datetime
     try:
         path = Path(tempfile.gettempdir()) / f"perfeval-内部错误-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
-        path.write_text(f"perfeval {' '.join(sys.argv[1:])}\n" + "".join(traceback.format_exception(exc)), encoding="utf-8")
+        path.write_text(f"perfeval {' '.join(sys.argv[1:])}\n" + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)), encoding="utf-8")
         return str(path)
     except OSError:
         return ""

@@ -415,3 +415,9 @@ def project_blocks(result: Result, cell_of: CellOf | None, present: bool) -> tup
     last = cell_name(len(rows) - 1, S.PROJECTS.width - 1)
     area = "$A$1:" + re.sub(r"^([A-Z]+)(\d+)$", r"$\1$\2", last)
     return [Block(S.PROJECT_SHEET, 0, 0, rows, clear_to_end=True, width=S.PROJECTS.width, print_area=area)], []
+
+
+def row_height(points: float | None) -> float | None:
+    """A row height in points on Excel's pixel grid (0.75 pt per pixel at 96 dpi), so the height
+    written is the same whichever XlsxWriter writes it (3.3 rounds to pixels, older ones did not)."""
+    return None if points is None else 0.75 * int(points * 4.0 / 3.0 + 0.5)

@@ -65,7 +65,7 @@ def _qualitative(answers: dict[str, object]) -> RawTable:
     return raw_table(rubric_table(L.QUALITATIVE, load_rubric(DEFAULT_RUBRIC)), answers)
 
 
-ALL_YES = {i.label: YES for i in load_rubric(DEFAULT_RUBRIC).items if i.kind != "count"} | {"不配合评价次数": 0}
+ALL_YES = {**{i.label: YES for i in load_rubric(DEFAULT_RUBRIC).items if i.kind != "count"}, "不配合评价次数": 0}
 
 
 def hongqi(rubric_id: str = "ebian-2023") -> dict[str, RawTable]:

@@ -83,7 +83,8 @@ def _part_of_sheet(title: str) -> str:
     rels = members["xl/_rels/workbook.xml.rels"].decode()
     rid = re.search(rf'<sheet name="{title}" sheetId="\d+" r:id="(rId\d+)"', wb).group(1)
     target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"', rels)
-    return "xl/" + (target.group(1) or target.group(2)).lstrip("/").removeprefix("xl/")
+    name = (target.group(1) or target.group(2)).lstrip("/")
+    return "xl/" + (name[3:] if name.startswith("xl/") else name)
 
 
 def generate(folder: Path) -> list[Case]:

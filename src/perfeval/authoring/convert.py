@@ -367,4 +367,4 @@ TOP_ORDER = ("format", "id", "title", "region", "source", "version", "year", "sc
 
 
 def _ordered(data: dict) -> dict:
-    return {k: data[k] for k in TOP_ORDER if k in data} | {k: v for k, v in data.items() if k not in TOP_ORDER}
+    return {**{k: data[k] for k in TOP_ORDER if k in data}, **{k: v for k, v in data.items() if k not in TOP_ORDER}}

@@ -174,7 +174,7 @@ def to_pdfs(paths: list[Path], outdir: Path, exe: str | None = None) -> tuple[li
         return [None] * len(paths), [f"本机未安装 LibreOffice，未生成 PDF（{_NO_PDF}）"]
     outdir = Path(outdir)
     targets = [outdir / (path.stem + ".pdf") for path in paths]
-    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
+    with _scratch() as tmp:
         profile, made = Path(tmp) / "profile", Path(tmp) / "pdf"
         made.mkdir()
         timeout = pdf_timeout(paths)
@@ -257,3 +257,14 @@ def submit(book: str | Path, directory: str | Path | None = None, *, draft: bool
     files += [pdf for pdf in pdfs if pdf]
     notes += pdf_notes
     return folder, files, notes
+
+
+@contextlib.contextmanager
+def _scratch():
+    """A temporary folder removed afterwards, never failing on what LibreOffice left locked
+    (TemporaryDirectory's ignore_cleanup_errors is Python 3.10+)."""
+    tmp = tempfile.mkdtemp(prefix="perfeval-pdf-")
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -74,7 +74,8 @@ class Summary:
         """Scored workbooks not scored under the official rubric, with the reason (none without one)."""
         if self.official is None:
             return []
-        return [(r, why) for r in self.scored if (why := nonconformity(r, self.official))]
+        pairs = ((r, nonconformity(r, self.official)) for r in self.scored)
+        return [(r, why) for r, why in pairs if why]
 
     @property
     def ranked(self) -> list[Record]:

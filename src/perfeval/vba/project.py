@@ -8,7 +8,6 @@ sheet.  ``vbaProject.bin`` is reproducible: the same sources give the same bytes
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 
 from .cfb import write_cfb
@@ -33,8 +32,14 @@ def class_source(text: str) -> str:
     return re.sub(r"\AVERSION [^\n]*\n(BEGIN\n.*?\nEND\n)?", "", text.replace("\r\n", "\n"), flags=re.S)
 
 
+def macros_folder() -> Path:
+    """The packaged macros/ folder (a plain folder, also inside the .pyz, which runs extracted)."""
+    import importlib.util
+    return Path(importlib.util.find_spec("perfeval.macros").origin).resolve().parent
+
+
 def our_modules() -> list[Module]:
-    folder = resources.files("perfeval.macros")
+    folder = macros_folder()
     out = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".bas"):
@@ -45,10 +50,10 @@ def our_modules() -> list[Module]:
 
 
 def xlwings_modules() -> list[Module]:
-    import xlwings   # only at template-build time, never on the click path
-    root = Path(xlwings.__file__).parent
+    """xlwings' VBA, vendored from the pinned release (so `new` needs no xlwings installed)."""
+    root = macros_folder() / "xlwings"
     bas = (root / "xlwings.bas").read_text(encoding="cp1252")
-    cls = class_source((root / "addin" / "Dictionary.cls").read_text(encoding="cp1252"))
+    cls = class_source((root / "Dictionary.cls").read_text(encoding="cp1252"))
     return [Module("xlwings", bas), Module("Dictionary", cls, "class")]
 
 

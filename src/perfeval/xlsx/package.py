@@ -392,7 +392,9 @@ def _cell_value(el: ET.Element, shared: list[str], formats: dict[int, str], date
 
 def _iso_date(text: str) -> object:
     from datetime import datetime
+    # Before Python 3.11 fromisoformat takes only 3 or 6 fraction digits: pad or cut them to 6.
+    iso = re.sub(r"\.(\d+)", lambda m: "." + (m.group(1) + "000000")[:6], text.strip().rstrip("Z"), count=1)
     try:
-        return SerialDate.of(datetime.fromisoformat(text.strip().rstrip("Z")))
+        return SerialDate.of(datetime.fromisoformat(iso))
     except ValueError:
         return Unreadable(f"日期单元格的内容“{text[:20]}”无法识别")

@@ -60,5 +60,5 @@ def _readback(ws, fm, rubric, head: int) -> int:
         ws.write_string(head + 1 + i, 2, text, fm.text)
         lines = max(R.text_lines(text, 100, 10), R.text_lines(spec.label, 24, 10))
         if lines > 1:
-            ws.set_row(head + 1 + i, 14 * lines + 2)
+            ws.set_row(head + 1 + i, R.row_height(14 * lines + 2))
     return head + 1 + len(rows)

@@ -248,9 +248,9 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric, 
         if table is L.REPORT_TEXT:
             ws.write_string(table.origin[0] - 2, 0, table.title, fm.subtitle)
             ws.merge_range(table.origin[0] - 1, 0, table.origin[0] - 1, len(table.columns) - 1, table.help, fm.help)
-            ws.set_row(table.origin[0] - 1, 30)
+            ws.set_row(table.origin[0] - 1, R.row_height(30))
             for i in range(len(table.rows)):                     # room for a paragraph or two
-                ws.set_row(table.origin[0] + 1 + i, 66)
+                ws.set_row(table.origin[0] + 1 + i, R.row_height(66))
         elif table.sheet == L.MONITORING.sheet and table is L.VIOLATIONS:
             ws.write_string(1, table.origin[1], table.title + _short_note(table, read), fm.subtitle)
         elif table.sheet == L.MONITORING.sheet:
@@ -279,7 +279,7 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric, 
                     continue
                 kind_validation(ws, row.kind, row.choices, line, table.origin[1] + 1, line, row.help)
                 if table is L.INFO and row.key in LONG_INFO_ROWS:
-                    ws.set_row(line, 33)
+                    ws.set_row(line, R.row_height(33))
         else:
             _list_table(ws, fm, table, raw)
 
@@ -362,7 +362,7 @@ def _cover(wb, fm: _Formats):
         ws.merge_range(first + i, 0, first + i, 3, text, fm.plain_wrap)    # A:D, wrapped: the page shows all of it
         lines = R.text_lines(text, 22 + 60 + 14 + 14, 10)
         if lines > 1:
-            ws.set_row(first + i, 14 * lines + 2)
+            ws.set_row(first + i, R.row_height(14 * lines + 2))
     ws.write_string(first + len(COVER_TEXT) + 1, 0,
                     "收到本工作簿只为查看结果的人无需安装任何软件：结果均为普通数值。", fm.help)
     return ws
@@ -394,7 +394,7 @@ def _score_sheet(wb, fm: _Formats, rubric):
     merged = form.merges([tuple(row[:s.levels]) for row in static])
     inside = form.covered(merged)
     for i, row in enumerate(static):
-        ws.set_row(first + i, _row_height(row, s))
+        ws.set_row(first + i, R.row_height(_row_height(row, s)))
         for c, value in enumerate(row + [None] * (len(s.columns) - len(row))):
             if (i, c) not in inside:
                 _write(ws, first + i, c, value, col_fmt[c])
@@ -409,7 +409,7 @@ def _score_sheet(wb, fm: _Formats, rubric):
     for r in (total, grade):
         for c in range(s.levels, len(s.columns)):
             ws.write_blank(r, c, None, fm.total_text if c == last_col else fm.total)
-    ws.set_row(total, 30)
+    ws.set_row(total, R.row_height(30))
     last_line = first + len(static) - 1
     status = R.cell_name(first, s.col("状态")).rstrip("0123456789")
     whole = f"{R.cell_name(first, 0)}:{R.cell_name(last_line, last_col)}"
@@ -463,7 +463,7 @@ def _project_sheet(wb, fm: _Formats):
         for r1, c1, r2, c2 in sheet.merges:
             ws.merge_range(top + r1, c1, top + r2, c2, "（尚未计算）" if page == 0 and (r1, c1) == (0, 0) else "",
                            fm.text)
-        ws.set_row(top + sheet.text_row, 48)
+        ws.set_row(top + sheet.text_row, R.row_height(48))
     _print_setup(ws, None, landscape=False)
     ws.print_area(0, 0, 0, sheet.width - 1)         # each recalculation sets it to the forms it wrote
     ws.set_h_pagebreaks([sheet.page_rows * k for k in range(1, sheet.pages)])   # one project a page

@@ -27,7 +27,7 @@ def score(line, rule):
     word = WORDS[rule["direction"]]
     limit = threshold_text(threshold, unit, line.rubric)
     line.table("指标", "实际值", "标准", "超出幅度", "扣分").rows.append(
-        (label_of(rule["metric"], line.rubric), line.metric_text(rule["metric"], m.value).removeprefix(label_of(rule["metric"], line.rubric)),
+        (label_of(rule["metric"], line.rubric), _after(line.metric_text(rule["metric"], m.value), label_of(rule["metric"], line.rubric)),
          f"{'不超过' if rule['direction'] == 'over' else '不低于'}{limit}", step_text(max(excess, Decimal(0)), unit) if excess.is_finite() else "无穷大", None))
     if excess <= 0:
         return line.points
@@ -69,3 +69,8 @@ def references(rule, rubric):
 
 def tables(rule, rubric) -> set:
     return operand_tables(rule["metric"], rubric) | operand_tables(rule["threshold"], rubric)
+
+
+def _after(text: str, prefix: str) -> str:
+    """text without a leading prefix (str.removeprefix, which Python 3.7 lacks)."""
+    return text[len(prefix):] if text.startswith(prefix) else text
