@@ -3,7 +3,7 @@
 Rerun after the workbook, the messages or the commands change: ``python docs/render_guide.py`` from
 the repository root.  Needs LibreOffice, poppler-utils and fonts-wqy-microhei (see .ci/run).
 
-- guide-kit.png: the offline kit's 说明.txt (tools/build_windows_kit.py writes it);
+- guide-kit.png: the offline kit's 说明.txt (perfeval bundle-windows writes it);
 - guide-rubric.png: the template's 评分标准 sheet (which form, its 校验码);
 - guide-cover.png: the template's 使用说明 sheet;
 - guide-findings.png / guide-score-errors.png: 校验结果 and 打分表 of a workbook filled with the
@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -70,11 +68,9 @@ def console(folder: Path) -> str:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        kit = tmp / "kit"
-        subprocess.run([sys.executable, str(ROOT / "tools" / "build_windows_kit.py"), str(kit), "--dry-run"],
-                       check=True, capture_output=True)
+        from perfeval.install.kits import windows_readme
         text = tmp / "离线安装包说明.txt"
-        text.write_text((kit / "说明.txt").read_text(encoding="utf-8-sig"), encoding="utf-8")
+        text.write_text(windows_readme(), encoding="utf-8")
         to_png(to_pdf(text, tmp), 1, "guide-kit.png", tmp, dpi=80)
         book = mistakes_book(tmp)
         recalc(book, now=datetime(2024, 3, 15, 10, 0))

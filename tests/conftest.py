@@ -36,3 +36,18 @@ def lean_merge_binding(self):
 
 
 _openpyxl_reader.WorksheetReader.bind_merged_cells = lean_merge_binding
+
+
+# The core tests: the engine and what the 信创 floor promises (recalc, score, new, report, the .pyz
+# and the Linux entry).  tests/test_pythons.py runs them on the oldest supported Python and on 3.13.
+CORE = {"test_rules", "test_numbers", "test_params", "test_indicators", "test_rubric", "test_properties",
+        "test_workbook_e2e", "test_cli", "test_report", "test_bad_inputs", "test_typed_cells", "test_xlsx_parts",
+        "test_file_integrity", "test_embedded_rubric", "test_project_form", "test_golden", "test_engine_imports",
+        "test_vba_messages", "test_linux", "test_pyz", "test_windows_kit"}
+
+
+def pytest_collection_modifyitems(items):
+    import pytest
+    for item in items:
+        if getattr(item, "module", None) is not None and item.module.__name__ in CORE:
+            item.add_marker(pytest.mark.core)

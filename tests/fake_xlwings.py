@@ -11,6 +11,9 @@ against xlwings' code):
 - an error cell is None unless ``options(err_to_str=True)``, then its text (#DIV/0!);
 - a single row or column comes back 1-D, a single cell as a scalar, unless ``ndim=2``;
 - ``Range.number_format`` is None when the range mixes formats (Excel answers Null);
+- a number in a Currency or Accounting format (a currency symbol in its code) comes back, as COM's
+  Range.Value gives it, as a Currency: pywin32 makes VT_CY a ``Decimal`` of 4 places (38.5800 for a
+  stored 38.579951); ``Range.api.Value2`` gives the stored double (and dates as serial numbers);
 - a table's totals row (``show_totals``) is part of ``table.range``; ``data_body_range``
   is None for a table without data rows.
 
@@ -54,6 +57,20 @@ def com_value(value, data_type: str | None = None):
     if isinstance(value, time):
         return datetime(1899, 12, 30, value.hour, value.minute, value.second)
     return str(value)
+
+
+CURRENCY_SYMBOLS = ("$", "¥", "￥", "€", "£", "[$")
+
+
+def is_currency_format(code: str | None) -> bool:
+    """Excel hands a cell over as VT_CY when its format is a Currency/Accounting one (has a symbol)."""
+    return bool(code) and any(sym in code for sym in CURRENCY_SYMBOLS)
+
+
+def as_currency(value):
+    """COM's VT_CY (an integer count of 1/10000) as pywin32 returns it: a Decimal of 4 places."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+    return Decimal(repr(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
 
 
 def clean(value, err_to_str: bool = False, empty=None):
@@ -321,13 +338,25 @@ class FakeRange:
         assert not unknown, f"the fake does not model options {unknown}"
         return FakeRange(self.sheet, self.r1, self.c1, self.r2, self.c2, options)
 
+    def _com(self, r, c):
+        """What COM's Range.Value holds for one cell (a Currency for a currency-formatted number)."""
+        value = self.sheet._get(r, c)
+        if isinstance(value, float) and is_currency_format(self.sheet.formats.get((r, c))):
+            return as_currency(value)
+        return value
+
     @property
     def value(self):
         self._rec("range.value.get")
         err, empty = self._options.get("err_to_str", False), self._options.get("empty")
-        rows = [[clean(self.sheet._get(r, c), err, empty) for c in range(self.c1, self.c2 + 1)]
+        rows = [[clean(self._com(r, c), err, empty) for c in range(self.c1, self.c2 + 1)]
                 for r in range(self.r1, self.r2 + 1)]
         return adjust(rows, self._options.get("ndim"))
+
+    @property
+    def api(self):
+        """The COM Range: only ``Value2`` is modelled (what the adapter reads for Currency cells)."""
+        return FakeRangeApi(self)
 
     @value.setter
     def value(self, data):
@@ -373,6 +402,27 @@ class FakeRange:
     def row(self):
         self._rec("range.row")
         return self.r1
+
+
+class FakeRangeApi:
+    """COM's Range object: Value2 is the stored double for every number (Currency and dates too),
+    errors as their integer codes, as a tuple of row tuples (a scalar for one cell)."""
+
+    def __init__(self, rng):
+        self._rng = rng
+
+    @property
+    def Value2(self):
+        rng = self._rng
+        rng._rec("range.api.Value2")
+
+        def raw(value):
+            if isinstance(value, datetime):
+                delta = value - datetime(1899, 12, 30)
+                return delta.days + delta.seconds / 86400
+            return value
+        rows = tuple(tuple(raw(rng.sheet._get(r, c)) for c in range(rng.c1, rng.c2 + 1)) for r in range(rng.r1, rng.r2 + 1))
+        return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else rows
 
 
 def _dollar(ref: str) -> str:

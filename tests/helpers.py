@@ -58,3 +58,28 @@ def pyproject() -> dict:
     except ImportError:                       # Python < 3.11
         import tomli as tomllib
     return tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def pyenv_python(version: str):
+    """pyenv's newest Python ``version`` (e.g. "3.7") on this machine, or None."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+    roots = [os.environ.get("PYENV_ROOT"), str(Path.home() / ".pyenv")]
+    if shutil.which("pyenv"):
+        out = subprocess.run(["pyenv", "root"], capture_output=True, text=True)
+        roots.insert(0, out.stdout.strip() if out.returncode == 0 else None)
+    for root in filter(None, roots):
+        found = sorted(Path(root, "versions").glob(version + ".*"),
+                       key=lambda p: [int(x) for x in p.name.split(".")[2:3] if x.isdigit()])
+        found = [p / "bin" / "python" for p in found if (p / "bin" / "python").exists()]
+        if found:
+            return str(found[-1])
+    return None
+
+
+def oldest_supported() -> str:
+    """The floor of requires-python ("3.7")."""
+    import re
+    return re.search(r">=\s*(\d+\.\d+)", pyproject()["project"]["requires-python"]).group(1)

@@ -53,6 +53,7 @@ com_values = st.one_of(
     st.text(max_size=8),
     st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 12, 31)),
     st.sampled_from(sorted(fake.ERROR_CODES.values())),
+    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(fake.as_currency),   # VT_CY from pywin32
 )
 
 
@@ -66,6 +67,15 @@ def test_clean_matches_xlwings(value, err_to_str):
 def test_errors_are_none_unless_err_to_str(code, text):
     assert xlwings_clean(code, False) is None and fake.clean(code, False) is None
     assert xlwings_clean(code, True) == text == fake.clean(code, True)
+
+
+def test_a_currency_passes_through_xlwings_as_the_4_place_decimal():
+    """xlwings converts only floats (number_builder) and datetimes: a pywin32 Currency reaches the
+    caller as the Decimal itself — hence the adapter's Value2 read for such cells."""
+    from decimal import Decimal
+    assert xlwings_clean(Decimal("38.5800"), True) == Decimal("38.5800") == fake.as_currency(38.579951)
+    assert fake.is_currency_format('"¥"#,##0.00') and fake.is_currency_format('_ [$¥-804]* #,##0.00_ ')
+    assert not fake.is_currency_format("0.00") and not fake.is_currency_format("0.00%")
 
 
 def test_numbers_are_floats_and_dates_datetimes_from_a_file():

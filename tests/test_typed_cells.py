@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 import os
 import re
 import shutil
@@ -162,6 +163,24 @@ def test_currency_and_accounting_formats_are_plain_numbers(book):
     edit(book, "Projects", 2, "预算数（万元）", 81, '"¥"#,##0.00')
     edit(book, "Projects", 3, "预算数（万元）", 4.8, '_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)')
     assert both(book)["total"] == 97
+
+
+def test_a_currency_cell_is_read_as_stored_not_as_a_4_decimal_currency(book):
+    """COM's Range.Value hands a Currency-formatted 38.579951 over as Decimal('38.5800'): the button reads
+    Value2 for such cells (one more call per table that has them), so both paths see 38.579951."""
+    cell = edit(book, "Projects", 2, "实际支出（万元）", 38.579951, '_ ¥* #,##0.00_ ;_ ¥* -#,##0.00_ ;_ ¥* "-"??_ ;_ @_ ')
+    js = both(book)
+    fake = FakeBook.from_file(book)
+    sheet = next(s for s in fake._sheets if any(t.name == "Projects" for t in s.tables))
+    from perfeval.locate import parse_ref
+    r, c = parse_ref(cell)
+    assert sheet.range((r + 1, c + 1)).value == Decimal("38.5800")          # what xlwings hands over
+    tables, _ = adapter.read_tables(fake)
+    assert fake.calls.count("range.api.Value2") == 1                       # only the table that has one
+    projects = tables["Projects"]
+    column = projects.headers.index("实际支出（万元）")
+    assert 38.579951 in [row[column] for row in projects.rows]
+    assert js["lines"]                                                      # and both() found the two paths equal
 
 
 def test_a_totals_row_is_not_a_project(book):

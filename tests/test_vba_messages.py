@@ -33,8 +33,10 @@ def test_macro_source_is_ascii():
 def test_setup_message_gives_the_three_steps_in_chinese():
     msg = vba_string("msg")
     assert msg.startswith("未找到可用的 Python，无法重新计算。")
-    assert "1. 安装 Python 3.11" in msg and "2. 打开“命令提示符”，运行：pip install perfeval" in msg
-    assert "3. 再运行：perfeval setup-excel" in msg and "perfeval 重新计算" in msg and "perfeval recalc" in msg
+    assert "1. 安装 Python 3.11、3.12 或 3.13" in msg and "“安装.cmd”" in msg
+    assert "python -m perfeval setup-excel" in msg and "perfeval 重新计算" in msg and "python -m perfeval recalc" in msg
+    # never a package-index name this project has not published (anyone could register it)
+    assert "pip install" not in msg
     assert vba_string("title") == "perfeval 重新计算"
 
 
@@ -43,6 +45,10 @@ def test_run_recalc_checks_the_interpreter_first():
     assert body.index("InterpreterReady") < body.index("RunPython")
     check = SOURCE[SOURCE.index("Private Function InterpreterReady"):]
     assert 'GetConfig("INTERPRETER_WIN", "")' in check and "FileExists" in check and 'Environ("PATH")' in check
+    # a blocked Scripting.FileSystemObject (or any failure of the check) shows the help, not a VBA error
+    body = check[:check.index("End Function")]
+    assert body.index("On Error GoTo CannotCheck") < body.index('CreateObject("Scripting.FileSystemObject")')
+    assert body.index("CannotCheck:") < body.index("ShowSetupHelp")
 
 
 def test_template_carries_a_hidden_xlwings_conf_sheet_with_safe_settings():

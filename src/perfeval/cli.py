@@ -467,9 +467,53 @@ def setup_windows():
 @_guarded
 def bundle_windows(directory, source, versions):
     """生成离线安装包 DIRECTORY（在有网络的电脑上运行）：Windows 64 位的全部安装文件和“安装.cmd”。"""
-    from .excel.windows import PYTHON_VERSIONS, bundle
-    wheels = bundle(Path(directory), Path(source), versions=tuple(versions) or PYTHON_VERSIONS)
+    from .install.kits import WINDOWS_PYTHONS, bundle_windows
+    wheels = bundle_windows(Path(directory), Path(source), versions=tuple(versions) or WINDOWS_PYTHONS)
     _say(f"已生成离线安装包：{directory}（{len(wheels)}个安装文件）。把整个文件夹复制到办公电脑，双击“安装.cmd”。")
+
+
+@main.command("setup-linux")
+@_guarded
+def setup_linux():
+    """Linux（统信UOS、银河麒麟）：右键工作簿 → 打开方式 → perfeval 重新计算，并在桌面放置同名图标。"""
+    from .install.desktop import install
+    for path in install():
+        _say(f"已放置：{path}")
+    _say("在工作簿上点右键 → 打开方式 → perfeval 重新计算，或把工作簿拖到桌面上的“perfeval 重新计算”图标上。")
+
+
+@main.command("bundle-linux")
+@click.argument("directory")
+@click.option("--source", default=".", show_default=True, help="perfeval 项目源码目录（含 pyproject.toml）")
+@click.option("--python", "versions", multiple=True, help="目标 Python 版本（可多次给出；默认 3.7 至 3.13）")
+@click.option("--machine", "machines", multiple=True, type=click.Choice(["x86_64", "aarch64", "loongarch64"]),
+              help="目标 CPU（可多次给出；默认 x86_64、aarch64、loongarch64）")
+@_guarded
+def bundle_linux(directory, source, versions, machines):
+    """生成 Linux 离线安装包 DIRECTORY：perfeval.pyz、安装文件和“安装.sh”。
+
+    在有网络的电脑上运行；复制到统信UOS、银河麒麟等电脑后运行 sh 安装.sh。"""
+    from .install.kits import LINUX_MACHINES, LINUX_PYTHONS, bundle_linux
+    notes = bundle_linux(Path(directory), Path(source), versions=tuple(versions) or LINUX_PYTHONS,
+                         machines=tuple(machines) or LINUX_MACHINES)
+    for note in notes:
+        _say(f"注意：{note}")
+    _say(f"已生成离线安装包：{directory}。复制到办公电脑，运行 sh 安装.sh；不安装也可直接运行 python3 perfeval.pyz recalc 工作簿。")
+
+
+@main.command("pyz")
+@click.argument("output", default="perfeval.pyz")
+@click.option("--source", default=".", show_default=True, help="perfeval 项目源码目录（含 pyproject.toml）")
+@click.option("--wheels", type=click.Path(file_okay=False, exists=True),
+              help="已下载好安装文件的文件夹（不联网；须含 perfeval 自身和纯 Python 依赖的安装文件）")
+@_guarded
+def pyz(output, source, wheels):
+    """生成单文件 perfeval.pyz：Python 3.7 及以上不安装即可运行 recalc、score。
+
+    开发者用；bundle-linux 已包含它。"""
+    from .install.pyz import build_pyz
+    out = build_pyz(Path(output), source=Path(source), wheels=Path(wheels) if wheels else None)
+    _say(f"已生成：{out}")
 
 
 @main.command("templates")

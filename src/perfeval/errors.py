@@ -44,3 +44,7 @@ class RubricError(PerfevalError):
     def __init__(self, source: str, problems: list):
         self.source, self.problems = source, problems
         super().__init__("\n".join(f"评分标准“{source}” {p.text()}" for p in problems))
+
+
+class KitError(PerfevalError):
+    """An offline install kit cannot be completed (pip failed, or a wheel a target needs does not exist)."""

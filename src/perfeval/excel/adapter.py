@@ -127,6 +127,22 @@ def _cell(value: object, kind: str | None) -> object:
     return value
 
 
+def _stored_currency(rng, values: list[list[object]]) -> list[list[object]]:
+    """COM's Range.Value hands a number in a Currency or Accounting format over as a Currency, which
+    pywin32 makes a 4-place Decimal (38.5800 for a stored 38.579951).  Where a table has such cells,
+    its Value2 (the stored doubles) is read once more and those cells take the stored number, so the
+    button sees what the file holds, as ``perfeval recalc`` does."""
+    spots = [(i, j) for i, row in enumerate(values) for j, v in enumerate(row) if isinstance(v, Decimal)]
+    if not spots:
+        return values
+    raw = rng.api.Value2
+    raw = raw if isinstance(raw, (tuple, list)) else ((raw,),)
+    for i, j in spots:
+        stored = raw[i][j] if i < len(raw) and j < len(raw[i]) else None
+        values[i][j] = float(stored) if _is_number(stored) else float(values[i][j])
+    return values
+
+
 def _format_kinds(sheet, loc: TableLoc, body: list[list[object]], skip: set[int]):
     """Number-format kinds of the body's numeric cells, read coarsely: one call per run of
     adjacent columns holding numbers (all 12 months at once), one per column only where a
@@ -189,7 +205,7 @@ def read_tables(book) -> tuple[dict[str, RawTable], dict[str, TableLoc]]:
             limit = last_row_under(bounds[name], [b for n, b in bounds.items() if n != name])
             under = is_list_table(name) and not totals and limit > r2
             source = sheet.range((r1 + 1, c1 + 1), (limit + 1, c2 + 1)) if under else rng   # the rows under it too
-            values = source.options(ndim=2, err_to_str=True).value
+            values = _stored_currency(source, source.options(ndim=2, err_to_str=True).value)
             below = values[r2 - r1 + 1:] if under else []
             values = values[:r2 - r1 + 1]
             headers = ["" if h is None else str(h) for h in values[0]]

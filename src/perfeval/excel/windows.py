@@ -7,14 +7,12 @@ the Chinese error) and stays until a key is pressed — for WPS 表格, LibreOff
 with macros blocked.  Batch files are read by cmd.exe in the OEM code page, so they are
 written in it (cp936 on Chinese Windows) and a path it cannot hold goes through %VARIABLES%.
 
-``bundle`` builds the offline install kit: this project's wheel plus the win_amd64 wheels of
-its dependencies for the supported Python versions, and ``安装.cmd`` that installs from that
-folder with ``--no-index`` and runs the setup.
+The desktop is the user's real one (the known-folder API: a desktop moved to another drive with 桌面搬家
+or redirected by policy), with OneDrive's desktop too.  The offline kit is ``perfeval.install``.
 """
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -22,8 +20,6 @@ from ..errors import NotSupported
 from .setup import portable
 
 SCRIPT_NAME = "perfeval 重新计算.cmd"
-PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
-DEPENDENCIES = ("click>=8.1", "defusedxml>=0.7", "XlsxWriter>=3.1", "xlwings>=0.37.8,<0.38")
 
 
 def oem_encoding() -> str:
@@ -71,22 +67,51 @@ def _holds_chinese(encoding: str) -> bool:
         return False
 
 
-def drop_targets(environ: dict[str, str] | None = None, home: Path | None = None) -> list[Path]:
-    """Where the script goes: the user's 发送到 folder and desktop (OneDrive's desktop too)."""
+def known_desktop() -> Path | None:
+    """The desktop folder Windows itself uses (SHGetKnownFolderPath(FOLDERID_Desktop)): where 桌面搬家
+    or a policy moved it, not %USERPROFILE%\\Desktop.  None off Windows or when the call fails."""
+    if sys.platform != "win32":
+        return None
+    import ctypes
+    from ctypes import wintypes
+    import uuid
+
+    class GUID(ctypes.Structure):
+        _fields_ = [("Data1", wintypes.DWORD), ("Data2", wintypes.WORD), ("Data3", wintypes.WORD),
+                    ("Data4", ctypes.c_ubyte * 8)]
+    raw = uuid.UUID("{B4BFCC3A-DB2C-424C-B029-7FE99A87C641}").bytes_le      # FOLDERID_Desktop
+    guid = GUID.from_buffer_copy(raw)
+    path = ctypes.c_wchar_p()
+    try:
+        if ctypes.windll.shell32.SHGetKnownFolderPath(ctypes.byref(guid), 0, None, ctypes.byref(path)) != 0:
+            return None
+        return Path(path.value)
+    except (OSError, AttributeError):
+        return None
+    finally:
+        if path:
+            ctypes.windll.ole32.CoTaskMemFree(path)
+
+
+def drop_targets(environ: dict[str, str] | None = None, home: Path | None = None,
+                 desktop: Path | None = None) -> list[Path]:
+    """Where the script goes: the user's 发送到 folder and desktop (the known folder, else
+    %USERPROFILE%\\Desktop), and OneDrive's desktop when it is another folder."""
     environ = dict(os.environ if environ is None else environ)
     home = home or Path(environ.get("USERPROFILE") or Path.home())
     folders = []
     if environ.get("APPDATA"):
         folders.append(Path(environ["APPDATA"]) / "Microsoft" / "Windows" / "SendTo")
-    folders.append(home / "Desktop")
+    folders.append(desktop or known_desktop() or home / "Desktop")
     onedrive = environ.get("OneDrive") or environ.get("ONEDRIVE")
-    if onedrive and (Path(onedrive) / "Desktop").is_dir():
+    if onedrive and (Path(onedrive) / "Desktop").is_dir() and Path(onedrive) / "Desktop" not in folders:
         folders.append(Path(onedrive) / "Desktop")
     return [folder / SCRIPT_NAME for folder in folders]
 
 
 def install_drop_targets(*, platform: str | None = None, encoding: str | None = None, executable: str | None = None,
-                         environ: dict[str, str] | None = None, home: Path | None = None) -> list[Path]:
+                         environ: dict[str, str] | None = None, home: Path | None = None,
+                         desktop: Path | None = None) -> list[Path]:
     """Write the drop/发送到 script to every target; returns the files written."""
     if (platform or sys.platform) != "win32":
         raise NotSupported("发送到和桌面图标用于 Windows 电脑；本机可直接运行 perfeval recalc 文件名")
@@ -94,52 +119,8 @@ def install_drop_targets(*, platform: str | None = None, encoding: str | None = 
     python = portable(executable or sys.executable, encoding, environ)
     text = drop_script(python, chinese=_holds_chinese(encoding)).encode(encoding)
     written = []
-    for target in drop_targets(environ, home):
+    for target in drop_targets(environ, home, desktop):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(text)
         written.append(target)
     return written
-
-
-# ------------------------------------------------------------------ offline install kit
-
-def install_script() -> str:
-    """安装.cmd: install from the kit's folder only, then set up Excel and the drop targets."""
-    return "\r\n".join([
-        "@echo off",
-        "rem perfeval offline install: no internet needed; run on the clerk's PC",
-        "setlocal",
-        'cd /d "%~dp0"',
-        "where py >nul 2>nul && (set PY=py -3) || (set PY=python)",
-        "%PY% -m pip install --no-index --find-links \"%~dp0wheels\" perfeval",
-        "if errorlevel 1 (",
-        "  echo 安装失败：请确认已安装 Python 3.11、3.12 或 3.13（64 位），安装时勾选 Add python.exe to PATH。",
-        "  pause",
-        "  exit /b 1",
-        ")",
-        "%PY% -m perfeval setup-excel",
-        "%PY% -m perfeval setup-windows",
-        "echo 安装完成。打开工作簿，启用宏，点击“重新计算”；或把工作簿拖到桌面上的“perfeval 重新计算”图标。",
-        "pause",
-        "",
-    ])
-
-
-def bundle(directory: Path, source: Path, *, versions: tuple[str, ...] = PYTHON_VERSIONS,
-           run=subprocess.run, encoding: str = "gbk") -> list[Path]:
-    """Build the offline kit in ``directory``: wheels/ (perfeval's own wheel built from ``source``,
-    the win_amd64 wheels of its dependencies for each Python version) and 安装.cmd (in
-    ``encoding``, the OEM code page of Chinese Windows by default).  Returns the wheels."""
-    wheels = directory / "wheels"
-    wheels.mkdir(parents=True, exist_ok=True)
-    pip = [sys.executable, "-m", "pip"]
-    run(pip + ["wheel", "--no-deps", "--wheel-dir", str(wheels), str(source)], check=True)
-    for version in versions:
-        run(pip + ["download", "--only-binary=:all:", "--platform", "win_amd64", "--python-version", version,
-                   "--implementation", "cp", "--dest", str(wheels), *DEPENDENCIES], check=True)
-    (directory / "安装.cmd").write_bytes(install_script().encode(encoding))
-    (directory / "说明.txt").write_text(
-        "perfeval 离线安装包\r\n1. 在办公电脑上安装 Python 3.11/3.12/3.13（64 位，python.org），勾选 Add python.exe to PATH。\r\n"
-        "2. 把整个文件夹复制到该电脑，双击“安装.cmd”。\r\n3. 打开工作簿，启用宏，点击“重新计算”。\r\n",
-        encoding="utf-8-sig")
-    return sorted(wheels.glob("*.whl"))

@@ -44,6 +44,11 @@ def _font_table(doc) -> None:
 
 
 def to_docx(d: Draft, path: Path) -> None:
+    import importlib.util
+    if importlib.util.find_spec("docx") is None:                      # perfeval.pyz, or an install without it
+        from ..errors import NotSupported
+        raise NotSupported("生成自评报告需要 python-docx：请完整安装 perfeval（Windows 双击离线安装包中的“安装.cmd”，"
+                           "Linux 运行 sh 安装.sh）；perfeval.pyz 只能重新计算和查看得分")
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
