@@ -19,7 +19,7 @@ def conf_of(home: Path) -> Path:
 
 
 def test_chinese_user_name_on_chinese_windows_is_written_in_cp936(tmp_path):
-    path, key, value = configure("win32", encoding="cp936", executable=PYTHON, environ=ENV, home=tmp_path)
+    path, key, value = configure("win32", version=(3, 12), encoding="cp936", executable=PYTHON, environ=ENV, home=tmp_path)
     assert value == LOCAL + r"\Programs\Python\Python311\pythonw.exe"
     raw = conf_of(tmp_path).read_bytes()
     assert raw.decode("cp936").splitlines() == [f'"INTERPRETER_WIN","{value}"']
@@ -28,7 +28,7 @@ def test_chinese_user_name_on_chinese_windows_is_written_in_cp936(tmp_path):
 
 
 def test_a_path_the_code_page_cannot_hold_goes_through_an_environment_variable(tmp_path):
-    _, _, value = configure("win32", encoding="cp1252", executable=PYTHON, environ=ENV, home=tmp_path)
+    _, _, value = configure("win32", version=(3, 12), encoding="cp1252", executable=PYTHON, environ=ENV, home=tmp_path)
     assert value == r"%LOCALAPPDATA%\Programs\Python\Python311\pythonw.exe"
     assert conf_of(tmp_path).read_bytes().isascii()
 
@@ -42,13 +42,13 @@ def test_existing_confs_in_either_encoding_keep_their_other_keys(tmp_path):
     conf = conf_of(tmp_path)
     conf.parent.mkdir()
     conf.write_bytes('"INTERPRETER_WIN","C:\\old\\python.exe"\r\n"LOG_FILE","C:\\用户\\日志.log"\r\n'.encode("cp936"))
-    configure("win32", encoding="cp936", executable=PYTHON, environ=ENV, home=tmp_path)
+    configure("win32", version=(3, 12), encoding="cp936", executable=PYTHON, environ=ENV, home=tmp_path)
     lines = conf.read_bytes().decode("cp936").splitlines()
     assert lines[0] == '"LOG_FILE","C:\\用户\\日志.log"' and lines[1].startswith('"INTERPRETER_WIN"') and len(lines) == 2
     conf.write_text('"USE UDF SERVER","False"\n"INTERPRETER_WIN","x"\n', encoding="utf-8")      # a UTF-8 conf
-    configure("win32", encoding="cp936", executable=PYTHON, environ=ENV, home=tmp_path)
+    configure("win32", version=(3, 12), encoding="cp936", executable=PYTHON, environ=ENV, home=tmp_path)
     assert conf.read_bytes().decode("cp936").splitlines()[0] == '"USE UDF SERVER","False"'
-    configure("win32", encoding="cp936", executable=PYTHON, environ=ENV, home=tmp_path)
+    configure("win32", version=(3, 12), encoding="cp936", executable=PYTHON, environ=ENV, home=tmp_path)
     assert conf.read_bytes().decode("cp936").count("INTERPRETER_WIN") == 1
 
 
@@ -65,3 +65,13 @@ def test_setup_excel_command_on_windows(tmp_path, monkeypatch):
     r = CliRunner().invoke(main, ["setup-excel"])
     assert r.exit_code == 0 and "INTERPRETER_WIN" in r.output
     assert conf_of(tmp_path).exists()
+
+
+def test_a_python_below_the_buttons_floor_is_told_what_still_works(tmp_path):
+    """xlwings (hence the button) installs only on Python 3.11+: a Windows PC with 3.8 gets recalc and the
+    drop icon, and setup-excel says so instead of writing a conf the button could not use."""
+    import pytest
+    from perfeval.errors import NotSupported
+    with pytest.raises(NotSupported, match=r"需要 Python 3\.11 或更高版本（xlwings 0\.37），本机是 Python 3\.8") as err:
+        configure("win32", version=(3, 8), encoding="cp936", executable=PYTHON, environ=ENV, home=tmp_path)
+    assert "perfeval setup-windows" in str(err.value) and not (tmp_path / ".xlwings").exists()

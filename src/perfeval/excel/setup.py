@@ -86,14 +86,23 @@ def read_conf(path: Path, encoding: str) -> list[str]:
     return text.splitlines()
 
 
+BUTTON_PYTHON = (3, 11)      # xlwings 0.37, which the workbook's VBA module speaks to
+
+
 def configure(platform: str | None = None, *, encoding: str | None = None, executable: str | None = None,
-              environ: dict[str, str] | None = None, home: Path | None = None) -> tuple[Path, str, str]:
+              environ: dict[str, str] | None = None, home: Path | None = None,
+              version: tuple[int, int] | None = None) -> tuple[Path, str, str]:
     """Write the interpreter into xlwings' user config; returns (file, key, value written).
     The keyword arguments stand in for the platform's pieces in tests."""
     platform = platform or sys.platform
     key = {"win32": "INTERPRETER_WIN", "darwin": "INTERPRETER_MAC"}.get(platform)
     if key is None:
         raise NotSupported("setup-excel 用于装有 Excel 的 Windows（或 macOS）电脑；本机无需设置，可直接使用 perfeval recalc")
+    version = tuple(version or sys.version_info[:2])
+    if version < BUTTON_PYTHON:
+        raise NotSupported(f"Excel 的“重新计算”按钮需要 Python {BUTTON_PYTHON[0]}.{BUTTON_PYTHON[1]} 或更高版本（xlwings 0.37），"
+                           f"本机是 Python {version[0]}.{version[1]}：请安装 Python 3.11、3.12 或 3.13 后重新安装 perfeval；"
+                           "在此之前可用桌面图标（perfeval setup-windows）或 perfeval recalc 计算")
     encoding = encoding or ansi_encoding(platform)
     path = config_path(platform, home)
     value = portable(interpreter(platform, executable), encoding, environ) if platform == "win32" \

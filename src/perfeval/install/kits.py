@@ -31,14 +31,40 @@ def _pip(run, *args: str) -> None:
         raise KitError(f"无法运行 pip（{exc.strerror or exc}）") from None
 
 
+# What a build of perfeval reads from its source folder (pyproject's package-dir: src/ and macros/).
+BUILD_INPUTS = ("pyproject.toml", "README.md", "LICENSE", "LICENSE.txt", "MANIFEST.in", "setup.cfg", "setup.py", "src", "macros")
+
+
 def own_wheel(source: Path, wheels: Path, run=None) -> Path:
-    """perfeval's wheel, built from ``source`` into ``wheels``."""
+    """perfeval's wheel, built from a copy of ``source`` into ``wheels``: setuptools builds in the
+    tree (build/, *.egg-info), so building in the checkout itself would leave files there and two
+    builds at once would trip over each other."""
+    import shutil
+    import tempfile
+    source = Path(source)
+    if not (source / "pyproject.toml").is_file():
+        raise KitError(f"{source} 不是 perfeval 的源码文件夹（没有 pyproject.toml）")
     before = set(wheels.glob("perfeval-*.whl"))
-    _pip(run, "wheel", "--no-deps", "--wheel-dir", str(wheels), str(source))
+    with tempfile.TemporaryDirectory(prefix="perfeval-build-") as tmp:
+        tree = Path(tmp) / "perfeval"
+        tree.mkdir()
+        junk = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc")
+        for name in BUILD_INPUTS:
+            if (source / name).is_dir():
+                shutil.copytree(source / name, tree / name, ignore=junk)
+            elif (source / name).is_file():
+                shutil.copy2(source / name, tree / name)
+        _pip(run, "wheel", "--no-deps", "--wheel-dir", str(wheels), str(tree))
     made = sorted(set(wheels.glob("perfeval-*.whl")) - before) or sorted(wheels.glob("perfeval-*.whl"))
     if not made:
         raise KitError(f"未能从 {source} 生成 perfeval 的安装文件")
     return made[-1]
+
+
+def newest_own(wheels: Path) -> Path:
+    """perfeval's newest wheel in the folder (an earlier kit's older one may be beside it)."""
+    from packaging.utils import parse_wheel_filename
+    return max(wheels.glob("perfeval-*.whl"), key=lambda w: parse_wheel_filename(w.name)[1])
 
 
 def fill(wheels: Path, target: Target, run=None, *, rounds: int = 8) -> list[Missing]:
@@ -47,7 +73,7 @@ def fill(wheels: Path, target: Target, run=None, *, rounds: int = 8) -> list[Mis
     platform = [a for p in target.platforms for a in ("--platform", p)]
     base = ["download", "--only-binary=:all:", *platform, "--python-version", target.python,
             "--implementation", "cp", "--dest", str(wheels)]
-    _, reqs = requires(next(iter(sorted(wheels.glob("perfeval-*.whl")))))
+    _, reqs = requires(newest_own(wheels))
     first = [Missing(r, "perfeval").plain() for r in wanted(reqs, target)]
     try:
         _pip(run, *base, *first)                     # pip resolves the rest, with the build machine's markers

@@ -164,16 +164,14 @@ def build_pyz(out: Path, *, source: Path | None = None, wheels: Path | None = No
     """Build ``out`` from a folder of wheels (``wheels``, holding perfeval's own and its pure
     dependencies) or, with ``source``, by building perfeval's wheel and downloading those
     dependencies for the floor Python (needs the package index)."""
-    from .kits import fill, own_wheel
+    from .kits import fill, newest_own, own_wheel
     from .resolve import Target
     if wheels is not None:
-        own = sorted(Path(wheels).glob("perfeval-*.whl"))[-1]
-        return write_pyz(out, pure_closure(Path(wheels), own))
+        return write_pyz(out, pure_closure(Path(wheels), newest_own(Path(wheels))))
     folder = Path(tempfile.mkdtemp(prefix="perfeval-pyz-"))
     try:
         own_wheel(Path(source), folder, run)
         fill(folder, Target("Linux", "%d.%d" % FLOOR, "x86_64"), run)   # markers as on the floor Python
-        own = sorted(folder.glob("perfeval-*.whl"))[-1]
-        return write_pyz(out, pure_closure(folder, own))
+        return write_pyz(out, pure_closure(folder, newest_own(folder)))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
