@@ -96,9 +96,10 @@ def test_from_the_pyz_the_entry_runs_the_archive(tmp_path, monkeypatch):
 
 @pytest.mark.network
 def test_the_linux_kit_installs_offline_with_the_system_python_3_7(tmp_path):
-    """bundle-linux for x86_64 and loongarch64, Python 3.7; then 安装.sh with pyenv's 3.7 as python3, a
-    Chinese desktop and no package index: pip installs from the kit, setup-linux runs, and the entry's
-    runner recalculates the sample to 97.  loongarch64 has no lxml wheel: said, and the .pyz is the way."""
+    """bundle-linux for x86_64 and loongarch64, Python 3.7; then 安装.sh with a Python 3.7 that has no pip
+    (a venv made --without-pip, so a root CI run installs there, not into pyenv's Python), a Chinese
+    desktop and no package index: the kit's own pip installs from the kit, setup-linux runs, and the
+    entry's runner recalculates the sample to 97.  loongarch64 has no lxml wheel: said, and the .pyz is the way."""
     from helpers import pyenv_python
     from perfeval.install.resolve import Target, missing
     python37 = pyenv_python("3.7")
@@ -112,18 +113,33 @@ def test_the_linux_kit_installs_offline_with_the_system_python_3_7(tmp_path):
     assert missing(kit / "wheels", Target("Linux", "3.7", "x86_64")) == []
     assert (kit / "perfeval.pyz").is_file() and (kit / "安装.sh").stat().st_mode & 0o111
     assert "loongarch64" in (kit / "说明.txt").read_text(encoding="utf-8")
-    bin_dir, home = tmp_path / "bin", tmp_path / "home"
-    bin_dir.mkdir()
+    assert [w.name for w in kit.glob("pip-*.whl")] == ["pip-24.0-py3-none-any.whl"]
+    system = tmp_path / "system-python"
+    subprocess.run([python37, "-m", "venv", "--without-pip", str(system)], check=True, timeout=120)
+    bin_dir, home = system / "bin", tmp_path / "home"
     (home / "桌面").mkdir(parents=True)
-    (bin_dir / "python3").symlink_to(python37)
+    assert subprocess.run([str(bin_dir / "python3"), "-m", "pip", "--version"], capture_output=True).returncode != 0
     env = {"HOME": str(home), "PATH": f"{bin_dir}:/usr/bin:/bin", "LANG": "C.UTF-8", "PIP_NO_INDEX": "1",
            "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     out = subprocess.run(["sh", str(kit / "安装.sh")], capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
     assert out.returncode == 0 and "安装完成" in out.stdout, out.stdout[-2000:] + out.stderr[-2000:]
-    assert "使用 3.7" in out.stdout and "本安装包包含 Python 3.7 的安装文件" in out.stdout
+    assert "使用 Python 3.7" in out.stdout and "本安装包包含 Python 3.7 的安装文件" in out.stdout
+    assert "改用 perfeval.pyz" not in out.stdout                        # pip from the kit, not the fallback
     runner = home / ".local" / "share" / "perfeval" / "重新计算.sh"
     assert (home / "桌面" / desktop.ENTRY_NAME).exists() and runner.exists()
     book = tmp_path / "红旗镇.xlsm"
     shutil.copy(SAMPLE, book)
     done = subprocess.run(["sh", str(runner), str(book)], input="\n", capture_output=True, text=True, timeout=300, env=env)
     assert "计算完成：总分97分（优）" in done.stdout, done.stdout + done.stderr
+
+
+def test_from_the_pyz_the_entry_runs_a_copy_that_outlives_the_kit_folder(tmp_path):
+    environ = chinese_home(tmp_path)
+    kit = tmp_path / "U盘" / "离线安装包"
+    kit.mkdir(parents=True)
+    (kit / "perfeval.pyz").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    written = desktop.install(platform="linux", environ=environ, root=False, cmd=["/usr/bin/python3", str(kit / "perfeval.pyz")])
+    copy = Path(environ["HOME"]) / ".local" / "share" / "perfeval" / "perfeval.pyz"
+    assert written[0] == copy and copy.read_bytes() == (kit / "perfeval.pyz").read_bytes()
+    runner = (Path(environ["HOME"]) / ".local" / "share" / "perfeval" / "重新计算.sh").read_text(encoding="utf-8")
+    assert f"/usr/bin/python3 {copy}" in runner.replace("'", "") and str(kit) not in runner

@@ -64,12 +64,13 @@ def test_setup_windows_elsewhere_explains(monkeypatch):
     assert r.exit_code == 2 and "Windows" in r.output
 
 
-def wheel(folder: Path, filename: str, *requires: str) -> Path:
-    """A minimal real wheel: its name, version and Requires-Dist in METADATA."""
+def wheel(folder: Path, filename: str, *requires: str, python: str = "") -> Path:
+    """A minimal real wheel: its name, version, Requires-Python and Requires-Dist in METADATA."""
     import zipfile
     name, version = filename.split("-")[:2]
     path = folder / filename
-    meta = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n" + "".join(f"Requires-Dist: {r}\n" for r in requires)
+    meta = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n" + (f"Requires-Python: {python}\n" if python else "") \
+        + "".join(f"Requires-Dist: {r}\n" for r in requires)
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr(f"{name}-{version}.dist-info/METADATA", meta)
     return path
@@ -123,6 +124,24 @@ def test_the_kit_comes_from_the_metadata_with_windows_markers_evaluated_as_on_wi
     assert script == install_cmd(("3.11", "3.12"))
 
 
+def test_a_wheel_whose_requires_python_excludes_the_target_does_not_count(tmp_path):
+    """click 8.3 (Requires-Python >=3.10) in a shared folder completes the kit for 3.11, not for 3.7."""
+    wheel(tmp_path, "perfeval-0.1.0-py3-none-any.whl", "click>=8.1")
+    wheel(tmp_path, "click-8.3.0-py3-none-any.whl", python=">=3.10")
+    assert missing(tmp_path, Target("Linux", "3.11", "x86_64")) == []
+    assert [m.plain() for m in missing(tmp_path, Target("Linux", "3.7", "x86_64"))] == ["click>=8.1"]
+    wheel(tmp_path, "click-8.1.8-py3-none-any.whl", python=">=3.7")
+    assert missing(tmp_path, Target("Linux", "3.7", "x86_64")) == []
+
+
+def test_an_extra_asked_for_later_is_still_walked(tmp_path):
+    wheel(tmp_path, "perfeval-0.1.0-py3-none-any.whl", "a>=1", "b>=1")
+    wheel(tmp_path, "a-1.0-py3-none-any.whl", "c>=1")
+    wheel(tmp_path, "b-1.0-py3-none-any.whl", "c[fast]>=1")
+    wheel(tmp_path, "c-1.0-py3-none-any.whl", "d>=1; extra == 'fast'")
+    assert [m.plain() for m in missing(tmp_path, Target("Windows", "3.12", "AMD64"))] == ["d>=1"]
+
+
 def test_a_wheel_that_does_not_exist_for_a_python_is_named(tmp_path):
     calls = []
     pip = fake_pip(calls)
@@ -142,11 +161,13 @@ def test_install_cmd_says_which_python_and_never_claims_success_after_a_failure(
     assert [l for l in lines if l.startswith("call py -3.1")] == [
         f'call py -{v} -c "" >nul 2>nul' for v in ("3.13", "3.12", "3.11")]          # the newest the kit holds first
     assert "echo 使用 Python %PYINFO%" in lines and "echo 本安装包包含 Python 3.11、3.12、3.13 的安装文件。" in lines
-    steps = ['call %PY% -m pip install --no-index --find-links "%~dp0wheels" perfeval', "call %PY% -m perfeval --version",
-             "call %PY% -m perfeval setup-excel", "call %PY% -m perfeval setup-windows"]
-    assert lines[lines.index(steps[0]) + 1] == "if errorlevel 1 goto nowheel"
+    assert lines[1] == "rem perfeval offline install: no internet needed; run on the clerk's PC"
+    assert lines[2] == "chcp 936 >nul"                  # the GBK lines read as GBK also under a UTF-8 console
+    steps = ['call %PY% -m pip install --upgrade --no-index --find-links "%~dp0wheels" perfeval',
+             "call %PY% -m perfeval --version", "call %PY% -m perfeval setup-excel", "call %PY% -m perfeval setup-windows"]
+    assert lines[lines.index(steps[0]) + 1] == "if %errorlevel% neq 0 goto nowheel"     # a negative crash code too
     for step in steps[1:]:                              # every step is checked right after it runs
-        assert lines[lines.index(step) + 1] == "if errorlevel 1 goto failed"
+        assert lines[lines.index(step) + 1] == "if %errorlevel% neq 0 goto failed"
     done = next(i for i, l in enumerate(lines) if "安装完成" in l)
     assert all(lines.index(step) < done for step in steps) and lines[done + 2] == "exit /b 0"
     nowheel, failed = lines.index(":nowheel"), lines.index(":failed")

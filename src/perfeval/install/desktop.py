@@ -125,8 +125,13 @@ def install(*, platform: str | None = None, home: Path | None = None, environ: d
                            "命令行中可直接运行 perfeval recalc 工作簿文件名")
     data = Path(environ.get("XDG_DATA_HOME") or home / ".local" / "share")
     script = data / "perfeval" / "重新计算.sh"
-    runner = runner_script(cmd or command())
-    written = [_write(script, runner, 0o755)]
+    cmd = list(cmd or command())
+    written = []
+    if len(cmd) == 2 and cmd[1].endswith(".pyz"):       # from the kit's folder (a USB stick, Downloads): a copy
+        written.append(_copy(Path(cmd[1]), data / "perfeval" / "perfeval.pyz"))   # that stays when it goes
+        cmd = [cmd[0], str(written[-1])]
+    runner = runner_script(cmd)
+    written.append(_write(script, runner, 0o755))
     entry = desktop_entry(script)
     written.append(_write(data / "applications" / ENTRY_NAME, entry, 0o644))
     on_desktop = _write(desktop / ENTRY_NAME, entry, 0o755)
@@ -140,9 +145,24 @@ def install(*, platform: str | None = None, home: Path | None = None, environ: d
     if root is None:                                # deepin's own menu, for every user, where deepin is
         root = os.geteuid() == 0 and (deepin_menu.parent.is_dir() or shutil.which("dde-file-manager") is not None)
     if root:
-        written.append(_write(system_script, runner, 0o755))
+        system_cmd = cmd
+        if len(cmd) == 2 and cmd[1].endswith(".pyz"):
+            written.append(_copy(Path(cmd[1]), system_script.parent / "perfeval.pyz"))
+            system_cmd = [cmd[0], str(written[-1])]
+        written.append(_write(system_script, runner_script(system_cmd), 0o755))
         written.append(_write(deepin_menu / ENTRY_NAME, desktop_entry(system_script, deepin=True), 0o644))
     return written
+
+
+def _copy(source: Path, target: Path) -> Path:
+    if source.resolve() == target.resolve():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.copyfile(source, tmp)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, target)
+    return target
 
 
 def _write(path: Path, text: str, mode: int) -> Path:

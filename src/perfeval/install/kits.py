@@ -108,12 +108,14 @@ def install_cmd(versions: tuple[str, ...]) -> str:
     held = versions_text(versions)
     lines = ["@echo off",
              "rem perfeval offline install: no internet needed; run on the clerk's PC",
+             "chcp 936 >nul",
+             "rem (this file is GBK: read it as such also where the console is set to UTF-8)",
              "setlocal",
              'cd /d "%~dp0"',
              'set "PY="',
              "where py >nul 2>nul",
              "if errorlevel 1 goto nolauncher"]
-    for v in sorted(versions, reverse=True):           # the newest Python the kit holds wheels for
+    for v in sorted(versions, key=lambda v: tuple(int(p) for p in v.split(".")), reverse=True):   # newest first
         lines += [f'call py -{v} -c "" >nul 2>nul', f'if not errorlevel 1 set "PY=py -{v}"', "if defined PY goto found"]
     lines += ['call py -3 -c "" >nul 2>nul', 'if not errorlevel 1 set "PY=py -3"', "if defined PY goto found",
               ":nolauncher",
@@ -131,14 +133,14 @@ def install_cmd(versions: tuple[str, ...]) -> str:
               'for /f "delims=" %%i in (\'%PY% -c "import sys; print(sys.version.split()[0], sys.executable)"\') do set "PYINFO=%%i"',
               "echo 使用 Python %PYINFO%",
               f"echo 本安装包包含 Python {held} 的安装文件。",
-              'call %PY% -m pip install --no-index --find-links "%~dp0wheels" perfeval',
-              "if errorlevel 1 goto nowheel",
+              'call %PY% -m pip install --upgrade --no-index --find-links "%~dp0wheels" perfeval',
+              "if %errorlevel% neq 0 goto nowheel",
               "call %PY% -m perfeval --version",
-              "if errorlevel 1 goto failed",
+              "if %errorlevel% neq 0 goto failed",
               "call %PY% -m perfeval setup-excel",
-              "if errorlevel 1 goto failed",
+              "if %errorlevel% neq 0 goto failed",
               "call %PY% -m perfeval setup-windows",
-              "if errorlevel 1 goto failed",
+              "if %errorlevel% neq 0 goto failed",
               "echo 安装完成。打开工作簿，启用宏，点击“重新计算”；或把工作簿拖到桌面上的“perfeval 重新计算”图标。",
               "pause",
               "exit /b 0",
@@ -182,23 +184,33 @@ def windows_readme(versions: tuple[str, ...] = WINDOWS_PYTHONS) -> str:
             "3. 打开工作簿，启用宏，点击“重新计算”；不能运行宏时，把工作簿拖到桌面上的“perfeval 重新计算”图标。\r\n")
 
 
-def install_sh(versions: tuple[str, ...]) -> str:
-    """安装.sh for 信创 desktops: pip install from the kit when the system Python has pip and the
-    kit holds its wheels, else the .pyz; then the 打开方式 entry and desktop icon (setup-linux)."""
+PIP_FOR_KIT = "pip==24.0"        # the last pip for Python 3.7; UOS 20's own pip (18.1) knows no manylinux2014
+
+
+def install_sh(versions: tuple[str, ...], pip_wheel: str | None = None) -> str:
+    """安装.sh for 信创 desktops: the kit's own pip (run from its wheel: the system's may be missing or
+    too old for the wheels' tags), else the system pip, installs from the kit; failing that, the .pyz.
+    As root it installs for every user (no --user).  Then setup-linux: 打开方式 and the desktop icon."""
     held = versions_text(versions)
+    pip = (f'"$PY" "$PWD/{pip_wheel}/pip"' if pip_wheel else '"$PY" -m pip')
     return "\n".join([
         "#!/bin/sh",
         "# perfeval offline install for Linux (统信UOS, 银河麒麟): no internet needed",
         'cd "$(dirname "$0")" || exit 1',
         'PY="$(command -v python3 || command -v python)"',
         'if [ -z "$PY" ]; then echo "未找到 Python 3：请用系统的软件商店安装 python3 后再运行本文件。"; exit 1; fi',
-        'echo "使用 $("$PY" -c \'import sys; print(sys.version.split()[0] + " " + sys.executable)\' 2>&1)"',
+        'echo "使用 Python $("$PY" -c \'import sys; print(sys.version.split()[0] + " " + sys.executable)\' 2>&1)"',
         f'echo "本安装包包含 Python {held} 的安装文件，以及任何 Python 3.7 及以上版本都能直接运行的 perfeval.pyz。"',
-        'if "$PY" -m pip --version >/dev/null 2>&1 && "$PY" -m pip install --user --no-index --find-links "$PWD/wheels" perfeval \\',
+        "# for every user as root, into a virtual environment as it is, else for this user",
+        'if [ "$(id -u)" = 0 ] || "$PY" -c \'import sys; sys.exit(sys.prefix == getattr(sys, "base_prefix", sys.prefix))\'; then',
+        '  WHERE=""; else WHERE="--user"; fi',
+        "# a distribution's Python 3.11+ may refuse --user installs (PEP 668): the kit installs only perfeval's own",
+        "export PIP_BREAK_SYSTEM_PACKAGES=1 PIP_DISABLE_PIP_VERSION_CHECK=1",
+        f'if {pip} install $WHERE --upgrade --no-index --find-links "$PWD/wheels" perfeval \\',
         '   && "$PY" -m perfeval --version; then',
         '  "$PY" -m perfeval setup-linux || exit 1',
         "else",
-        '  echo "未能用 pip 安装（本机 Python 没有 pip，或安装包中没有它的安装文件）：改用 perfeval.pyz（重新计算、查看得分；生成自评报告需要完整安装）。"',
+        '  echo "未能用 pip 安装（安装包中没有本机 Python 的安装文件，或本机 Python 缺少 pip 所需的模块）：改用 perfeval.pyz（重新计算、查看得分；生成自评报告需要完整安装）。"',
         '  "$PY" "$PWD/perfeval.pyz" --version || exit 1',
         '  "$PY" "$PWD/perfeval.pyz" setup-linux || exit 1',
         "fi",
@@ -224,8 +236,14 @@ def bundle_linux(directory: Path, source: Path, *, versions: tuple[str, ...] = L
             if lacking:
                 notes.append(f"{machine} Python {version}：没有 {'、'.join(x.plain() for x in lacking)} 的安装文件，"
                              f"这类电脑请直接用 perfeval.pyz")
+    pip_wheel = None
+    try:                                                 # the kit's own pip, beside wheels/ (not installed)
+        _pip(run, "download", "--only-binary=:all:", "--no-deps", "--dest", str(directory), PIP_FOR_KIT)
+        pip_wheel = next((w.name for w in sorted(directory.glob("pip-*.whl"))), None)
+    except KitError:
+        notes.append("未能下载 pip 的安装文件：安装.sh 将使用本机的 pip")
     script = directory / "安装.sh"
-    script.write_text(install_sh(versions), encoding="utf-8")
+    script.write_text(install_sh(versions, pip_wheel), encoding="utf-8")
     script.chmod(0o755)
     (directory / "说明.txt").write_text(
         "perfeval 离线安装包（Linux：统信UOS、银河麒麟等，WPS 表格）\n"

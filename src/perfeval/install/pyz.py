@@ -51,6 +51,21 @@ def _archive():
     return here if zipfile.is_zipfile(here) else None
 
 
+def _private(home):
+    """The folder is ours alone (made 0700 if new): a shared /tmp folder planted by another user
+    would otherwise run their code."""
+    try:
+        if not os.path.isdir(home):
+            os.makedirs(home, 0o700)
+        info = os.lstat(home)
+    except (OSError, IOError):
+        return False
+    if not hasattr(os, "getuid"):
+        return True
+    import stat
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
 def _unpacked(archive):
     with open(archive, "rb") as fh:
         digest = hashlib.sha256(fh.read()).hexdigest()[:16]
@@ -59,12 +74,12 @@ def _unpacked(archive):
     homes.append(os.path.join(cache, "perfeval"))
     homes.append(os.path.join(tempfile.gettempdir(), "perfeval-pyz-%%s" %% getattr(os, "getuid", lambda: 0)()))
     for home in homes:
+        if not _private(home):
+            continue
         target = os.path.join(home, "pyz-" + digest)
         if os.path.isfile(os.path.join(target, ".complete")):
             return target
         try:
-            if not os.path.isdir(home):
-                os.makedirs(home)
             work = tempfile.mkdtemp(prefix=".unpack-", dir=home)
             with zipfile.ZipFile(archive) as zf:
                 zf.extractall(work)
@@ -105,11 +120,13 @@ def pure_closure(wheels: Path, own: Path) -> list[Path]:
     """perfeval's own wheel and the ``none-any`` wheels (in ``wheels``) of its dependencies for the
     floor Python on Linux, leaving out any whose own needs are not all pure (python-docx → lxml)."""
     from packaging.utils import canonicalize_name, parse_wheel_filename
-    from .resolve import Target, requires, wanted
+    from .resolve import Target, requires, runs_on, wanted
     target = Target("Linux", "%d.%d" % FLOOR, "x86_64")
     pure, compiled = {}, set()
     for wheel in sorted(wheels.glob("*.whl")):
         name, version, _, tags = parse_wheel_filename(wheel.name)
+        if name != "perfeval" and not runs_on(wheel, target.python):
+            continue                                   # click 8.2+ (Python 3.10+) cannot be the .pyz's
         if any(t.abi == "none" and t.platform == "any" for t in tags) and name != "perfeval":
             pure.setdefault(name, []).append((version, wheel))
         else:

@@ -30,12 +30,11 @@ class Target(NamedTuple):
         """pip's --platform values, most specific first."""
         if self.system == "Windows":
             return ["win_amd64"]
-        # glibc 2.28 (UOS 20, Kylin V10) down to manylinux2014; loongarch64 wheels start at 2.36
-        glibc = [(2, g) for g in range(38 if self.machine == "loongarch64" else 28, 16, -1)]
-        out = [f"manylinux_{a}_{b}_{self.machine}" for a, b in glibc]
-        if self.machine != "loongarch64":
-            out += [f"manylinux2014_{self.machine}"]
-        return out
+        # Oldest first, so pip takes a manylinux2014 wheel where one exists (older pips know only
+        # that name); up to glibc 2.28 (UOS 20, Kylin V10).  loongarch64 wheels start at 2.36.
+        if self.machine == "loongarch64":
+            return [f"manylinux_2_{g}_{self.machine}" for g in range(36, 39)]
+        return [f"manylinux2014_{self.machine}"] + [f"manylinux_2_{g}_{self.machine}" for g in range(17, 29)]
 
     def environment(self) -> dict[str, str]:
         env = dict(default_environment())
@@ -58,12 +57,23 @@ class Target(NamedTuple):
         return f"Python {self.python}（{self.system} {self.machine}）"
 
 
-def requires(wheel: Path) -> tuple[str, list[Requirement]]:
-    """A wheel's name and Requires-Dist, read from its METADATA."""
+def _metadata(wheel: Path):
     with zipfile.ZipFile(wheel) as zf:
         meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA") and n.count("/") == 1)
-        message = email.parser.Parser().parsestr(zf.read(meta).decode("utf-8"))
+        return email.parser.Parser().parsestr(zf.read(meta).decode("utf-8"))
+
+
+def requires(wheel: Path) -> tuple[str, list[Requirement]]:
+    """A wheel's name and Requires-Dist, read from its METADATA."""
+    message = _metadata(wheel)
     return canonicalize_name(message["Name"]), [Requirement(r) for r in message.get_all("Requires-Dist") or []]
+
+
+def runs_on(wheel: Path, python: str) -> bool:
+    """Whether the wheel's Requires-Python admits the target's Python (click 8.2+ needs 3.10)."""
+    from packaging.specifiers import SpecifierSet
+    spec = _metadata(wheel).get("Requires-Python")
+    return not spec or SpecifierSet(spec).contains(python + ".0", prereleases=True)
 
 
 def wanted(reqs: list[Requirement], target: Target, extras: tuple[str, ...] = ("",)) -> list[Requirement]:
@@ -77,7 +87,7 @@ def _installable(folder: Path, target: Target) -> dict[str, list[tuple[object, P
     found: dict[str, list] = {}
     for wheel in sorted(folder.glob("*.whl")):
         name, version, _, wheel_tags = parse_wheel_filename(wheel.name)
-        if wheel_tags & ok:
+        if wheel_tags & ok and runs_on(wheel, target.python):
             found.setdefault(name, []).append((version, wheel))
     return found
 
@@ -110,8 +120,9 @@ def missing(folder: Path, target: Target, root: str = "perfeval") -> list[Missin
             problems.append(Missing(req, asker))
             continue
         _, wheel = max(candidates)
-        if (name, wheel) in seen:
+        key = (name, wheel, frozenset(req.extras))          # foo[x] after foo still walks x's needs
+        if key in seen:
             continue
-        seen.add((name, wheel))
+        seen.add(key)
         todo += [(r, name) for r in wanted(requires(wheel)[1], target, ("",) + tuple(req.extras))]
     return problems
