@@ -83,3 +83,18 @@ def oldest_supported() -> str:
     """The floor of requires-python ("3.7")."""
     import re
     return re.search(r">=\s*(\d+\.\d+)", pyproject()["project"]["requires-python"]).group(1)
+
+
+def fake_wheel(folder, filename: str, *requires: str, python: str = "", files: dict | None = None):
+    """A minimal real wheel: name and version (from the file name), Requires-Python, Requires-Dist and
+    any files, for the kit resolver and the .pyz builder."""
+    import zipfile
+    name, version = filename.split("-")[:2]
+    path = folder / filename
+    meta = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n" + (f"Requires-Python: {python}\n" if python else "") \
+        + "".join(f"Requires-Dist: {r}\n" for r in requires)
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(f"{name}-{version}.dist-info/METADATA", meta)
+        for inner, text in (files or {}).items():
+            zf.writestr(inner, text)
+    return path

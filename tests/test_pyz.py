@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import oldest_supported, pyenv_python
+from helpers import fake_wheel, oldest_supported, pyenv_python
 from perfeval.cli import main
 from perfeval.install.pyz import FLOOR, bootstrap, pure_closure, write_pyz
 
@@ -30,28 +30,18 @@ def python_or_skip(version: str) -> str:
     return exe
 
 
-def wheel(folder: Path, filename: str, *requires: str, files: dict | None = None) -> Path:
-    name, version = filename.split("-")[:2]
-    meta = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n" + "".join(f"Requires-Dist: {r}\n" for r in requires)
-    with zipfile.ZipFile(folder / filename, "w") as zf:
-        zf.writestr(f"{name}-{version}.dist-info/METADATA", meta)
-        for path, text in (files or {}).items():
-            zf.writestr(path, text)
-    return folder / filename
-
-
 def test_the_floor_is_requires_python():
     assert "%d.%d" % FLOOR == oldest_supported() == "3.7"
     compile(bootstrap(), "__main__.py", "exec")
 
 
 def test_what_needs_a_compiled_library_is_left_out_and_the_rest_kept(tmp_path):
-    own = wheel(tmp_path, "perfeval-0.1.0-py3-none-any.whl", "click>=8.1", "python-docx>=1.1",
+    own = fake_wheel(tmp_path, "perfeval-0.1.0-py3-none-any.whl", "click>=8.1", "python-docx>=1.1",
                 "xlwings>=0.37; platform_system == 'Windows'")
-    keep = [wheel(tmp_path, "click-8.1.8-py3-none-any.whl", "importlib-metadata; python_version < '3.8'"),
-            wheel(tmp_path, "importlib_metadata-6.7.0-py3-none-any.whl")]
-    wheel(tmp_path, "python_docx-1.1.0-py3-none-any.whl", "lxml>=3.1.0")
-    wheel(tmp_path, "lxml-5.4.0-cp37-cp37m-manylinux_2_28_x86_64.whl")
+    keep = [fake_wheel(tmp_path, "click-8.1.8-py3-none-any.whl", "importlib-metadata; python_version < '3.8'"),
+            fake_wheel(tmp_path, "importlib_metadata-6.7.0-py3-none-any.whl")]
+    fake_wheel(tmp_path, "python_docx-1.1.0-py3-none-any.whl", "lxml>=3.1.0")
+    fake_wheel(tmp_path, "lxml-5.4.0-cp37-cp37m-manylinux_2_28_x86_64.whl")
     assert pure_closure(tmp_path, own) == [own] + keep
 
 
@@ -60,7 +50,7 @@ def test_below_the_floor_it_is_one_chinese_line_naming_the_floor(version, tmp_pa
     exe = pyenv_python(version)
     if exe is None:
         pytest.skip(f"pyenv has no Python {version} here")
-    own = wheel(tmp_path, "perfeval-0.1.0-py3-none-any.whl", files={"perfeval/__init__.py": "x := 1\n"})
+    own = fake_wheel(tmp_path, "perfeval-0.1.0-py3-none-any.whl", files={"perfeval/__init__.py": "x := 1\n"})
     pyz = write_pyz(tmp_path / "perfeval.pyz", [own])
     out = subprocess.run([exe, str(pyz), "recalc", "x.xlsm"], capture_output=True, timeout=60,
                          env=dict(os.environ, PYTHONIOENCODING="utf-8"))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from helpers import fake_wheel
 from perfeval.cli import main
 from perfeval.errors import KitError
 from perfeval.excel.windows import SCRIPT_NAME, install_drop_targets
@@ -64,18 +65,6 @@ def test_setup_windows_elsewhere_explains(monkeypatch):
     assert r.exit_code == 2 and "Windows" in r.output
 
 
-def wheel(folder: Path, filename: str, *requires: str, python: str = "") -> Path:
-    """A minimal real wheel: its name, version, Requires-Python and Requires-Dist in METADATA."""
-    import zipfile
-    name, version = filename.split("-")[:2]
-    path = folder / filename
-    meta = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n" + (f"Requires-Python: {python}\n" if python else "") \
-        + "".join(f"Requires-Dist: {r}\n" for r in requires)
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr(f"{name}-{version}.dist-info/METADATA", meta)
-    return path
-
-
 def own_requirements() -> list[str]:
     from helpers import pyproject
     return pyproject()["project"]["dependencies"]
@@ -86,22 +75,22 @@ def fake_pip(calls):
     def run(cmd, check):
         calls.append(cmd)
         if cmd[3] == "wheel":
-            wheel(Path(cmd[cmd.index("--wheel-dir") + 1]), "perfeval-0.1.0-py3-none-any.whl", *own_requirements())
+            fake_wheel(Path(cmd[cmd.index("--wheel-dir") + 1]), "perfeval-0.1.0-py3-none-any.whl", *own_requirements())
             return
         dest, py = Path(cmd[cmd.index("--dest") + 1]), cmd[cmd.index("--python-version") + 1].replace(".", "")
         asked = [a for a in cmd[cmd.index("--dest") + 2:] if a != "--no-deps"]
         for req in asked:
             name = req.split(">")[0].split("<")[0].split("=")[0].lower()
             if name == "xlwings":
-                wheel(dest, f"xlwings-0.37.8-cp{py}-cp{py}-win_amd64.whl", 'pywin32>=224; platform_system == "Windows"')
+                fake_wheel(dest, f"xlwings-0.37.8-cp{py}-cp{py}-win_amd64.whl", 'pywin32>=224; platform_system == "Windows"')
             elif name == "pywin32":
-                wheel(dest, f"pywin32-312-cp{py}-cp{py}-win_amd64.whl")
+                fake_wheel(dest, f"pywin32-312-cp{py}-cp{py}-win_amd64.whl")
             elif name == "python-docx":
-                wheel(dest, "python_docx-1.2.0-py3-none-any.whl", "lxml>=3.1.0", "typing_extensions>=4.9.0")
-                wheel(dest, f"lxml-6.1.3-cp{py}-cp{py}-win_amd64.whl")
-                wheel(dest, "typing_extensions-4.16.0-py3-none-any.whl")
+                fake_wheel(dest, "python_docx-1.2.0-py3-none-any.whl", "lxml>=3.1.0", "typing_extensions>=4.9.0")
+                fake_wheel(dest, f"lxml-6.1.3-cp{py}-cp{py}-win_amd64.whl")
+                fake_wheel(dest, "typing_extensions-4.16.0-py3-none-any.whl")
             else:
-                wheel(dest, f"{name.replace('-', '_')}-99.0-py3-none-any.whl")
+                fake_wheel(dest, f"{name.replace('-', '_')}-99.0-py3-none-any.whl")
     return run
 
 
@@ -126,19 +115,19 @@ def test_the_kit_comes_from_the_metadata_with_windows_markers_evaluated_as_on_wi
 
 def test_a_wheel_whose_requires_python_excludes_the_target_does_not_count(tmp_path):
     """click 8.3 (Requires-Python >=3.10) in a shared folder completes the kit for 3.11, not for 3.7."""
-    wheel(tmp_path, "perfeval-0.1.0-py3-none-any.whl", "click>=8.1")
-    wheel(tmp_path, "click-8.3.0-py3-none-any.whl", python=">=3.10")
+    fake_wheel(tmp_path, "perfeval-0.1.0-py3-none-any.whl", "click>=8.1")
+    fake_wheel(tmp_path, "click-8.3.0-py3-none-any.whl", python=">=3.10")
     assert missing(tmp_path, Target("Linux", "3.11", "x86_64")) == []
     assert [m.plain() for m in missing(tmp_path, Target("Linux", "3.7", "x86_64"))] == ["click>=8.1"]
-    wheel(tmp_path, "click-8.1.8-py3-none-any.whl", python=">=3.7")
+    fake_wheel(tmp_path, "click-8.1.8-py3-none-any.whl", python=">=3.7")
     assert missing(tmp_path, Target("Linux", "3.7", "x86_64")) == []
 
 
 def test_an_extra_asked_for_later_is_still_walked(tmp_path):
-    wheel(tmp_path, "perfeval-0.1.0-py3-none-any.whl", "a>=1", "b>=1")
-    wheel(tmp_path, "a-1.0-py3-none-any.whl", "c>=1")
-    wheel(tmp_path, "b-1.0-py3-none-any.whl", "c[fast]>=1")
-    wheel(tmp_path, "c-1.0-py3-none-any.whl", "d>=1; extra == 'fast'")
+    fake_wheel(tmp_path, "perfeval-0.1.0-py3-none-any.whl", "a>=1", "b>=1")
+    fake_wheel(tmp_path, "a-1.0-py3-none-any.whl", "c>=1")
+    fake_wheel(tmp_path, "b-1.0-py3-none-any.whl", "c[fast]>=1")
+    fake_wheel(tmp_path, "c-1.0-py3-none-any.whl", "d>=1; extra == 'fast'")
     assert [m.plain() for m in missing(tmp_path, Target("Windows", "3.12", "AMD64"))] == ["d>=1"]
 
 

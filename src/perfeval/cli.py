@@ -460,9 +460,12 @@ def setup_windows():
     _say("把工作簿拖到桌面上的“perfeval 重新计算”图标上，或右键工作簿 → 发送到 → perfeval 重新计算。")
 
 
+_source_option = click.option("--source", default=".", show_default=True, help="perfeval 项目源码目录（含 pyproject.toml）")
+
+
 @main.command("bundle-windows")
 @click.argument("directory")
-@click.option("--source", default=".", show_default=True, help="perfeval 项目源码目录（含 pyproject.toml）")
+@_source_option
 @click.option("--python", "versions", multiple=True, help="目标 Python 版本（可多次给出；默认 3.11、3.12、3.13）")
 @_guarded
 def bundle_windows(directory, source, versions):
@@ -484,7 +487,7 @@ def setup_linux():
 
 @main.command("bundle-linux")
 @click.argument("directory")
-@click.option("--source", default=".", show_default=True, help="perfeval 项目源码目录（含 pyproject.toml）")
+@_source_option
 @click.option("--python", "versions", multiple=True, help="目标 Python 版本（可多次给出；默认 3.7 至 3.13）")
 @click.option("--machine", "machines", multiple=True, type=click.Choice(["x86_64", "aarch64", "loongarch64"]),
               help="目标 CPU（可多次给出；默认 x86_64、aarch64、loongarch64）")
@@ -503,7 +506,7 @@ def bundle_linux(directory, source, versions, machines):
 
 @main.command("pyz")
 @click.argument("output", default="perfeval.pyz")
-@click.option("--source", default=".", show_default=True, help="perfeval 项目源码目录（含 pyproject.toml）")
+@_source_option
 @click.option("--wheels", type=click.Path(file_okay=False, exists=True),
               help="已下载好安装文件的文件夹（不联网；须含 perfeval 自身和纯 Python 依赖的安装文件）")
 @_guarded
