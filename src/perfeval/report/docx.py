@@ -131,6 +131,9 @@ def to_docx(d: Draft, path: Path) -> None:
             _set_font(run, HEADING_FONT, 16)
         elif kind == "h2":
             _set_font(run, ("楷体_GB2312", "楷体"), 16)
+        elif kind == "sign":                         # the 落款, right-aligned under the text
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _set_font(run, BODY_FONTS, 16)
         else:
             p.paragraph_format.first_line_indent = Pt(32)
             _set_font(run, BODY_FONTS, 16)

@@ -14,6 +14,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from ..scoring.indicators import normalize_direction
 from ..scoring.inputs import department_from_tables
 from ..scoring.numbers import fmt_cents, fmt_num, fmt_pct, fmt_pct_plain
 from ..scoring.readback import readback
@@ -153,18 +154,36 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
     _given(d, words.get("duties"))
     for sentence in _indicator_sentences(result, ("department", None)):
         d.add("p", sentence)
+    rates = _rates_sentence(dept, year)
+    if rates:
+        d.add("p", rates)
+    sangong = _sangong_sentence(dept)
+    if sangong:
+        d.add("p", sangong)
     points = [p for p in result.progress if p.target is not None and p.rate is not None]
     if points:
         d.add("p", "预算执行进度：" + "；".join(
             f"{p.month}月累计支出{fmt_cents(p.cumulative)}万元，执行进度{fmt_pct(p.rate)}（序时目标{fmt_pct_plain(p.target)}）"
             for p in points) + "。")
+    table = indicator_table(dept, indicator_verdicts(result, dept))
+    if len(table) > 1:
+        d.add("p", "绩效指标完成情况见下表。")
+        d.add("table", table, None, [4.6, 2.4, 2.4, 2.2, TEXT_WIDTH_CM - 11.6])
     d.add("h2", "（二）特定目标类项目绩效分析。")
     _given(d, words.get("projects"))
     managed = [p for p in dept.projects if p.managed is True]
     budget = sum((p.budget for p in managed if isinstance(p.budget, Decimal)), Decimal(0))
     spent = sum((p.spent for p in managed if isinstance(p.spent, Decimal)), Decimal(0))
+    d.add("p", "1.整体情况。")
     d.add("p", f"纳入绩效目标管理的项目{len(managed)}个，预算合计{fmt_cents(budget)}万元，实际支出{fmt_cents(spent)}万元。"
                + "".join(_indicator_sentences(result, ("project", "managed_project"))))
+    d.add("p", f"2.{fmt_num(LARGE_PROJECT)}万元以上项目。")
+    verdicts = indicator_verdicts(result, dept)
+    large = [p for p in dept.projects if isinstance(p.budget, Decimal) and p.budget >= LARGE_PROJECT]
+    for i, p in enumerate(large, 1):
+        d.add("p", f"（{i}）{_large_project_sentence(p, dept, verdicts)}")
+    if not large:
+        d.add("p", f"本年度没有预算{fmt_num(LARGE_PROJECT)}万元以上的项目。")
     d.add("h2", "（三）结果应用情况。")
     _given(d, words.get("results_use"))
     data = phrases(result.rubric_id)
@@ -195,6 +214,7 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
     _given(d, words.get("suggestions")) or _numbered(
         d, [_phrase(data, line, "measure") for line in lost],
         "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。")
+    signature(d, result, info)
     d.add("h1", "附件：县级部门整体绩效自评打分表")
     table, merges = score_table(result)
     levels = len(table[0]) - 3
@@ -202,6 +222,113 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
     d.add("table", table, merges, [level_width] * levels + [1.3, 1.6, TEXT_WIDTH_CM - level_width * levels - 2.9])
     project_appendix(d, result)
     return d
+
+
+LARGE_PROJECT = Decimal(100)       # 万元: the 范本's "100万以上项目" each get their own paragraph
+
+
+def _rates_sentence(dept, year) -> str:
+    """The year's 预算执行率 and 在职人员控制率, computed from 收支情况 and 基本信息 (what can be)."""
+    fin, info = dept.finance, dept.info
+    parts = []
+    spent, annual, where = fin.get("expense_total"), fin.get("annual_budget"), ""
+    monthly = [m.annual_budget for m in dept.monthly]
+    if not isinstance(annual, Decimal) and monthly and all(isinstance(b, Decimal) for b in monthly):
+        annual, where = sum(monthly, Decimal(0)), "（分月支出表各行合计）"   # the base the 执行进度 line uses
+    if isinstance(spent, Decimal) and isinstance(annual, Decimal) and annual > 0:
+        parts.append(f"{year}年度全年预算数{fmt_cents(annual)}万元{where}，财政拨款支出{fmt_cents(spent)}万元，"
+                     f"预算执行率{fmt_pct(spent / annual)}")
+    active, total = info.get("staff_active"), info.get("staff_total")
+    if isinstance(active, int) and isinstance(total, int) and total > 0:
+        parts.append(f"在职人员{active}名，编制{total}名，在职人员控制率{fmt_pct(Decimal(active) / Decimal(total))}")
+    return "；".join(parts) + "。" if parts else ""
+
+
+def _sangong_sentence(dept) -> str:
+    """三公经费 against this year's budget and last year's spending, where the table gives them."""
+    parts = []
+    for e in dept.three_expenses:
+        if not isinstance(e.actual, Decimal):
+            continue
+        text = f"{e.item}支出{fmt_cents(e.actual)}万元"
+        if isinstance(e.budget, Decimal):
+            text += f"（预算{fmt_cents(e.budget)}万元）"
+        if isinstance(e.prior_actual, Decimal):
+            change = e.actual - e.prior_actual
+            text += f"，比上年{'增加' if change > 0 else '减少'}{fmt_cents(abs(change))}万元" if change else "，与上年持平"
+        parts.append(text)
+    return "“三公”经费：" + "；".join(parts) + "。" if parts else ""
+
+
+def indicator_verdicts(result: Result, dept) -> dict:
+    """Each indicator row's verdict as the lines that judged it gave it (id → (achieved, verdict));
+    a row no line judged is judged with the default band, as the 计算明细 would."""
+    from ..scoring.indicators import judge
+    found: dict = {}
+    for line in result.lines:
+        for item in line.extra.get("indicators", ()):
+            if len(item) == 4 and item[1]:                   # count_ratio: (indicator, counted, achieved, verdict)
+                found.setdefault(id(item[0]), (item[2], item[3]))
+    for ind in dept.indicators:
+        if id(ind) not in found:
+            j = judge(ind, Decimal("0.3"))
+            found[id(ind)] = (j.achieved, j.verdict)
+    return found
+
+
+def indicator_table(dept, verdicts: dict) -> list[tuple]:
+    """绩效指标完成情况表: 指标, 目标值, 实际完成值, 完成情况, 偏差原因 (the clerk's words)."""
+    rows = [("指标", "目标值", "实际完成值", "完成情况", "偏差原因")]
+    for ind in dept.indicators:
+        achieved, verdict = verdicts.get(id(ind), (None, ""))
+        name = ind.level3 or ind.level2 or ind.level1
+        if ind.target_object and ind.target_object != "部门整体":
+            name = f"{ind.target_object}：{name}"
+        direction = normalize_direction(ind.direction or "") or ind.direction or ""
+        direction = "" if direction == "定性" else direction
+        target = f"{direction}{_with_unit(ind.target, ind.unit)}" if ind.target not in (None, "") else ""
+        actual = _with_unit(ind.actual, ind.unit) if ind.actual not in (None, "") else ""
+        reason = _clean(ind.reason).strip() if ind.reason else ("—" if achieved else "")
+        rows.append((name, target, actual, verdict or ("达到" if achieved else ""), reason))
+    return rows
+
+
+def _with_unit(value: object, unit: str) -> str:
+    """A target or actual with its unit, once ("2条", not "2条条"; "90%", not "90%%")."""
+    text = _cell_text(value)
+    return text if not unit or text.endswith(unit) else text + unit
+
+
+def _large_project_sentence(p, dept, verdicts: dict) -> str:
+    text = f"{p.name}：资金来源{p.source or PLACEHOLDER}，预算{fmt_cents(p.budget)}万元"
+    if isinstance(p.spent, Decimal):
+        text += f"，实际支出{fmt_cents(p.spent)}万元，预算执行率{fmt_pct(p.spent / p.budget)}" if p.budget else \
+            f"，实际支出{fmt_cents(p.spent)}万元"
+    own = [ind for ind in dept.indicators if ind.target_object == p.name]
+    if own:
+        met = sum(1 for ind in own if verdicts.get(id(ind), (False,))[0])
+        text += f"；设置绩效指标{len(own)}个，达到预期值{met}个"
+        short = [ind.level3 for ind in own if not verdicts.get(id(ind), (True,))[0]]
+        if short:
+            text += f"，未达到的是{'、'.join(f'“{n}”' for n in short)}"
+    else:
+        text += "；未设置项目绩效指标"
+    return text + "。"
+
+
+def signature(d: Draft, result: Result, info: dict) -> None:
+    """The 落款: 单位（盖章）, 填报人 and 联系电话 (blank ones marked), and the date (填报日期)."""
+    d.add("sign", f"单位（盖章）：{d.text(result.unit, '单位名称')}")
+    d.add("sign", f"填报人：{d.text(info.get('filler'), '填报人')}    联系电话：{d.text(info.get('phone'), '联系电话')}")
+    d.add("sign", _chinese_date(info.get("fill_date")) or d.text(None, "填报日期"))
+
+
+def _chinese_date(value: object) -> str:
+    """2024-03-15 (as the workbook gives a date) → 2024年3月15日; anything else as it is."""
+    import re
+    text = str(value or "").strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?: .*)?", text)
+    return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日" if m else text
 
 
 def project_appendix(d: Draft, result: Result) -> None:
