@@ -90,7 +90,9 @@ def test_the_signature_closes_the_text_before_the_attachment(tmp_path):
     assert signs == ["单位（盖章）：红旗镇人民政府", "填报人：张会计    联系电话：【待填写】", "2024年3月15日"]
     assert kinds.index("sign") > kinds.index("h1") and "联系电话" in d.missing
     attachment = [c for k, c in d.blocks if k == "h1"].index("附件：县级部门整体绩效自评打分表")
-    assert max(i for i, k in enumerate(kinds) if k == "sign") < [i for i, k in enumerate(kinds) if k == "h1"][attachment]
+    last_sign = max(i for i, k in enumerate(kinds) if k == "sign")
+    assert last_sign < [i for i, k in enumerate(kinds) if k == "h1"][attachment]
+    assert kinds[last_sign + 1] == "pagebreak"                                # the attachment on its own page
     import docx
     out = tmp_path / "r.docx"
     to_docx(d, out)

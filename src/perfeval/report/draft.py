@@ -215,6 +215,7 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
         d, [_phrase(data, line, "measure") for line in lost],
         "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。")
     signature(d, result, info)
+    d.add("pagebreak", "")                           # the attachment starts its own page
     d.add("h1", "附件：县级部门整体绩效自评打分表")
     table, merges = score_table(result)
     levels = len(table[0]) - 3
