@@ -99,3 +99,23 @@ def test_the_signature_closes_the_text_before_the_attachment(tmp_path):
     para = next(p for p in docx.Document(str(out)).paragraphs if p.text == "2024年3月15日")
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     assert para.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def test_the_conclusion_opens_with_the_evaluation_basis_and_a_blank_one_is_marked():
+    d = report(wudu())
+    assert ("根据《峨边彝族自治县财政局关于开展2023年财政绩效评价工作的通知》文件精神，五渡镇人民政府认真组织开展了"
+            "部门整体支出绩效自评工作，绩效评价得分：100分，等级：优。") in paragraphs(d)
+    t = hongqi()
+    set_value(t, "Info", "评价依据文件", "《县财政局关于开展绩效自评的通知》")      # the clerk's own 《》 kept once
+    assert any(p.startswith("根据《县财政局关于开展绩效自评的通知》文件精神，红旗镇") for p in paragraphs(report(t)))
+    set_value(t, "Info", "评价依据文件", None)
+    blank = report(t)
+    assert any(p.startswith("根据《【待填写】》文件精神，") for p in paragraphs(blank)) and "评价依据文件" in blank.missing
+
+
+def test_an_older_workbook_without_the_basis_row_still_scores_without_a_finding():
+    t = hongqi()
+    info = t["Info"]
+    info.rows = [r for r in info.rows if r[0] != "评价依据文件"]
+    result = score_tables(t)
+    assert result.total == 97 and not [f for f in result.findings if "评价依据" in f.message]

@@ -135,6 +135,8 @@ INFO = Table(
         Row("organization", "机构组成"), Row("functions", "机构职能"),
         Row("tasks", "年度主要工作任务"), Row("goal", "部门整体支出绩效目标"),
         Row("filler", "填报人"), Row("phone", "联系电话"), Row("fill_date", "填报日期"),
+        Row("basis", "评价依据文件", help="县财政局开展本年度绩效评价工作的通知名称，报告“评价结论”以“根据《……》文件精神”开头",
+            optional=True),
     ),
 )
 

@@ -194,11 +194,12 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
     d.add("h1", "四、评价结论及建议")
     d.add("h2", "（一）评价结论。")
     maximum = f"（满分{fmt_num(result.max_total)}分）" if result.max_total != 100 else ""
+    basis = _basis(d, info.get("basis"))
     if result.complete:
-        d.add("p", f"{unit}认真组织开展了部门整体支出绩效自评工作，绩效评价得分：{fmt_num(result.total)}分{maximum}，"
+        d.add("p", f"{basis}{unit}认真组织开展了部门整体支出绩效自评工作，绩效评价得分：{fmt_num(result.total)}分{maximum}，"
                    f"等级：{result.grade}。")
     else:
-        d.add("p", f"{unit}部门整体支出绩效自评尚未完成（{open_items(result.input_errors, result.incomplete)}），已计分部分得{fmt_num(result.total)}分"
+        d.add("p", f"{basis}{unit}部门整体支出绩效自评尚未完成（{open_items(result.input_errors, result.incomplete)}），已计分部分得{fmt_num(result.total)}分"
                    f"{maximum}，暂不评定等级。")
     if result.reading:
         d.add("p", result.reading + "。")
@@ -315,6 +316,12 @@ def _large_project_sentence(p, dept, verdicts: dict) -> str:
     else:
         text += "；未设置项目绩效指标"
     return text + "。"
+
+
+def _basis(d: Draft, value: object) -> str:
+    """四(一)'s opening, as the seeds' reports have it: 根据《通知》文件精神，(the 基本信息 row 评价依据文件)."""
+    name = d.text(value, "评价依据文件").strip("《》 ")
+    return f"根据《{name}》文件精神，"
 
 
 def signature(d: Draft, result: Result, info: dict) -> None:
