@@ -119,3 +119,19 @@ def test_an_older_workbook_without_the_basis_row_still_scores_without_a_finding(
     info.rows = [r for r in info.rows if r[0] != "评价依据文件"]
     result = score_tables(t)
     assert result.total == 97 and not [f for f in result.findings if "评价依据" in f.message]
+
+
+def test_headings_keep_with_the_next_paragraph_rows_never_split_and_the_title_breaks_between_words(tmp_path):
+    import docx
+    d = report(hongqi())
+    out = tmp_path / "r.docx"
+    to_docx(d, out)
+    doc = docx.Document(str(out))
+    assert doc.paragraphs[0].text == "红旗镇人民政府\n2023年度部门整体支出绩效自评报告"      # not broken mid-word
+    headings = [p for p in doc.paragraphs if p.text in ("一、部门基本情况", "（二）存在问题。", "附件：县级部门整体绩效自评打分表")]
+    assert len(headings) == 3 and all(p.paragraph_format.keep_with_next for p in headings)
+    body = [p for p in doc.paragraphs if p.text.startswith("预算执行进度：")]
+    assert body and not body[0].paragraph_format.keep_with_next
+    for table in doc.tables:
+        assert all(row._tr.trPr is not None and row._tr.trPr.find(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit") is not None for row in table.rows)

@@ -117,9 +117,15 @@ def to_docx(d: Draft, path: Path) -> None:
             repeat = OxmlElement("w:tblHeader")
             repeat.set(qn("w:val"), "true")
             header.append(repeat)
+            for row in table.rows:                   # a row never splits across pages
+                row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
             continue
         p = doc.add_paragraph()
-        run = p.add_run(str(content))
+        lines = str(content).split("\n")
+        run = p.add_run(lines[0])
+        for more in lines[1:]:                       # a line break inside the paragraph (the title's two lines)
+            run.add_break()
+            run.add_text(more)
         if kind == "draft":                          # the first line of a draft, red and bold
             from docx.shared import RGBColor
             _set_font(run, HEADING_FONT, 14, bold=True)
@@ -129,8 +135,10 @@ def to_docx(d: Draft, path: Path) -> None:
             _set_font(run, HEADING_FONT, 22, bold=True)
         elif kind == "h1":
             _set_font(run, HEADING_FONT, 16)
+            p.paragraph_format.keep_with_next = True     # never orphaned at a page's foot
         elif kind == "h2":
             _set_font(run, ("楷体_GB2312", "楷体"), 16)
+            p.paragraph_format.keep_with_next = True
         elif kind == "sign":                         # the 落款, right-aligned under the text
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             _set_font(run, BODY_FONTS, 16)

@@ -115,7 +115,7 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
         d.problems = result.problems(cell_of)
         d.add("draft", f"草稿：自评尚未完成（{open_items(result.input_errors, result.incomplete)}），本稿不能报送。请按“校验结果”更正输入、"
                        f"补齐未填写的内容，重新计算后再生成报告。")
-    d.add("title", f"{unit}{year}年度部门整体支出绩效自评报告")
+    d.add("title", f"{unit}\n{year}年度部门整体支出绩效自评报告")     # two lines, broken between words
     d.add("h1", "一、部门基本情况")
     d.add("h2", "（一）机构组成。")
     d.add("p", d.text(info.get("organization"), "机构组成"))
