@@ -2,7 +2,7 @@
 
 ``bundle_windows`` fills ``wheels/`` with perfeval's wheel and, for each target Python, every
 wheel an install on a Windows PC needs — markers evaluated as on Windows (``resolve``), so
-``pywin32`` (xlwings) and ``colorama`` (click) are there although the kit is built on Linux — and
+``pywin32`` (xlwings' Windows-only dependency) is there although the kit is built on Linux — and
 writes ``安装.cmd``.  ``bundle_linux`` does the same for 信创 desktops (x86_64, aarch64, and
 loongarch64 where wheels exist) and adds ``perfeval.pyz``, which runs recalc and score with no
 install at all.  pip does the downloading; nothing here runs on the clerk's PC.
