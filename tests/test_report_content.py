@@ -135,3 +135,13 @@ def test_headings_keep_with_the_next_paragraph_rows_never_split_and_the_title_br
     for table in doc.tables:
         assert all(row._tr.trPr is not None and row._tr.trPr.find(
             "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit") is not None for row in table.rows)
+
+
+def test_a_deduction_lines_points_read_as_printed_never_minus():
+    """Under the 100-point reading (五渡镇) 扣分项 only takes points away: its 分值 is "最高扣10分", not "-10"."""
+    from perfeval.report.draft import score_table
+    table, _ = score_table(score_tables(wudu()))
+    row = next(r for r in table if r[0].startswith("扣分项"))
+    assert row[3] == "最高扣10分" and not any(cell.startswith("-") for r in table for cell in r)
+    table, _ = score_table(score_tables(hongqi()))                 # 105-point reading: a line worth 10
+    assert next(r for r in table if r[0].startswith("扣分项"))[3] == "10"

@@ -409,8 +409,8 @@ def score_table(result: Result) -> tuple[list[tuple], list[form.Merge]]:
     table = [form.LEVEL_HEADERS[:n] + ("分值", "自评得分", "扣分原因")]
     for i, (cells, line) in enumerate(zip(rows, result.lines), 1):
         shown = [("" if (i, c) in inside else text) for c, text in enumerate(cells)]
-        table.append(tuple(shown) + (fmt_num(line.max if line.min == 0 else line.min), fmt_num(line.score),
-                                     "；".join(r.text for r in line.reasons)))
+        points = fmt_num(line.max) if line.min == 0 else f"最高扣{fmt_num(-line.min)}分"   # a 扣分项, as printed
+        table.append(tuple(shown) + (points, fmt_num(line.score), "；".join(r.text for r in line.reasons)))
     total_row = len(table)
     table.append(("部门整体自评得分",) + ("",) * (n - 1) + (fmt_num(result.max_total), fmt_num(result.total), result.grade))
     if n > 1:
