@@ -53,7 +53,7 @@ def test_projects_section_has_the_overall_part_and_every_project_of_100_wan_or_m
     assert body.index("1.整体情况。") < body.index("2.100万元以上项目。")
     assert body[-1] == "本年度没有预算100万元以上的项目。"                       # 红旗镇's largest is 81万元
     wudu_body = [c for _, c in section(report(wudu()), "（二）特定目标类项目绩效分析。", "（三）结果应用情况。")]
-    assert wudu_body[-1] == ("（1）政府性基金安排的其他项目：资金来源政府性基金，预算224.19万元，实际支出224.19万元，"
+    assert wudu_body[-1] == ("（1）政府性基金其他支出（示例推算数）：资金来源政府性基金，预算224.19万元，实际支出224.19万元，"
                              "预算执行率100.00%；设置绩效指标1个，达到预期值1个。")
 
 
