@@ -126,12 +126,8 @@ def install(*, platform: str | None = None, home: Path | None = None, environ: d
     data = Path(environ.get("XDG_DATA_HOME") or home / ".local" / "share")
     script = data / "perfeval" / "重新计算.sh"
     cmd = list(cmd or command())
-    written = []
-    if len(cmd) == 2 and cmd[1].endswith(".pyz"):       # from the kit's folder (a USB stick, Downloads): a copy
-        written.append(_copy(Path(cmd[1]), data / "perfeval" / "perfeval.pyz"))   # that stays when it goes
-        cmd = [cmd[0], str(written[-1])]
-    runner = runner_script(cmd)
-    written.append(_write(script, runner, 0o755))
+    written: list[Path] = []
+    written.append(_write(script, runner_script(_kept(cmd, script.parent, written)), 0o755))
     entry = desktop_entry(script)
     written.append(_write(data / "applications" / ENTRY_NAME, entry, 0o644))
     on_desktop = _write(desktop / ENTRY_NAME, entry, 0o755)
@@ -145,13 +141,18 @@ def install(*, platform: str | None = None, home: Path | None = None, environ: d
     if root is None:                                # deepin's own menu, for every user, where deepin is
         root = os.geteuid() == 0 and (deepin_menu.parent.is_dir() or shutil.which("dde-file-manager") is not None)
     if root:
-        system_cmd = cmd
-        if len(cmd) == 2 and cmd[1].endswith(".pyz"):
-            written.append(_copy(Path(cmd[1]), system_script.parent / "perfeval.pyz"))
-            system_cmd = [cmd[0], str(written[-1])]
-        written.append(_write(system_script, runner_script(system_cmd), 0o755))
+        written.append(_write(system_script, runner_script(_kept(cmd, system_script.parent, written)), 0o755))
         written.append(_write(deepin_menu / ENTRY_NAME, desktop_entry(system_script, deepin=True), 0o644))
     return written
+
+
+def _kept(cmd: list[str], folder: Path, written: list[Path]) -> list[str]:
+    """The command a runner in ``folder`` calls: run from the kit's .pyz (a USB stick, Downloads), a copy
+    of it in ``folder`` that stays when the kit goes (appended to ``written``); else ``cmd`` itself."""
+    if len(cmd) == 2 and cmd[1].endswith(".pyz"):
+        written.append(_copy(Path(cmd[1]), folder / "perfeval.pyz"))
+        return [cmd[0], str(written[-1])]
+    return cmd
 
 
 def _copy(source: Path, target: Path) -> Path:

@@ -224,11 +224,12 @@ def bundle_linux(directory: Path, source: Path, *, versions: tuple[str, ...] = L
     """The Linux kit in ``directory``: perfeval.pyz, wheels/ for each machine and Python where
     wheels exist, 安装.sh and 说明.txt.  Returns notes on the targets that could not be completed
     (loongarch64 has few wheels: there the .pyz is the way)."""
-    from .pyz import build_pyz
+    from .pyz import FLOOR, build_pyz
     wheels = directory / "wheels"
     wheels.mkdir(parents=True, exist_ok=True)
     own_wheel(source, wheels, run)
-    build_pyz(directory / "perfeval.pyz", source=source, run=run)
+    fill(wheels, Target("Linux", "%d.%d" % FLOOR, "x86_64"), run)    # the .pyz's wheels come from the kit's own
+    build_pyz(directory / "perfeval.pyz", wheels=wheels)
     notes = []
     for machine in machines:
         for version in versions:

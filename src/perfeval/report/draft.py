@@ -165,7 +165,8 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
         d.add("p", "预算执行进度：" + "；".join(
             f"{p.month}月累计支出{fmt_cents(p.cumulative)}万元，执行进度{fmt_pct(p.rate)}（序时目标{fmt_pct_plain(p.target)}）"
             for p in points) + "。")
-    table = indicator_table(dept, indicator_verdicts(result, dept))
+    verdicts = indicator_verdicts(result, dept)          # once: the table here and the 100万元 projects below
+    table = indicator_table(dept, verdicts)
     if len(table) > 1:
         d.add("p", "绩效指标完成情况见下表。")
         d.add("table", table, None, [4.6, 2.4, 2.4, 2.2, TEXT_WIDTH_CM - 11.6])
@@ -178,7 +179,6 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
     d.add("p", f"纳入绩效目标管理的项目{len(managed)}个，预算合计{fmt_cents(budget)}万元，实际支出{fmt_cents(spent)}万元。"
                + "".join(_indicator_sentences(result, ("project", "managed_project"))))
     d.add("p", f"2.{fmt_num(LARGE_PROJECT)}万元以上项目。")
-    verdicts = indicator_verdicts(result, dept)
     large = [p for p in dept.projects if isinstance(p.budget, Decimal) and p.budget >= LARGE_PROJECT]
     for i, p in enumerate(large, 1):
         d.add("p", f"（{i}）{_large_project_sentence(p, dept, verdicts)}")
