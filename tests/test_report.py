@@ -22,7 +22,8 @@ HEADINGS = ["一、部门基本情况", "（一）机构组成。", "（二）�
             "（四）部门整体支出绩效目标。", "二、部门财政资金收支情况", "（一）部门财政资金收入情况。",
             "（二）部门财政资金支出情况。", "（三）部门财政资金结转结余情况。", "三、部门整体绩效管理情况",
             "（一）部门整体履职绩效分析。", "（二）特定目标类项目绩效分析。", "（三）结果应用情况。",
-            "四、评价结论及建议", "（一）评价结论。", "（二）存在问题。", "（三）改进建议。", "附件：县级部门整体绩效自评打分表"]
+            "四、评价结论及建议", "（一）评价结论。", "（二）存在问题。", "（三）改进建议。"]
+ATTACHMENT = re.compile(r"附件1?：县级部门整体绩效自评打分表")    # 附件1 when project forms (附件2-N) follow
 
 
 def docx_text(path: Path) -> tuple[list[str], list[str]]:
@@ -43,8 +44,9 @@ def report(request, tmp_path):
 def test_structure_follows_the_seeds(report):
     _, path, d = report
     paragraphs, _ = docx_text(path)
-    found = [p for p in paragraphs if p in HEADINGS]
-    assert found == HEADINGS and d.missing == ["联系电话"]      # the seeds give no phone: the 落款 marks it
+    found = [p for p in paragraphs if p in HEADINGS or ATTACHMENT.fullmatch(p)]
+    assert found[:-1] == HEADINGS and ATTACHMENT.fullmatch(found[-1])
+    assert d.missing == ["联系电话"]                              # the seeds give no phone: the 落款 marks it
     assert paragraphs[0].endswith("年度部门整体支出绩效自评报告")
     assert path.name.endswith("_自评报告.docx")
 
@@ -85,6 +87,13 @@ def _sources(book: Path) -> set[str]:
             add(v)
     for v in (result.total, result.max_total, result.year, len(result.lines)):
         add(v)
+    expenses = [r for r in data.tables["PublicExpense"].rows if r[1] is not None and r[2] is not None]
+    if expenses:                                              # 公用经费's totals, difference and its share
+        budget = sum(Decimal(str(r[1])) for r in expenses)
+        actual = sum(Decimal(str(r[2])) for r in expenses)
+        add(budget), add(actual), add(abs(actual - budget))
+        if budget:
+            add(abs(actual - budget) / budget)
     managed = [r for r in data.tables["Projects"].rows if r[4] == "是"]
     add(len(managed))
     add(sum((Decimal(str(r[2])) for r in managed if r[2] is not None), Decimal(0)))
@@ -112,8 +121,12 @@ def test_drafted_problems_follow_the_deductions(tmp_path):
     from perfeval.xlsx.workbook import fill_workbook
     book = tmp_path / "红旗镇.xlsm"
     shutil.copy(ROOT / "workbook_templates" / SAMPLES[0], book)
-    text = write_report(book)[1].plain()                 # the seed's own 存在问题 from 报告文字
-    assert "财务管理制度不够健全" in text and "预算执行进度偏慢" not in text and "绩效评价得分：97分" in text
+    d = write_report(book)[1]                            # the seed's own 存在问题 from 报告文字 …
+    text = d.plain()
+    assert "财务管理制度不够健全" in text and "绩效评价得分：97分" in text
+    own = text.index("财务管理制度不够健全")                 # … then the deducted lines it does not mention, and a 提示
+    assert text.index("对照自评打分表，还存在以下扣分问题：", own) < text.index("预算执行进度偏慢", own)
+    assert any("“执行进度”、“预算挂钩”" in note and "存在问题" in note for note in d.notes)
     t = hongqi()
     for row in t["ReportText"].rows:
         row[1] = None
@@ -133,7 +146,7 @@ def test_blank_basic_information_is_marked_not_invented(tmp_path):
     paragraphs, _ = docx_text(book.with_name("空白_自评报告.docx"))
     assert sum(PLACEHOLDER in p for p in paragraphs) >= 5
     assert paragraphs[0].startswith("草稿：自评尚未完成") and any("自评尚未完成" in p and "暂不评定等级" in p for p in paragraphs)
-    assert "部门整体绩效指标未填写。" in paragraphs                    # a blank table, not "未设置…指标"
+    assert "部门整体绩效指标尚未填写。" in paragraphs                  # a blank table, not "未设置…指标"
 
 
 def test_unreadable_workbook_is_exit_2_and_no_half_written_docx(tmp_path):
@@ -289,9 +302,11 @@ def test_the_attached_form_has_the_rubrics_columns_and_merged_groups(tmp_path):
     book = _county_d_book(tmp_path)
     path, _ = write_report(book)
     table = next(t for t in Document(str(path)).tables if t.rows[0].cells[0].text == "一级指标")   # the 打分表, before 附件2
-    assert [c.text for c in table.rows[0].cells] == ["一级指标", "二级指标", "三级指标", "四级指标", "分值", "自评得分", "扣分原因"]
-    assert len(table.rows) == 1 + 25 + 1
-    first_col = [row.cells[0].text for row in table.rows[1:8]]
+    assert [c.text for c in table.rows[0].cells] == ["一级指标", "二级指标", "三级指标", "四级指标", "分值", "指标解释", "计分标准",
+                                                     "评价方式", "评价方式", "评价属性", "评价属性", "自评得分", "扣分原因"]
+    assert [c.text for c in table.rows[1].cells][7:11] == ["整体评价", "样本评价", "定性评价", "定量评价"]
+    assert len(table.rows) == 2 + 25 + 1
+    first_col = [row.cells[0].text for row in table.rows[2:9]]
     assert first_col == ["决策（20分）"] * 7                                 # one merged cell over 决策's seven lines
     restarts = [tc for tc in table._tbl.iter(qn("w:tc")) if tc.tcPr is not None and tc.tcPr.find(qn("w:vMerge")) is not None]
     assert restarts                                                       # merged vertically in the file, not repeated text

@@ -30,8 +30,8 @@ def section(d, start: str, end: str) -> list:
 def test_the_years_execution_rate_and_staff_control_rate_are_stated():
     d = report(hongqi())
     # 红旗镇's 收支情况 has no 全年预算数: the base is the 分月支出 table's, as the 执行进度 line's
-    assert ("2023年度全年预算数1216.75万元（分月支出表各行合计），财政拨款支出1216.75万元，预算执行率100.00%；"
-            "在职人员40名，编制41名，在职人员控制率97.56%。") in paragraphs(d)
+    assert any(p.startswith("2023年度全年预算数1216.75万元（分月支出表各行合计），财政拨款支出1216.75万元，预算执行率100.00%；"
+                            "在职人员40名，编制41名，在职人员控制率97.56%。") for p in paragraphs(d))
     t = hongqi()
     set_value(t, "Finance", "全年预算数（调整后）", Decimal("1300"))
     rates = next(p for p in paragraphs(report(t)) if "预算执行率" in p)
@@ -89,10 +89,10 @@ def test_the_signature_closes_the_text_before_the_attachment(tmp_path):
     signs = [c for k, c in d.blocks if k == "sign"]
     assert signs == ["单位（盖章）：红旗镇人民政府", "填报人：张会计    联系电话：【待填写】", "2024年3月15日"]
     assert kinds.index("sign") > kinds.index("h1") and "联系电话" in d.missing
-    attachment = [c for k, c in d.blocks if k == "h1"].index("附件：县级部门整体绩效自评打分表")
+    attachment = [c for k, c in d.blocks if k == "h1"].index("附件1：县级部门整体绩效自评打分表")   # 附件2: project forms
     last_sign = max(i for i, k in enumerate(kinds) if k == "sign")
     assert last_sign < [i for i, k in enumerate(kinds) if k == "h1"][attachment]
-    assert kinds[last_sign + 1] == "pagebreak"                                # the attachment on its own page
+    assert kinds[last_sign + 1] == "landscape"                     # the attachment on its own page, in landscape
     import docx
     out = tmp_path / "r.docx"
     to_docx(d, out)
@@ -128,9 +128,10 @@ def test_headings_keep_with_the_next_paragraph_rows_never_split_and_the_title_br
     to_docx(d, out)
     doc = docx.Document(str(out))
     assert doc.paragraphs[0].text == "红旗镇人民政府\n2023年度部门整体支出绩效自评报告"      # not broken mid-word
-    headings = [p for p in doc.paragraphs if p.text in ("一、部门基本情况", "（二）存在问题。", "附件：县级部门整体绩效自评打分表")]
-    assert len(headings) == 3 and all(p.paragraph_format.keep_with_next for p in headings)
-    body = [p for p in doc.paragraphs if p.text.startswith("预算执行进度：")]
+    headings = [p for p in doc.paragraphs if p.text in ("一、部门基本情况", "（二）存在问题。", "附件1：县级部门整体绩效自评打分表",
+                                                        "1.整体情况。", "绩效指标完成情况见下表。")]
+    assert len(headings) == 5 and all(p.paragraph_format.keep_with_next for p in headings)
+    body = [p for p in doc.paragraphs if p.text.startswith("2023年度全年预算数")]
     assert body and not body[0].paragraph_format.keep_with_next
     for table in doc.tables:
         assert all(row._tr.trPr is not None and row._tr.trPr.find(
@@ -139,9 +140,9 @@ def test_headings_keep_with_the_next_paragraph_rows_never_split_and_the_title_br
 
 def test_a_deduction_lines_points_read_as_printed_never_minus():
     """Under the 100-point reading (五渡镇) 扣分项 only takes points away: its 分值 is "最高扣10分", not "-10"."""
-    from perfeval.report.draft import score_table
-    table, _ = score_table(score_tables(wudu()))
+    from perfeval.report.attachments import score_table
+    table, _, _ = score_table(score_tables(wudu()))
     row = next(r for r in table if r[0].startswith("扣分项"))
     assert row[3] == "最高扣10分" and not any(cell.startswith("-") for r in table for cell in r)
-    table, _ = score_table(score_tables(hongqi()))                 # 105-point reading: a line worth 10
+    table, _, _ = score_table(score_tables(hongqi()))              # 105-point reading: a line worth 10
     assert next(r for r in table if r[0].startswith("扣分项"))[3] == "10"

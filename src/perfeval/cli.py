@@ -240,6 +240,8 @@ def report(book, output):
             _say(f"  {problem}", err=True)
     if d.missing:
         _say(f"以下内容在工作簿中未填写，报告中标为【待填写】：{'、'.join(d.missing)}")
+    for note in d.notes:
+        _say(f"提示：{note}")
 
 
 @main.command()

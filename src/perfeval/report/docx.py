@@ -43,6 +43,24 @@ def _font_table(doc) -> None:
     part._blob = xml.encode("utf-8")
 
 
+def _cell_style(doc, size: float):
+    """The paragraph style of table cells at ``size`` pt: single-spaced, no indent (the body's 16 pt
+    and 28 pt spacing would otherwise set every row's least height, even of an empty cell)."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+    name = f"表格文字{size:g}"
+    try:
+        return doc.styles[name]
+    except KeyError:
+        pass
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    _set_font(style, BODY_FONTS, size)
+    fmt = style.paragraph_format
+    fmt.line_spacing, fmt.space_before, fmt.space_after, fmt.first_line_indent = 1.0, Pt(0), Pt(0), Pt(0)
+    return style
+
+
 def to_docx(d: Draft, path: Path) -> None:
     import importlib.util
     if importlib.util.find_spec("docx") is None:                      # perfeval.pyz, or an install without it
@@ -77,32 +95,40 @@ def to_docx(d: Draft, path: Path) -> None:
             instr = OxmlElement("w:instrText")
             instr.text = text
             run._r.append(instr)
+    break_before = False
     for index, (kind, content) in enumerate(d.blocks):
         if kind == "landscape":                      # the project forms: a landscape section, 2 cm margins
             from docx.enum.section import WD_ORIENT, WD_SECTION
             wide = doc.add_section(WD_SECTION.NEW_PAGE)
             wide.orientation = WD_ORIENT.LANDSCAPE
             wide.page_width, wide.page_height = Cm(29.7), Cm(21)
-            wide.left_margin = wide.right_margin = wide.top_margin = wide.bottom_margin = Cm(2)
+            wide.left_margin = wide.right_margin = Cm(2)
+            wide.top_margin, wide.bottom_margin = Cm(1.6), Cm(1.6)        # the forms: the most rows a page
             continue
-        if kind == "pagebreak":
-            from docx.enum.text import WD_BREAK
-            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        if kind == "pagebreak":                      # the next paragraph starts a page (no empty paragraph
+            break_before = True                      # that could spill onto a page of its own)
             continue
         if kind == "table":
             table = doc.add_table(rows=len(content), cols=len(content[0]))
             table.style = "Table Grid"
             ncols = len(content[0])
+            heads = d.head_rows.get(index, 1)
+            size = d.font_pt.get(index, 10.5)
+            style = _cell_style(doc, size)
             grid = table._cells                      # once: python-docx's table.cell(i, j) and row.cells walk the
             for i, row in enumerate(content):        # whole table on every call (a report quadratic in rows)
                 for j, value in enumerate(row):
-                    if value == "":
-                        continue                     # left empty: a merged cell then keeps one paragraph
                     cell = grid[i * ncols + j]
+                    if value == "":                  # left empty: a merged cell then keeps one paragraph, in the
+                        cell.paragraphs[0].style = style     # table's size (a 16 pt mark would heighten the row)
+                        continue
                     cell.text = str(value)
                     for p in cell.paragraphs:
+                        p.style = style
+                        if i < heads:
+                            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                         for r in p.runs:
-                            _set_font(r, BODY_FONTS, 10.5, bold=(i == 0))
+                            _set_font(r, BODY_FONTS, size, bold=(i < heads))
             widths = d.widths.get(index)
             if widths:
                 table.autofit = False
@@ -113,14 +139,17 @@ def to_docx(d: Draft, path: Path) -> None:
                         grid[i * ncols + j].width = Cm(w)
             for m in d.merges.get(index, ()):        # disjoint regions: the grid's cells stay valid corners
                 grid[m.first_row * ncols + m.first_col].merge(grid[m.last_row * ncols + m.last_col])
-            header = table.rows[0]._tr.get_or_add_trPr()
-            repeat = OxmlElement("w:tblHeader")
-            repeat.set(qn("w:val"), "true")
-            header.append(repeat)
-            for row in table.rows:                   # a row never splits across pages
-                row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+            for i, row in enumerate(table.rows):
+                props = row._tr.get_or_add_trPr()
+                props.append(OxmlElement("w:cantSplit"))     # a row never splits across pages
+                if i < heads:                                  # the header rows repeat on every page
+                    repeat = OxmlElement("w:tblHeader")
+                    repeat.set(qn("w:val"), "true")
+                    props.append(repeat)
             continue
         p = doc.add_paragraph()
+        if break_before:
+            p.paragraph_format.page_break_before, break_before = True, False
         lines = str(content).split("\n")
         run = p.add_run(lines[0])
         for more in lines[1:]:                       # a line break inside the paragraph (the title's two lines)
@@ -142,8 +171,9 @@ def to_docx(d: Draft, path: Path) -> None:
         elif kind == "sign":                         # the 落款, right-aligned under the text
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             _set_font(run, BODY_FONTS, 16)
-        else:
+        else:                                        # "p"; a "lead" (1.整体情况。, 见下表) stays with what follows
             p.paragraph_format.first_line_indent = Pt(32)
+            p.paragraph_format.keep_with_next = kind == "lead"
             _set_font(run, BODY_FONTS, 16)
         p.paragraph_format.line_spacing = Pt(28)
     doc.save(str(path))

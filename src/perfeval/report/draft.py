@@ -14,9 +14,11 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from . import narrative as N
+from .attachments import attachments, cell_text
 from ..scoring.indicators import normalize_direction
-from ..scoring.inputs import department_from_tables
-from ..scoring.numbers import fmt_cents, fmt_num, fmt_pct, fmt_pct_plain
+from ..scoring.inputs import department_from_tables, normalize_label
+from ..scoring.numbers import fmt_cents, fmt_num, fmt_pct
 from ..scoring.readback import readback
 from ..scoring.results import CellOf, Result, open_items
 from ..scoring.rubric import form
@@ -25,7 +27,6 @@ PLACEHOLDER = "【待填写】"
 BODY_FONTS = ("仿宋_GB2312", "仿宋")
 HEADING_FONT = "黑体"
 TEXT_WIDTH_CM = 15.4        # A4 less the 2.8 cm margins
-LANDSCAPE_WIDTH_CM = 25.7   # A4 landscape less 2 cm margins (the project forms)
 PHRASES_DIR = Path(__file__).resolve().parent.parent / "scoring" / "rubrics" / "phrases"
 
 
@@ -36,15 +37,6 @@ def phrases(rubric_id: str) -> dict:
         if rubric_id in data.get("rubrics", ()):
             return data
     return {}
-
-
-def _phrase(data: dict, line, key: str) -> str:
-    found = data.get("lines", {}).get(line.id, {}).get(key)
-    if found:
-        return found
-    if key == "problem":
-        return f"“{line.name}”未得满分。"
-    return f"对照“{line.name}”的计分标准逐项整改，争取下一年度得满分。"
 
 
 _NOT_XML = str.maketrans({c: None for c in list(range(0, 9)) + [11, 12] + list(range(14, 32))})
@@ -63,20 +55,28 @@ class Draft:
     """The report as plain paragraphs and tables (testable without Word)."""
 
     def __init__(self):
-        self.blocks: list[tuple[str, object]] = []     # ("draft"|"title"|"h1"|"h2"|"p"|"table", content)
+        self.blocks: list[tuple[str, object]] = []     # ("draft"|"title"|"h1"|"h2"|"lead"|"p"|"sign"|"table"|…, content)
         self.missing: list[str] = []
         self.merges: dict[int, list[form.Merge]] = {}  # block index → merged cells of that table
         self.widths: dict[int, list[float]] = {}       # block index → column widths (cm) of that table
+        self.head_rows: dict[int, int] = {}             # block index → header rows (repeated, bold) if not 1
+        self.font_pt: dict[int, float] = {}             # block index → the table's font size if not the default
         self.problems: list[str] = []                   # the input problems that make this a draft
+        self.notes: list[str] = []                      # 提示 for the clerk: what was drafted beside their text
 
     @property
     def is_draft(self) -> bool:
         return any(kind == "draft" for kind, _ in self.blocks)
 
-    def add(self, kind: str, content, merges: list[form.Merge] | None = None, widths: list[float] | None = None) -> None:
+    def add(self, kind: str, content, merges: list[form.Merge] | None = None, widths: list[float] | None = None,
+            head_rows: int = 1, font_pt: float | None = None) -> None:
         """A block; a table's ``merges`` are relative to its first row (the header)."""
         if kind == "table":
             content = [tuple(_clean(c) for c in row) for row in content]
+            if head_rows != 1:
+                self.head_rows[len(self.blocks)] = head_rows
+            if font_pt:
+                self.font_pt[len(self.blocks)] = font_pt
             if merges:
                 self.merges[len(self.blocks)] = list(merges)
             if widths:
@@ -150,35 +150,28 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
 
     d.add("h1", "三、部门整体绩效管理情况")
     words = dept.report_text
+    data = phrases(result.rubric_id)
+    verdicts = indicator_verdicts(result, dept)          # once: the table here and the 100万元 projects below
+    d.missing += N.unexplained(dept, verdicts)
     d.add("h2", "（一）部门整体履职绩效分析。")
     _given(d, words.get("duties"))
-    for sentence in _indicator_sentences(result, ("department", None)):
-        d.add("p", sentence)
-    rates = _rates_sentence(dept, year)
-    if rates:
-        d.add("p", rates)
-    sangong = _sangong_sentence(dept)
-    if sangong:
-        d.add("p", sangong)
-    points = [p for p in result.progress if p.target is not None and p.rate is not None]
-    if points:
-        d.add("p", "预算执行进度：" + "；".join(
-            f"{p.month}月累计支出{fmt_cents(p.cumulative)}万元，执行进度{fmt_pct(p.rate)}（序时目标{fmt_pct_plain(p.target)}）"
-            for p in points) + "。")
-    verdicts = indicator_verdicts(result, dept)          # once: the table here and the 100万元 projects below
+    for paragraph in (N.indicators_paragraph(dept, verdicts, department=True), N.execution_paragraph(dept, result, year),
+                      N.public_expense_sentence(dept), N.sangong_sentence(dept)):
+        if paragraph:
+            d.add("p", paragraph)
     table = indicator_table(dept, verdicts)
     if len(table) > 1:
-        d.add("p", "绩效指标完成情况见下表。")
+        d.add("lead", "绩效指标完成情况见下表。")
         d.add("table", table, None, [4.6, 2.4, 2.4, 2.2, TEXT_WIDTH_CM - 11.6])
     d.add("h2", "（二）特定目标类项目绩效分析。")
     _given(d, words.get("projects"))
     managed = [p for p in dept.projects if p.managed is True]
-    budget = sum((p.budget for p in managed if isinstance(p.budget, Decimal)), Decimal(0))
-    spent = sum((p.spent for p in managed if isinstance(p.spent, Decimal)), Decimal(0))
-    d.add("p", "1.整体情况。")
-    d.add("p", f"纳入绩效目标管理的项目{len(managed)}个，预算合计{fmt_cents(budget)}万元，实际支出{fmt_cents(spent)}万元。"
-               + "".join(_indicator_sentences(result, ("project", "managed_project"))))
-    d.add("p", f"2.{fmt_num(LARGE_PROJECT)}万元以上项目。")
+    d.add("lead", "1.整体情况。")
+    d.add("p", N.projects_paragraph(managed))
+    if managed:
+        d.add("p", N.indicators_paragraph(dept, verdicts, department=False,
+                                          managed={normalize_label(p.name) for p in managed}))
+    d.add("lead", f"2.{fmt_num(LARGE_PROJECT)}万元以上项目。")
     large = [p for p in dept.projects if isinstance(p.budget, Decimal) and p.budget >= LARGE_PROJECT]
     for i, p in enumerate(large, 1):
         d.add("p", f"（{i}）{_large_project_sentence(p, dept, verdicts)}")
@@ -186,10 +179,11 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
         d.add("p", f"本年度没有预算{fmt_num(LARGE_PROJECT)}万元以上的项目。")
     d.add("h2", "（三）结果应用情况。")
     _given(d, words.get("results_use"))
-    data = phrases(result.rubric_id)
     quoted = [line for line in result.lines if line.id in data.get("results_use", ())]
     if quoted:
-        d.add("p", _line_sentence(quoted))
+        paragraph = N.results_use_paragraph(result, quoted, data)
+        if paragraph:
+            d.add("p", paragraph)
 
     d.add("h1", "四、评价结论及建议")
     d.add("h2", "（一）评价结论。")
@@ -208,63 +202,24 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
         d.add("p", f"{i}. {line_paragraph(result, line)}")
     lost = [line for line in result.lines if line.status == "deducted"]
     d.add("h2", "（二）存在问题。")              # the department's problems only: the tool's own are in the draft note
-    _given(d, words.get("problems")) or _numbered(d, [
-        f"{_phrase(data, line, 'problem')}（{line.name}扣{fmt_num(line.deduction)}分）" for line in lost],
-        "本年度自评各项均得满分，未发现需要扣分的问题。")
+    _covered(d, result, lost, words.get("problems"), data,
+             lambda line: f"{N.problem_text(result, line, data).rstrip('。')}（{line.name}扣{fmt_num(line.deduction)}分）。",
+             "本年度自评各项均得满分，未发现需要扣分的问题。", "对照自评打分表，还存在以下扣分问题：", "存在问题")
     d.add("h2", "（三）改进建议。")
-    _given(d, words.get("suggestions")) or _numbered(
-        d, [_phrase(data, line, "measure") for line in lost],
-        "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。")
+    _covered(d, result, lost, words.get("suggestions"), data, lambda line: N.measure_text(result, line, data),
+             "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。", "针对自评扣分问题，还应做好以下工作：", "改进建议")
     signature(d, result, info)
-    d.add("pagebreak", "")                           # the attachment starts its own page
-    d.add("h1", "附件：县级部门整体绩效自评打分表")
-    table, merges = score_table(result)
-    levels = len(table[0]) - 3
-    level_width = 2.4 if levels <= 3 else 2.0
-    d.add("table", table, merges, [level_width] * levels + [1.3, 1.6, TEXT_WIDTH_CM - level_width * levels - 2.9])
-    project_appendix(d, result)
+    attachments(d, result)
     return d
 
 
 LARGE_PROJECT = Decimal(100)       # 万元: the 范本's "100万以上项目" each get their own paragraph
 
 
-def _rates_sentence(dept, year) -> str:
-    """The year's 预算执行率 and 在职人员控制率, computed from 收支情况 and 基本信息 (what can be)."""
-    fin, info = dept.finance, dept.info
-    parts = []
-    spent, annual, where = fin.get("expense_total"), fin.get("annual_budget"), ""
-    monthly = [m.annual_budget for m in dept.monthly]
-    if not isinstance(annual, Decimal) and monthly and all(isinstance(b, Decimal) for b in monthly):
-        annual, where = sum(monthly, Decimal(0)), "（分月支出表各行合计）"   # the base the 执行进度 line uses
-    if isinstance(spent, Decimal) and isinstance(annual, Decimal) and annual > 0:
-        parts.append(f"{year}年度全年预算数{fmt_cents(annual)}万元{where}，财政拨款支出{fmt_cents(spent)}万元，"
-                     f"预算执行率{fmt_pct(spent / annual)}")
-    active, total = info.get("staff_active"), info.get("staff_total")
-    if isinstance(active, int) and isinstance(total, int) and total > 0:
-        parts.append(f"在职人员{active}名，编制{total}名，在职人员控制率{fmt_pct(Decimal(active) / Decimal(total))}")
-    return "；".join(parts) + "。" if parts else ""
-
-
-def _sangong_sentence(dept) -> str:
-    """三公经费 against this year's budget and last year's spending, where the table gives them."""
-    parts = []
-    for e in dept.three_expenses:
-        if not isinstance(e.actual, Decimal):
-            continue
-        text = f"{e.item}支出{fmt_cents(e.actual)}万元"
-        if isinstance(e.budget, Decimal):
-            text += f"（预算{fmt_cents(e.budget)}万元）"
-        if isinstance(e.prior_actual, Decimal):
-            change = e.actual - e.prior_actual
-            text += f"，比上年{'增加' if change > 0 else '减少'}{fmt_cents(abs(change))}万元" if change else "，与上年持平"
-        parts.append(text)
-    return "“三公”经费：" + "；".join(parts) + "。" if parts else ""
-
-
 def indicator_verdicts(result: Result, dept) -> dict:
-    """Each indicator row's verdict as the lines that judged it gave it (id → (achieved, verdict));
-    a row no line judged is judged with the default band, as the 计算明细 would."""
+    """Each indicator row's verdict (id → (achieved, verdict)): as the line that counted it judged it;
+    a row no line counted (a 质量/满意度 indicator) against its target without the deviation band,
+    a 定性 one reached when its actual equals its target.  ``achieved`` is None when it cannot be said."""
     from ..scoring.indicators import judge
     found: dict = {}
     for line in result.lines:
@@ -272,10 +227,23 @@ def indicator_verdicts(result: Result, dept) -> dict:
             if len(item) == 4 and item[1]:                   # count_ratio: (indicator, counted, achieved, verdict)
                 found.setdefault(id(item[0]), (item[2], item[3]))
     for ind in dept.indicators:
-        if id(ind) not in found:
-            j = judge(ind, Decimal("0.3"))
-            found[id(ind)] = (j.achieved, j.verdict)
+        if id(ind) in found:
+            continue
+        if (normalize_direction(ind.direction or "") or "") == "定性" or not _numeric(ind.target):
+            same = str(ind.actual or "").strip() and normalize_label(ind.actual) == normalize_label(ind.target)
+            found[id(ind)] = (True, "达到") if same else (None, "定性指标")
+            continue
+        j = judge(ind, UNBOUNDED, counted=True)
+        found[id(ind)] = (j.achieved, j.verdict) if j.verdict in ("达到", "未达到") else (None, j.verdict)
     return found
+
+
+UNBOUNDED = Decimal(10) ** 9       # no deviation band: an indicator no line counts is judged by its target alone
+
+
+def _numeric(value: object) -> bool:
+    from ..scoring.indicators import parse_value
+    return parse_value(value) is not None
 
 
 def indicator_table(dept, verdicts: dict) -> list[tuple]:
@@ -288,16 +256,17 @@ def indicator_table(dept, verdicts: dict) -> list[tuple]:
             name = f"{ind.target_object}：{name}"
         direction = normalize_direction(ind.direction or "") or ind.direction or ""
         direction = "" if direction == "定性" else direction
-        target = f"{direction}{_with_unit(ind.target, ind.unit)}" if ind.target not in (None, "") else ""
+        target = N.signed(_with_unit(ind.target, ind.unit))
+        target = (target if target[:1] in "≥≤<>=" else direction + target) if ind.target not in (None, "") else ""
         actual = _with_unit(ind.actual, ind.unit) if ind.actual not in (None, "") else ""
-        reason = _clean(ind.reason).strip() if ind.reason else ("—" if achieved else "")
+        reason = _clean(ind.reason).strip() if ind.reason else ("—" if achieved is not False else "")
         rows.append((name, target, actual, verdict or ("达到" if achieved else ""), reason))
     return rows
 
 
 def _with_unit(value: object, unit: str) -> str:
     """A target or actual with its unit, once ("2条", not "2条条"; "90%", not "90%%")."""
-    text = _cell_text(value)
+    text = cell_text(value)
     return text if not unit or text.endswith(unit) else text + unit
 
 
@@ -308,9 +277,9 @@ def _large_project_sentence(p, dept, verdicts: dict) -> str:
             f"，实际支出{fmt_cents(p.spent)}万元"
     own = [ind for ind in dept.indicators if ind.target_object == p.name]
     if own:
-        met = sum(1 for ind in own if verdicts.get(id(ind), (False,))[0])
+        met = sum(1 for ind in own if verdicts.get(id(ind), (None,))[0] is True)
         text += f"；设置绩效指标{len(own)}个，达到预期值{met}个"
-        short = [ind.level3 for ind in own if not verdicts.get(id(ind), (True,))[0]]
+        short = [ind.level3 for ind in own if verdicts.get(id(ind), (None,))[0] is False]
         if short:
             text += f"，未达到的是{'、'.join(f'“{n}”' for n in short)}"
     else:
@@ -339,40 +308,6 @@ def _chinese_date(value: object) -> str:
     return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日" if m else text
 
 
-def project_appendix(d: Draft, result: Result) -> None:
-    """附件2: each scored project's 项目支出绩效自评表, one per landscape page (the 项目自评 sheet's rows)."""
-    from .. import render as R
-    from .. import sheets as S
-    width = S.PROJECTS.width
-    total = sum(S.PROJECTS.widths)
-    widths = [LANDSCAPE_WIDTH_CM * w / total for w in S.PROJECTS.widths]
-    for i, p in enumerate(result.projects):
-        d.add("landscape" if i == 0 else "pagebreak", "")
-        d.add("h2", f"附件2-{i + 1}：项目支出绩效自评表（{p.name}）")
-        rows = R.project_form(result, p, None)[2:]             # its title is the heading
-        cells = [[_cell_text(v) for v in row] + [""] * (width - len(row)) for row in rows]
-        d.add("table", cells, _project_merges(len(p.indicators), len(cells), width), widths)
-
-
-def _project_merges(indicators: int, rows: int, width: int) -> list[form.Merge]:
-    """The national form's merged cells over project_form's rows: the name across the row, 主管部门 and
-    实施单位 halves, the goal texts, each group label down its rows, 总分's label, the reasons."""
-    from .. import sheets as S
-    last = width - 1
-    spans = [(r1 - 2, c1, r2 - 2, c2) for r1, c1, r2, c2 in S.PROJECTS.merges if r1 >= 2]   # the sheet's, less its title
-    spans += [(6, 0, 6 + indicators, 0), (7 + indicators, 0, 7 + indicators, 5)]      # 绩效指标 down, 总分 across
-    if rows > 8 + indicators:                                   # the 扣分原因 row
-        spans.append((8 + indicators, 1, 8 + indicators, last))
-    return [form.Merge(r1, c1, r2, c2, "") for r1, c1, r2, c2 in spans if r2 < rows]
-
-
-def _cell_text(value: object) -> str:
-    value = getattr(value, "value", value)                      # a Styled cell: its text
-    if isinstance(value, Decimal):
-        return fmt_num(value)
-    return "" if value is None else str(value)
-
-
 def line_paragraph(result: Result, line) -> str:
     """One line of the form in words: what it scores (its read-back under the parameters used) and
     what this workbook got, with the reasons of any deduction."""
@@ -398,31 +333,11 @@ def line_paragraph(result: Result, line) -> str:
     return head + got + "。"
 
 
-def score_table(result: Result) -> tuple[list[tuple], list[form.Merge]]:
-    """The attached 打分表: the rubric's indicator columns with its groups merged like the printed
-    form, then 分值, 自评得分, 扣分原因; a total row.  Merges are relative to the header row."""
-    rows = form.form_rows(result.rubric)
-    n = len(rows[0]) if rows else 1
-    found = form.merges(rows)
-    merges = [m._replace(first_row=m.first_row + 1, last_row=m.last_row + 1) for m in found]
-    inside = {(r + 1, c) for r, c in form.covered(found)}
-    table = [form.LEVEL_HEADERS[:n] + ("分值", "自评得分", "扣分原因")]
-    for i, (cells, line) in enumerate(zip(rows, result.lines), 1):
-        shown = [("" if (i, c) in inside else text) for c, text in enumerate(cells)]
-        points = fmt_num(line.max) if line.min == 0 else f"最高扣{fmt_num(-line.min)}分"   # a 扣分项, as printed
-        table.append(tuple(shown) + (points, fmt_num(line.score), "；".join(r.text for r in line.reasons)))
-    total_row = len(table)
-    table.append(("部门整体自评得分",) + ("",) * (n - 1) + (fmt_num(result.max_total), fmt_num(result.total), result.grade))
-    if n > 1:
-        merges.append(form.Merge(total_row, 0, total_row, n - 1, "部门整体自评得分"))
-    return table, merges
-
-
 def _numbered(d: Draft, items: list[str], none: str) -> None:
     """Drafted paragraphs "1. …", "2. …", or ``none`` when there are none."""
     for i, item in enumerate(items, 1):
         d.add("p", f"{i}. {item}")
-    if not items:
+    if not items and none:
         d.add("p", none)
 
 
@@ -436,25 +351,15 @@ def _given(d: Draft, text: object) -> bool:
     return True
 
 
-def _indicator_sentences(result: Result, objects: tuple) -> list[str]:
-    """One sentence per line that counts indicators of these objects (from the line's result)."""
-    out = []
-    for line in result.lines:
-        rule = line.spec.rule
-        if rule.get("population", "indicators") != "indicators" or rule["type"] not in ("count_ratio", "weighted_indicators"):
-            continue
-        obj = rule.get("filter", {}).get("object")
-        if obj not in objects:
-            continue
-        what = "部门整体" if obj in ("department", None) else "项目"
-        level = rule.get("filter", {}).get("level2", "")
-        counted, passing = line.extra.get("counted"), line.extra.get("passing")
-        if not counted:
-            out.append(f"{what}绩效指标未填写。" if line.status == "incomplete" else f"未设置{what}{level or '绩效指标'}。")
-            continue
-        out.append(f"{what}{level}{counted}个，达到预期值{passing}个，得{fmt_num(line.score)}分（满分{fmt_num(line.max)}分）。")
-    return out
-
-
-def _line_sentence(lines) -> str:
-    return "；".join(f"{line.name}得{fmt_num(line.score)}分（满分{fmt_num(line.max)}分）" for line in lines) + "。"
+def _covered(d: Draft, result: Result, lost: list, given: object, data: dict, drafted, none: str, lead: str,
+             what: str) -> None:
+    """存在问题/改进建议: the clerk's own paragraphs, then (numbered after ``lead``) each deducted line
+    their text does not speak of, with a 提示 naming them; blank text: every deducted line drafted."""
+    if not _given(d, given):
+        _numbered(d, [drafted(line) for line in lost], none)
+        return
+    left = [line for line in lost if not N.mentioned(result, line, str(given), data)]
+    if left:
+        d.add("p", lead)
+        _numbered(d, [drafted(line) for line in left], "")
+        d.notes.append(f"报告文字的“{what}”未提及扣分的评分项{'、'.join(f'“{line.name}”' for line in left)}，已按打分表补充起草，请核对")

@@ -1,0 +1,136 @@
+"""The report drafted with blank 报告文字 (#22): paragraphs a finance clerk would write, from the data
+and every line's result; phrases per 定性评价 item (never suggesting what was done); the clerk's own
+listed problems quoted; every deducted line covered; the attached 打分表 in the official layout."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from perfeval.report.draft import draft
+from perfeval.samples import hongqi, wudu
+from perfeval.scoring.engine import score_tables
+from perfeval.scoring.inputs import RawTable
+
+
+def blank_text(tables):
+    for row in tables["ReportText"].rows:
+        row[1] = None
+    return tables
+
+
+def report(tables):
+    return draft(score_tables(tables), tables)
+
+
+def section(d, start: str, end: str) -> list[str]:
+    texts = [c for _, c in d.blocks]
+    i = texts.index(start)
+    return [c for k, c in d.blocks[i + 1:texts.index(end, i)] if k != "table"]
+
+
+def answer(tables, label: str, value, remark=None):
+    row = next(r for r in tables["Qualitative"].rows if r[0] == label)
+    row[1], row[2] = value, remark
+
+
+def test_the_analysis_reads_as_prose_with_figures_not_score_arithmetic():
+    d = report(blank_text(hongqi()))
+    duties = "".join(section(d, "（一）部门整体履职绩效分析。", "（二）特定目标类项目绩效分析。"))
+    assert "全年设置部门整体绩效指标4个（数量指标3个、服务对象满意度指标1个），全部达到预期值" in duties
+    assert "“开展应急演练次数”55次（目标≥50次）" in duties
+    assert "9月末累计支出328.52万元，执行进度27.00%，未达到序时进度目标67.5%" in duties
+    assert "年初预算合计19.50万元，决算合计19.05万元，决算比预算减少0.45万元（2.31%）" in duties
+    assert "满分" not in duties and "得10分" not in duties                     # no score arithmetic here
+    projects = "".join(section(d, "（二）特定目标类项目绩效分析。", "（三）结果应用情况。"))
+    assert "纳入绩效目标管理的项目5个，预算合计143.45万元，实际支出143.45万元，预算执行率100.00%" in projects
+    assert "满分" not in projects
+
+
+def test_an_indicator_that_fell_short_is_told_with_its_figures_and_reason_or_marked():
+    t = blank_text(hongqi())
+    row = next(r for r in t["Indicators"].rows if r[3] == "开展应急演练次数")
+    row[7], row[8] = "30", "汛期提前，部分演练合并开展"
+    d = report(t)
+    text = "".join(section(d, "（一）部门整体履职绩效分析。", "（二）特定目标类项目绩效分析。"))
+    assert "达到预期值3个，未达到1个" in text
+    assert "“开展应急演练次数”目标≥50次，实际完成30次，未达到预期，原因是汛期提前，部分演练合并开展。" in text
+    row[8] = None
+    d = report(t)
+    assert "偏差原因未说明" in "".join(section(d, "（一）部门整体履职绩效分析。", "（二）特定目标类项目绩效分析。"))
+    assert "绩效指标“开展应急演练次数”（部门整体）的偏差原因" in d.missing
+
+
+def test_a_line_of_several_items_is_drafted_from_the_items_that_fell_short_only():
+    d = report(blank_text(hongqi()))                 # 预算挂钩: 纳入内部考核体系 是, 建立预算绩效挂钩机制 否
+    problems = "".join(section(d, "（二）存在问题。", "（三）改进建议。"))
+    measures = "".join(section(d, "（三）改进建议。", "单位（盖章）：红旗镇人民政府"))
+    assert "尚未建立对内设机构和下属单位预算与绩效挂钩的机制（预算挂钩扣5分）" in problems
+    assert "挂钩" in measures and "纳入内部考核体系" not in measures and "纳入内部考核体系" not in problems
+    use = "".join(section(d, "（三）结果应用情况。", "四、评价结论及建议"))
+    assert "将内设机构和下属单位绩效自评情况纳入内部考核体系" in use and "但尚未建立对内设机构和下属单位预算与绩效挂钩的机制" in use
+    t = blank_text(hongqi())
+    answer(t, "纳入内部考核体系", "否")
+    answer(t, "建立预算绩效挂钩机制", "是")
+    measures = "".join(section(report(t), "（三）改进建议。", "单位（盖章）：红旗镇人民政府"))
+    assert "纳入部门内部考核体系" in measures and "挂钩的机制" not in measures
+
+
+def test_violations_and_rectification_quote_the_clerks_own_listed_problems():
+    t = blank_text(hongqi())
+    t["Violations"] = RawTable("Violations", ["来源", "问题描述", "整改情况", "类别"],
+                               [["审计监督", "公务接待无公函报销", "已退回", None],
+                                ["部门自查", "固定资产未及时入账", None, None]])
+    t["MonitoringIssues"] = RawTable("MonitoringIssues", ["项目名称", "问题描述", "已整改处置"],
+                                     [["垃圾车运营维护费", "运维合同未按季度结算", "否"]])
+    answer(t, "问题整改", Decimal("3"), "2个监控问题仍在整改中")
+    d = report(t)
+    problems = "".join(section(d, "（二）存在问题。", "（三）改进建议。"))
+    assert "审计监督发现“公务接待无公函报销”，整改情况为已退回" in problems
+    assert "部门自查发现“固定资产未及时入账”" in problems and "（违规记录扣1分）" in problems
+    assert "绩效管理中发现的问题整改不到位（说明：2个监控问题仍在整改中）" in problems
+    assert "垃圾车运营维护费：“运维合同未按季度结算”尚未整改处置" in problems
+
+
+def test_the_clerks_own_problems_are_kept_and_only_unmentioned_deductions_added():
+    t = hongqi()
+    row = next(r for r in t["ReportText"].rows if r[0] == "存在问题")
+    row[1] = "预算执行进度偏慢，6月、9月、11月均未达到序时进度。"
+    d = report(t)
+    problems = section(d, "（二）存在问题。", "（三）改进建议。")
+    assert problems[0] == "预算执行进度偏慢，6月、9月、11月均未达到序时进度。"
+    assert problems[1] == "对照自评打分表，还存在以下扣分问题："
+    assert len(problems) == 3 and "预算挂钩扣5分" in problems[2]              # 执行进度 already spoken of
+    assert any("“预算挂钩”" in n and "执行进度" not in n for n in d.notes if "存在问题" in n)
+    full = report(wudu())                                                    # nothing deducted: nothing added
+    assert not full.notes
+
+
+def test_the_attached_form_is_landscape_in_the_official_layout(tmp_path):
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+    from perfeval.report.attachments import LANDSCAPE_WIDTH_CM
+    from perfeval.report.docx import to_docx
+    d = report(wudu())
+    index = next(i for i, (k, c) in enumerate(d.blocks) if k == "table" and c[0][0] == "一级指标")
+    table = d.blocks[index][1]
+    assert d.blocks[index - 2][0] == "landscape" and d.head_rows[index] == 2
+    assert abs(sum(d.widths[index]) - LANDSCAPE_WIDTH_CM) < 0.05
+    header, sub = table[0], table[1]
+    assert header[:6] == ("一级指标", "二级指标", "三级指标", "分值", "指标解释", "计分标准")
+    assert sub[6:10] == ("整体评价", "样本评价", "定性评价", "定量评价") and header[-2:] == ("自评得分", "扣分原因")
+    rows = table[2:-1]
+    assert rows[0][0] == "部门预算项目绩效管理（70分）" and rows[0][2] == "目标制定" and rows[1][2] == ""  # merged, as printed
+    assert not any("（内部审核）" in c or "（目标质量）" in c for r in rows for c in r[:3])   # the labels are not printed
+    assert rows[0][6:10] == ("√", "√", "", "√")                                 # 内部审核: 整体 样本 · 定量
+    cooperation = next(r for r in rows if r[0].startswith("扣分项"))
+    assert cooperation[3] == "最高扣10分" and cooperation[1] == cooperation[2] == ""
+    assert table[-1][0] == "部门整体自评得分" and table[-1][-2:] == ("100", "等级：优")
+    out = tmp_path / "r.docx"
+    to_docx(d, out)
+    doc = docx.Document(str(out))
+    assert doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE and doc.sections[0].orientation != WD_ORIENT.LANDSCAPE
+    form = next(t for t in doc.tables if t.rows[0].cells[0].text == "一级指标")
+    heads = [row for row in form.rows if row._tr.trPr.find(qn("w:tblHeader")) is not None]
+    assert len(heads) == 2                                                   # both header rows repeat on every page
+    sizes = {r.font.size.pt for row in form.rows[2:] for c in row.cells for p in c.paragraphs for r in p.runs}
+    assert sizes == {9.0}
