@@ -45,6 +45,15 @@ def py_launcher(available: tuple[str, ...]) -> str:
     return "\r\n".join(lines)
 
 
+def _warm(env: dict) -> None:
+    """A wineserver that outlives each run by 20 s, with Wine's services started on /dev/null.  A run that
+    starts them itself leaves them holding its stdout until the server exits (3 s after the run, so
+    every run took 3 s); a persistent server whose services held a test's pipe would hang that test."""
+    quiet = dict(env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(["wineserver", "-p20"], timeout=30, **quiet)              # already running: a no-op
+    subprocess.run(["wine", "cmd", "/c", "exit"], timeout=300, **quiet)        # the prefix and its services
+
+
 def run_kit(tmp_path: Path, **shims: str) -> tuple[int, str]:
     kit = tmp_path / "kit"
     (kit / "bin").mkdir(parents=True)
@@ -53,6 +62,7 @@ def run_kit(tmp_path: Path, **shims: str) -> tuple[int, str]:
         (kit / "bin" / f"{name}.bat").write_bytes(text.encode("gbk"))
     env = dict(os.environ, WINEDEBUG="-all", LC_ALL="zh_CN.UTF-8",
                WINEPREFIX=os.environ.get("PERFEVAL_WINEPREFIX", str(Path.home() / ".wine-perfeval-tests")))
+    _warm(env)
     path = "Z:" + str(kit / "bin").replace("/", "\\") + ";C:\\windows\\system32;C:\\windows"
     out = subprocess.run(["wine", "cmd", "/c", f"set PATH={path}&& install.cmd & call echo RC=%errorlevel%"],
                          cwd=kit, env=env, capture_output=True, stdin=subprocess.DEVNULL, timeout=300)

@@ -152,8 +152,9 @@ def test_the_report_appends_each_projects_form_on_its_own_landscape_page(tmp_pat
     assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
     headings = [p.text for p in doc.paragraphs if p.text.startswith("附件2-")]
     assert len(headings) == 5 and headings[0] == "附件2-1：项目支出绩效自评表（乡镇农村人居环境整治考核奖补资金）"
-    breaks = sum(1 for p in doc.paragraphs for r in p.runs if 'w:br w:type="page"' in r._r.xml)
-    assert breaks == 1 + 4                                  # the 打分表 attachment's page, then one project per page
+    starts = [p.text for p in doc.paragraphs if p.paragraph_format.page_break_before]
+    assert starts == headings                               # after the landscape 打分表, one project per page
+    assert not any('w:br w:type="page"' in r._r.xml for p in doc.paragraphs for r in p.runs)   # no empty break paragraph
     forms = [t for t in doc.tables if t.rows[0].cells[0].text == "项目名称" and len(t.columns) == 9]
     assert len(forms) == 5
     first = [[c.text for c in row.cells] for row in forms[0].rows]
