@@ -132,5 +132,6 @@ def test_the_attached_form_is_landscape_in_the_official_layout(tmp_path):
     form = next(t for t in doc.tables if t.rows[0].cells[0].text == "一级指标")
     heads = [row for row in form.rows if row._tr.trPr.find(qn("w:tblHeader")) is not None]
     assert len(heads) == 2                                                   # both header rows repeat on every page
-    sizes = {r.font.size.pt for row in form.rows[2:] for c in row.cells for p in c.paragraphs for r in p.runs}
-    assert sizes == {9.0}
+    sizes = {p.style.font.size.pt for row in form.rows for c in row.cells for p in c.paragraphs}
+    assert sizes == {9.0}                                                   # every cell's style, empty ones too
+    assert all(r.font.size is None for row in form.rows for c in row.cells for p in c.paragraphs for r in p.runs)

@@ -114,21 +114,22 @@ def to_docx(d: Draft, path: Path) -> None:
             ncols = len(content[0])
             heads = d.head_rows.get(index, 1)
             size = d.font_pt.get(index, 10.5)
-            style = _cell_style(doc, size)
+            style = _cell_style(doc, size).style_id     # set as the id: python-docx's style setter
+                                                         # searches every style on each call
             grid = table._cells                      # once: python-docx's table.cell(i, j) and row.cells walk the
             for i, row in enumerate(content):        # whole table on every call (a report quadratic in rows)
                 for j, value in enumerate(row):
                     cell = grid[i * ncols + j]
                     if value == "":                  # left empty: a merged cell then keeps one paragraph, in the
-                        cell.paragraphs[0].style = style     # table's size (a 16 pt mark would heighten the row)
+                        cell._tc.p_lst[0].style = style      # table's size (a 16 pt mark would heighten the row)
                         continue
                     cell.text = str(value)
-                    for p in cell.paragraphs:
-                        p.style = style
+                    for p in cell.paragraphs:           # the font and size come from the style
+                        p._p.style = style
                         if i < heads:
                             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                        for r in p.runs:
-                            _set_font(r, BODY_FONTS, size, bold=(i < heads))
+                            for r in p.runs:
+                                r.bold = True
             widths = d.widths.get(index)
             if widths:
                 table.autofit = False
