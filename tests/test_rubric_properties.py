@@ -118,7 +118,7 @@ def inputs(draw):
     return items, extra, tables
 
 
-@settings(max_examples=int(__import__("os").environ.get("PERFEVAL_RUBRIC_EXAMPLES", 100)), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=int(__import__("os").environ.get("PERFEVAL_RUBRIC_EXAMPLES", 50)), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(rubrics(), inputs())
 def test_bounded_summed_idempotent_never_raises(rubric, data):
     items, extra, tables = data

@@ -325,7 +325,7 @@ cell_values = st.one_of(
 )
 
 
-@settings(max_examples=int(os.environ.get("PERFEVAL_PARITY_EXAMPLES", "12")), deadline=None,
+@settings(max_examples=int(os.environ.get("PERFEVAL_PARITY_EXAMPLES", "8")), deadline=None,
           suppress_health_check=list(HealthCheck))
 @given(edits=st.lists(st.tuples(st.sampled_from(TARGETS), cell_values), min_size=1, max_size=4))
 @example(edits=[(("Indicators", 0, "目标值"), time(0, 3))])           # found by hypothesis: a time as a target
