@@ -238,6 +238,12 @@ class FakeApi:
         self.sheet.book.record("sheet.api.Protect")
         self.sheet.protected = True
 
+    def ResetAllPageBreaks(self):      # Excel's Worksheet.ResetAllPageBreaks: no manual page break left
+        self.sheet.book.record("sheet.api.ResetAllPageBreaks")
+        if self.sheet.protected:
+            raise RuntimeError("(-2146827284, 'The sheet is protected.')")
+        self.sheet.page_breaks_reset = True
+
 
 class FakePageSetup:
     def __init__(self, sheet):
@@ -265,6 +271,8 @@ class FakeSheet:
         self.password: str | None = None
         self.api = FakeApi(self)
         self.print_area: str | None = None
+        self.page_breaks_reset = False                   # ResetAllPageBreaks was called
+        self.autofit_rows: list[tuple[int, int]] = []    # (first, last) row ranges given EntireRow.AutoFit
 
     @property
     def page_setup(self):
@@ -406,10 +414,33 @@ class FakeRange:
 
 class FakeRangeApi:
     """COM's Range object: Value2 is the stored double for every number (Currency and dates too),
-    errors as their integer codes, as a tuple of row tuples (a scalar for one cell)."""
+    errors as their integer codes, as a tuple of row tuples (a scalar for one cell); EntireRow.AutoFit."""
 
     def __init__(self, rng):
         self._rng = rng
+
+    def Copy(self, Destination):       # Range.Copy(Destination): the source cell (value, format) fills it
+        rng, dest = self._rng, Destination._rng
+        rng._rec("range.api.Copy")
+        value, code = rng.sheet._get(rng.r1, rng.c1), rng.sheet.formats.get((rng.r1, rng.c1))
+        for r in range(dest.r1, dest.r2 + 1):
+            for c in range(dest.c1, dest.c2 + 1):
+                dest.sheet._store(r, c, value)
+                if code is None:
+                    dest.sheet.formats.pop((r, c), None)
+                else:
+                    dest.sheet.formats[(r, c)] = code
+
+    @property
+    def EntireRow(self):
+        rng = self._rng
+
+        class _Rows:
+            @staticmethod
+            def AutoFit():
+                rng._rec("range.api.EntireRow.AutoFit")
+                rng.sheet.autofit_rows.append((rng.r1, rng.r2))
+        return _Rows()
 
     @property
     def Value2(self):

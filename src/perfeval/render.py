@@ -3,8 +3,11 @@
 The file writer (xlsx_parts) and the live-Excel adapter both write exactly these
 blocks, so the headless and the button path give the same workbook values.  Values
 are str, int/Decimal, None (empty) or ``Formula``; ``Styled`` carries a style role
-that the file writer maps to a cell format of the template (the live adapter writes
-values only and relies on the template's formats).
+that the file writer maps to a cell format of the template (the palette of 计算明细;
+the live adapter copies the palette's cells onto 计算明细 and otherwise relies on the
+template's formats).  A block may also carry its rows' heights, the sheet's print
+area and its manual page breaks: the print layout, planned here for A4 (``fit_scales``,
+``page_breaks``) from the same text-width estimate as the template's row heights.
 """
 from __future__ import annotations
 
@@ -36,7 +39,8 @@ class Styled(NamedTuple):
     role: str          # one of PALETTE_ROLES
 
 
-PALETTE_ROLES = ("title", "header", "text", "number", "note", "good", "bad")
+PALETTE_ROLES = ("title", "header", "text", "number", "note", "good", "bad", "pct", "count")
+ROLE_FORMATS = {"number": "#,##0.00", "pct": "0.00%", "count": "0"}   # the number format of a role's cells
 PALETTE_COLUMN = 25     # hidden column Z of the 计算明细 sheet holds one styled cell per role
 
 
@@ -49,10 +53,47 @@ class Block:
     clear_to_end: bool = False   # empty every cell below ``top`` in this block's columns first
     width: int | None = None     # columns to clear (defaults to the widest row)
     print_area: str | None = None  # the sheet's print area after writing (项目自评: the forms written)
+    heights: dict[int, float] | None = None   # row heights (points) by row of the block; when set, the
+                                              # block's other rows (and, clear_to_end, every row below it)
+                                              # get the default height back
+    breaks: tuple[int, ...] | None = None     # the sheet's manual page breaks after writing (rows, 0-based,
+                                              # each the first of a page); None leaves them as they are
 
     @property
     def columns(self) -> int:
         return self.width or max((len(r) for r in self.rows), default=0)
+
+
+def cell_role(block: Block, value: object) -> str | None:
+    """The palette role a written cell takes: a ``Styled`` value's own; in the free blocks of 计算明细
+    and 项目自评, "number" or "text" for a plain value; None (the cell keeps its template style) else."""
+    if isinstance(value, Styled):
+        return value.role
+    if block.sheet in (S.DETAILS_SHEET, S.PROJECT_SHEET) and block.clear_to_end and value is not None:
+        return "number" if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) else "text"
+    return None
+
+
+def role_areas(block: Block) -> dict[str, list[tuple[int, int, int, int]]]:
+    """The block's cells by palette role as rectangles (first row, first col, last row, last col; 0-based
+    in the sheet): runs along each row, and equal runs of consecutive rows joined — so a table of any
+    length is one rectangle per column run (a live writer formats it in a constant number of calls)."""
+    runs: dict[tuple[str, int, int], list[int]] = {}      # (role, first col, last col) → rows
+    for i, row in enumerate(block.rows):
+        j = 0
+        while j < len(row):
+            role = cell_role(block, row[j])
+            k = j
+            while k + 1 < len(row) and cell_role(block, row[k + 1]) == role:
+                k += 1
+            if role is not None:
+                runs.setdefault((role, j, k), []).append(i)
+            j = k + 1
+    out: dict[str, list[tuple[int, int, int, int]]] = {}
+    for (role, c1, c2), rows in runs.items():
+        for run in contiguous_runs(rows):
+            out.setdefault(role, []).append((block.top + run[0], block.left + c1, block.top + run[-1], block.left + c2))
+    return out
 
 
 def quote_sheet(sheet: str) -> str:
@@ -82,6 +123,127 @@ def text_lines(text: object, width: float, points: float) -> int:
                for part in text.split("\n"))
 
 
+def wrap_text(text: str, width: float, points: float) -> list[str]:
+    """A text split into the lines ``text_lines`` counts (greedy, by the same character widths); a
+    closing bracket or punctuation mark never starts a line (it stays with the character before it)."""
+    per_line = max(1.0, width * 7 / (points * 1.33))
+    out: list[str] = []
+    for part in text.split("\n"):
+        line, used = "", 0.0
+        for ch in part:
+            w = 1 if ord(ch) > 0x2e7f else 0.5
+            if line and used + w > per_line and ch not in CLOSING:
+                out.append(line)
+                line, used = "", 0.0
+            line += ch
+            used += w
+        out.append(line)
+    return out
+
+
+CLOSING = "）)】』》〉，。、；：！？,.;:!?%％\u300d"   # never the first character of a wrapped line (\u300d: a corner bracket)
+LINE_SPACING = 1.4      # a wrapped line of an N-point text takes 1.4 × N points of row height
+CELL_PADDING = 0.6      # character units of a column lost to the padding of a cell (about 4 pixels)
+
+
+def cell_lines(text: object, width: float, points: float = 10) -> int:
+    """Lines a text takes in a wrapped cell ``width`` characters wide: ``text_lines`` less the padding."""
+    return text_lines(text, max(1.0, width - CELL_PADDING) + 1e-9, points)     # (an exact fit is one line)
+
+
+def fitted_height(cells, points: float = 10, minimum: float | None = None) -> float | None:
+    """The row height (points) that shows every wrapped text of ``cells`` — (text, column width)
+    pairs — in full; None when one line and ``minimum`` (if any) are enough (the default height)."""
+    lines = max([cell_lines(text, width, points) for text, width in cells] + [1])
+    needed = lines * points * LINE_SPACING + 2 if lines > 1 else 0
+    if minimum is not None:
+        needed = max(needed, minimum)
+    return row_height(needed) if needed else None
+
+
+def label_break(text: str, width: float, points: float = 10) -> str:
+    """A group label "名称（10分）" that does not fit on one line of its cell, broken before its last "（"
+    so the bracket is never left alone on the last line."""
+    at = text.rfind("（")
+    if at <= 0 or "\n" in text or cell_lines(text, width, points) <= 1:
+        return text
+    return text[:at] + "\n" + text[at:]
+
+
+# ------------------------------------------------------------------ printing (A4, fitted one page wide)
+
+A4_POINTS = (595.0, 842.0)     # portrait width, height
+PAGE_MARGINS = (0.4, 0.4, 0.5, 0.5)   # inches: left, right, top, bottom (the template's)
+
+
+def column_pixels(width: float) -> int:
+    """A column's width in Excel's pixels (7 a character unit at the default Calibri 11, plus 5)."""
+    return int(width * 7 + 5 + 0.5) if width > 0 else 0
+
+
+def fit_scales(widths, landscape: bool) -> tuple[float, float]:
+    """(Excel's, LibreOffice's) scale of a sheet whose print columns have ``widths``, fitted one A4 page
+    wide.  Excel lays a column out in pixels (``column_pixels``, 0.75 pt each); LibreOffice without
+    Calibri's metrics (only the CJK fonts installed) measures the same units with DejaVu Sans' 7-point
+    digit, so its columns are a third wider and its scale the smaller one."""
+    paper = A4_POINTS[1] if landscape else A4_POINTS[0]
+    printable = paper - 72 * (PAGE_MARGINS[0] + PAGE_MARGINS[1])
+    content = sum(column_pixels(w) for w in widths)
+    return min(1.0, printable / (0.75 * content)), min(1.0, printable / content)
+
+
+def print_scale(widths, landscape: bool) -> int:
+    """A fixed print scale (percent) at which the columns fit an A4 page wide in Excel and in
+    LibreOffice alike (the smaller fitted scale): both then print the same rows on each page."""
+    return int(100 * min(fit_scales(widths, landscape)))
+
+
+def page_capacity(widths, landscape: bool, scale: int | None = None) -> float:
+    """Points of row height one printed page holds, at the fixed print ``scale`` (percent) or else at
+    Excel's (the larger) fitted scale, with a margin for rounding: manual page breaks planned with it
+    are never overtaken by the application's own."""
+    paper = A4_POINTS[0] if landscape else A4_POINTS[1]
+    factor = scale / 100 if scale else fit_scales(widths, landscape)[0]
+    return 0.96 * (paper - 72 * (PAGE_MARGINS[2] + PAGE_MARGINS[3])) / factor
+
+
+class Group(NamedTuple):
+    """Rows ``first``..``last`` (0-based, inclusive) printed on one page when they fit; ``parts``
+    (smaller groups inside it) are kept whole instead when the group is taller than a page."""
+    first: int
+    last: int
+    parts: tuple = ()
+
+
+def page_breaks(heights, groups, capacity: float, above: float = 0.0, repeat: float = 0.0) -> list[int]:
+    """The rows (indexes into ``heights``, each a row's height in points) before which a manual page
+    break keeps every group of ``groups`` (in order) on one page when it fits on one: ``above`` points
+    of rows come before the first group on the first page, ``repeat`` points of repeated header rows
+    top every page, ``capacity`` points fit on a page.  A group taller than a page starts a page and
+    is broken between its parts (between its rows when it has none)."""
+    breaks: list[int] = []
+    used, empty = above, True              # empty: nothing of the groups on this page yet
+
+    def place(group: Group) -> None:
+        nonlocal used, empty
+        h = sum(heights[group.first:group.last + 1])
+        if used + h > capacity and not empty:
+            breaks.append(group.first)
+            used, empty = repeat, True
+        if used + h <= capacity or group.first == group.last:
+            used, empty = used + h, False       # (one row taller than a page prints as it can)
+            return
+        parts = group.parts
+        while len(parts) == 1 and parts[0][:2] == group[:2]:      # a part that is the whole group: its parts
+            parts = parts[0].parts
+        for part in parts or tuple(Group(r, r) for r in range(group.first, group.last + 1)):
+            place(part)
+
+    for group in groups:
+        place(group)
+    return breaks
+
+
 def score_sheet(rubric) -> S.ScoreSheet:
     """The 打分表 geometry for a rubric: as many indicator columns as its form needs."""
     return S.ScoreSheet(levels=form.level_count(rubric))
@@ -108,11 +270,23 @@ def score_layout_problem(rubric, value_at) -> str | None:
             f"请运行 perfeval upgrade 本工作簿，在新生成的工作簿中计算")
 
 
+def indicator_cells(rubric) -> list[tuple[str, ...]]:
+    """The form's indicator cells (``form.form_rows``) as the 打分表 prints them: a group label too long
+    for its column (or for the columns it spans, the row's last cell) broken before its "（N分）"."""
+    s = score_sheet(rubric)
+    out = []
+    for row in form.form_rows(rubric):
+        end = max((c for c, text in enumerate(row) if text), default=-1)
+        out.append(tuple(label_break(text, sum(s.widths[c:s.levels]) if c == end else s.widths[c])
+                         for c, text in enumerate(row)))
+    return out
+
+
 def score_rows(params: Params) -> list[list[object]]:
     """The static columns of the rubric's lines (indicator cells, 分值, texts, marks) under the
     given parameters."""
     rows = []
-    for spec, cells in zip(params.rubric.lines, form.form_rows(params.rubric)):
+    for spec, cells in zip(params.rubric.lines, indicator_cells(params.rubric)):
         lo, hi = line_bounds(spec, params)
         shown_max = lo if spec.deduction else hi
         marks = ["√" if m in spec.methods else "" for m in ("整体评价", "样本评价")]
@@ -135,6 +309,86 @@ def summary(result: Result) -> str:
     return "，".join(parts)
 
 
+SCORE_ROW_MIN = 50.0    # points: a line's least row height (a four-line 扣分原因 fits)
+SCORE_ROW_MAX = 300.0   # … and its greatest (well within a page)
+TITLE_HEIGHT = 21.75    # points: the row of a sheet's 16-point title
+
+
+def score_row_height(row: list, s: S.ScoreSheet) -> float:
+    """A line's row height (points) on the 打分表 from its wrapped 9-point texts: 指标解释, 计分标准 and,
+    once calculated, 扣分原因 (the indicator cells are merged over the lines and wrap anyway)."""
+    texts = [(row[s.col(h)] if s.col(h) < len(row) else None, s.widths[s.col(h)]) for h in ("指标解释", "计分标准", "扣分原因")]
+    lines = max(cell_lines(text, width, 9) for text, width in texts)
+    return row_height(max(SCORE_ROW_MIN, min(SCORE_ROW_MAX, 12.5 * lines + 6)))
+
+
+def score_total_height(summary_text: str | None, s: S.ScoreSheet = S.SCORE) -> float:
+    """The 打分表's total row: room for the summary in 扣分原因 (bold 10 points), two lines at least."""
+    return fitted_height([(summary_text, s.widths[-1])], minimum=30.0)
+
+
+def score_header_height(s: S.ScoreSheet) -> float:
+    """The second header row (评价方式 and 评价属性's narrow columns) as tall as their headers wrap."""
+    grouped = [c for _, a, b in s.group_headers for c in range(a, b + 1)]
+    return fitted_height([(s.columns[c], s.widths[c]) for c in grouped]) or 15.0
+
+
+def score_groups(rubric) -> list[Group]:
+    """The 打分表's lines as page groups: each outermost group's lines (one per first-column text), made of
+    its second-level groups' and so on down to the lines (indexes into the rubric's lines)."""
+    cells = indicator_cells(rubric)
+    levels = score_sheet(rubric).levels
+
+    def runs(first: int, last: int, col: int) -> list[Group]:
+        out, start = [], first
+        for i in range(first + 1, last + 2):
+            if i > last or cells[i][:col + 1] != cells[start][:col + 1]:
+                out.append(Group(start, i - 1, tuple(runs(start, i - 1, col + 1)) if col + 1 < levels - 1 else ()))
+                start = i
+        return out
+    return runs(0, len(cells) - 1, 0) if cells else []
+
+
+def item_groups(rubric) -> list[Group]:
+    """定性评价's rows (the rubric's items, in order) as page groups: consecutive items whose lines (the first
+    line that reads each) share an outermost group, made of those sharing the second-level group too."""
+    line_of: dict[str, object] = {}
+
+    def walk(rule: dict, spec) -> None:
+        if isinstance(rule.get("item"), str):
+            line_of.setdefault(rule["item"], spec)
+        for part in rule.get("items", ()):
+            if isinstance(part, dict) and isinstance(part.get("item"), str):
+                line_of.setdefault(part["item"], spec)
+        for option in rule.get("options", ()):
+            if isinstance(option, dict):
+                walk(option, spec)
+    for spec in rubric.lines:
+        walk(spec.rule, spec)
+    keys = [tuple(g.id for g in rubric.chain(line_of[i.id])) if i.id in line_of else (i.id,) for i in rubric.items]
+
+    def runs(first: int, last: int, depth: int) -> list[Group]:
+        out, start = [], first
+        for i in range(first + 1, last + 2):
+            if i > last or keys[i][:depth + 1] != keys[start][:depth + 1]:
+                deeper = any(len(keys[k]) > depth + 1 for k in range(start, i))
+                out.append(Group(start, i - 1, tuple(runs(start, i - 1, depth + 1)) if deeper else ()))
+                start = i
+        return out
+    return runs(0, len(keys) - 1, 0) if keys else []
+
+
+def score_breaks(rubric, heights: list[float]) -> list[int]:
+    """The 打分表's manual page breaks (indexes of its lines; the total rows come last in ``heights``): no
+    group split that fits on a page at Excel's fitted scale (the larger one, so LibreOffice's pages hold as
+    much), the title and the two header rows (repeated) above."""
+    s = score_sheet(rubric)
+    n = len(rubric.lines)
+    repeat = 15.0 + score_header_height(s)
+    return page_breaks(heights, score_groups(rubric) + [Group(n, n + 1)], page_capacity(s.widths, landscape=True),
+                       above=TITLE_HEIGHT + 15.0 + repeat, repeat=repeat)
+
+
 def score_blocks(result: Result, params: Params, cell_of: CellOf | None) -> list[Block]:
     s = score_sheet(result.rubric)
     rows = []
@@ -150,16 +404,40 @@ def score_blocks(result: Result, params: Params, cell_of: CellOf | None) -> list
            f"评分标准：{result.rubric_id}（满分{fmt_num(result.max_total)}分，校验码 {result.rubric.checksum}）" \
            + (f"　　{result.reading}" if result.reading else "")
     width = len(s.columns)
+    heights = [score_row_height(row, s) for row in rows] + [score_total_height(total_row[-1], s), 15.0]
     return [Block(S.SCORE_SHEET, s.title_row + 1, 0, [[head] + [None] * (width - 1)], width=width),
-            Block(S.SCORE_SHEET, s.first_line_row, 0, rows + [total_row, grade_row], width=width)]
+            Block(S.SCORE_SHEET, s.first_line_row, 0, rows + [total_row, grade_row], width=width,
+                  heights={i: h for i, h in enumerate(heights) if h != 15.0},
+                  breaks=tuple(s.first_line_row + b for b in score_breaks(result.rubric, heights)))]
 
 
 # ------------------------------------------------------------------ 计算明细
 
+RATE_WORDS = ("率", "进度", "比例")       # a detail column of fractions shown as percentages
+
+
 def _display(value: object, header: str) -> object:
-    if isinstance(value, Decimal) and ("率" in header or "进度" in header):
-        return fmt_pct(value)
-    return value
+    """A detail table's cell: numbers styled for print — a fraction in a rate column as a percentage,
+    any other Decimal or float (amounts, scores) with 2 decimals, a count (int) as it is; texts as they are."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return value
+    if isinstance(value, int):
+        return Styled(value, "count")
+    return Styled(value, "pct" if any(w in header for w in RATE_WORDS) else "number")
+
+
+def unstyled(value: Styled) -> object:
+    """What a workbook whose 计算明细 lacks the role's style (made by an older template) is given:
+    a percentage as its text, anything else as it is."""
+    return fmt_pct(value.value) if value.role == "pct" and isinstance(value.value, (int, float, Decimal)) else value.value
+
+
+def _text_rows(text: str, role: str) -> list[list[object]]:
+    """A title or note over the whole width of 计算明细: it runs on over the empty cells to its right,
+    so a text longer than the printed width is split into rows that each fit."""
+    points = 11 if role == "title" else 10
+    width = sum(S.DETAILS.widths) - CELL_PADDING
+    return [[Styled(line, role)] for line in wrap_text(text, width, points)]
 
 
 def details_blocks(result: Result, params: Params, cell_of: CellOf | None = None) -> list[Block]:
@@ -168,31 +446,61 @@ def details_blocks(result: Result, params: Params, cell_of: CellOf | None = None
     for p in result.progress:
         chart.append([f"{p.month}月", p.spent, p.cumulative, p.rate, p.target])
     rows: list[list[object]] = []
+    groups: list[Group] = []
     for i, line in enumerate(result.lines, 1):
+        first = len(rows)
         title = f"{i}. {line.name}：得分{fmt_num(line.score)}（满分{fmt_num(line.max)}）{STATUS_LABELS[line.status]}"
-        rows.append([Styled(title, "title")])
+        rows += _text_rows(title, "title")
         detail = line.detail
         if detail.headers:
             rows.append([Styled(h, "header") for h in detail.headers])
             for r in detail.rows:
                 rows.append([_display(v, h) for v, h in zip(r, detail.headers)])
         for note in detail.notes:
-            rows.append([Styled(note, "note")])
+            rows += _text_rows(note, "note")
         for reason in line.reasons:          # with the cell each reason points at
-            rows.append([Styled(f"{STATUS_LABELS[line.status]}依据：{reason_text(reason, cell_of)}", "note")])
+            rows += _text_rows(f"{STATUS_LABELS[line.status]}依据：{reason_text(reason, cell_of)}", "note")
+        groups.append(Group(first, len(rows)))          # with the empty row after it
         rows.append([])
-    rows.append([Styled("执行进度测算（按已填报月份）", "title")])
+    first = len(rows)
+    rows += _text_rows("执行进度测算（按已填报月份）", "title")
     if result.planner:
-        rows.append([Styled(h, "header") for h in ("检查点", "目标进度", "目标支出（万元）", "已支出（万元）", "还需支出（万元）", "提示")])
+        headers = ("检查点", "目标进度", "目标支出（万元）", "已支出（万元）", "还需支出（万元）", "提示")
+        rows.append([Styled(h, "header") for h in headers])
         for p in result.planner:
-            rows.append([f"{p.month}月", fmt_pct_plain(p.target), p.target_amount, p.spent_so_far, p.needed,
-                         f"距{p.month}月目标{fmt_pct_plain(p.target)}还需支出{fmt_money(p.needed)}万元"])
+            values = [f"{p.month}月", p.target, p.target_amount, p.spent_so_far, p.needed,
+                      f"距{p.month}月目标{fmt_pct_plain(p.target)}还需支出{fmt_money(p.needed)}万元"]
+            rows.append([_display(v, h) for v, h in zip(values, headers)])
     else:
-        rows.append([Styled("全年各检查点均已过去，无需测算" if result.last_month else "月度支出尚未填报", "note")])
+        rows += _text_rows("全年各检查点均已过去，无需测算" if result.last_month else "月度支出尚未填报", "note")
+    groups.append(Group(first, len(rows) - 1))
+    heights = {}
+    for i, row in enumerate(rows):
+        if row and not (len(row) == 1 and isinstance(row[0], Styled) and row[0].role in ("title", "note")):
+            h = fitted_height([(_plain(v), w) for v, w in zip(row, d.widths)])
+            if h:
+                heights[i] = h
+    last = d.blocks_first_row + len(rows)
+    above = 15.0 * (d.blocks_first_row - 1) + details_header_height()      # the chart and its data
+    plan = [heights.get(i, 15.0) for i in range(len(rows))]
+    breaks = page_breaks(plan, groups, page_capacity(d.widths, d.landscape, print_scale(d.widths, d.landscape)), above)
     return [
         Block(S.DETAILS_SHEET, d.chart_first_row, 0, chart, width=len(d.chart_columns)),
-        Block(S.DETAILS_SHEET, d.blocks_first_row, 0, rows, clear_to_end=True, width=d.width),
+        Block(S.DETAILS_SHEET, d.blocks_first_row, 0, rows, clear_to_end=True, width=d.width,
+              print_area=f"$A$1:${cell_name(0, d.width - 1)[:-1]}${last}", heights=heights,
+              breaks=tuple(d.blocks_first_row + b for b in breaks)),
     ]
+
+
+def details_header_height(d: S.DetailsSheet = S.DETAILS) -> float:
+    """The chart data's header row on 计算明细, as tall as its headers wrap."""
+    return fitted_height(zip(d.chart_columns, d.widths)) or 15.0
+
+
+def _plain(value: object) -> object:
+    """A cell's text as printed, for its row height (numbers never wrap)."""
+    value = value.value if isinstance(value, Styled) else value
+    return value if isinstance(value, str) else None
 
 
 # ------------------------------------------------------------------ 校验结果
@@ -212,9 +520,14 @@ def findings_rows(result: Result, cell_of: CellOf | None) -> list[list[object]]:
 
 
 def findings_block(result: Result, cell_of: CellOf | None) -> Block:
+    """The 校验结果 table's body: bordered, wrapped cells, each row as tall as its 说明 needs."""
     top = S.FINDINGS.origin[0] + 1
-    return Block(S.FINDINGS_SHEET, top, S.FINDINGS.origin[1], findings_rows(result, cell_of),
-                 clear_to_end=True, width=len(S.FINDINGS.columns))
+    rows = findings_rows(result, cell_of)
+    widths = [c.width for c in S.FINDINGS.columns]
+    fitted = [fitted_height([(_plain(v), w) for v, w in zip(row, widths)]) for row in rows]
+    heights = {i: h for i, h in enumerate(fitted) if h}
+    return Block(S.FINDINGS_SHEET, top, S.FINDINGS.origin[1], [[Styled(v, "text") for v in row] for row in rows],
+                 clear_to_end=True, width=len(S.FINDINGS.columns), heights=heights)
 
 
 # ------------------------------------------------------------------ 使用说明 status

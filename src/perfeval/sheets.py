@@ -118,14 +118,18 @@ SCORE = ScoreSheet()
 
 
 class DetailsSheet(NamedTuple):
-    """计算明细: a fixed chart-data block (month × cumulative rate) then free blocks."""
+    """计算明细: a fixed chart-data block (month × cumulative rate) and the chart beside it, then free
+    blocks (one per line, each kept on one printed page).  Printed landscape, columns A to ``width``:
+    their widths add up to what fits an A4 page at 100% in Excel and at 86% in LibreOffice
+    (see ``render.fit_scales``)."""
     chart_title_row: int = 0
     chart_header_row: int = 1
     chart_first_row: int = 2         # 12 month rows follow
     chart_columns: tuple[str, ...] = ("月份", "当月支出（万元）", "累计支出（万元）", "累计执行进度", "序时目标")
     blocks_first_row: int = 16
     width: int = 8
-    widths: tuple[float, ...] = (26, 16, 16, 14, 14, 16, 16, 40)
+    widths: tuple[float, ...] = (24, 13, 13, 13, 12, 13, 14, 22)
+    landscape: bool = True
 
 
 DETAILS = DetailsSheet()

@@ -2,7 +2,8 @@
 
 Same layout declaration, same scoring and the same render blocks as the headless path;
 only the I/O differs.  Round trips are constant whatever the row count: one read per
-input table, one write per output block.  Every failure becomes a Chinese message box,
+input table, one write per output block (and, on 计算明细, one format copy per
+rectangle of a style role and two calls for its print layout).  Every failure becomes a Chinese message box,
 never a Python traceback in front of the clerk.
 
 This module is the click path: it imports the engine (standard library only) and
@@ -249,6 +250,16 @@ def _matrix(block: R.Block) -> list[list[object]]:
     return [[excel_value(v) for v in row] + [None] * (width - len(row)) for row in block.rows]
 
 
+def _unstyled(block: R.Block, roles: frozenset) -> R.Block:
+    """The block with each styled value whose role the workbook's palette lacks (an older template's)
+    as ``render.unstyled`` gives it (a percentage as its text)."""
+    if all(v.role in roles for row in block.rows for v in row if isinstance(v, R.Styled)):
+        return block
+    from dataclasses import replace
+    rows = [[R.unstyled(v) if isinstance(v, R.Styled) and v.role not in roles else v for v in row] for row in block.rows]
+    return replace(block, rows=rows)
+
+
 @contextmanager
 def _quiet(app):
     """Screen updating off and calculation manual while writing; both restored afterwards,
@@ -293,6 +304,17 @@ def _unprotected(sheets):
                 pass
 
 
+def _print_layout(sheet, area) -> None:
+    """The rows a headless recalculation laid out for print (their heights, its manual page breaks) are
+    given back to Excel: the rows fitted to what they now hold, the sheet's manual page breaks removed —
+    two calls whatever the row count.  Cosmetic: a refusal never stops the recalculation."""
+    try:
+        area.api.EntireRow.AutoFit()
+        sheet.api.ResetAllPageBreaks()
+    except Exception:  # noqa: BLE001 - print layout only
+        pass
+
+
 def write_blocks(book, blocks: list[R.Block], locs: dict[str, TableLoc], rubric=None) -> None:
     """Write the blocks; with ``rubric``, first check that the 打分表 has its shape (else nothing is written)."""
     sheets, missing = {}, []
@@ -309,19 +331,43 @@ def write_blocks(book, blocks: list[R.Block], locs: dict[str, TableLoc], rubric=
         _write(book, blocks, locs, sheets)
 
 
+def _palette_roles(sheet) -> frozenset:
+    """The roles the 计算明细 palette (hidden column Z, one cell per role, its name as the value) has."""
+    n = len(R.PALETTE_ROLES)
+    values = sheet.range((1, R.PALETTE_COLUMN + 1), (n, R.PALETTE_COLUMN + 1)).options(ndim=1).value
+    return frozenset(v for v in values if v in R.PALETTE_ROLES)
+
+
+def _format_areas(sheet, block: R.Block, roles: frozenset) -> None:
+    """计算明细's free blocks, cleared with their formats, take the palette's: each role's cell copied onto
+    the rectangles of that role (``render.role_areas``: a constant number of calls whatever the rows)."""
+    for role, areas in R.role_areas(block).items():
+        if role not in roles:
+            continue
+        source = sheet.range((R.PALETTE_ROLES.index(role) + 1, R.PALETTE_COLUMN + 1)).api
+        for r1, c1, r2, c2 in areas:
+            source.Copy(sheet.range((r1 + 1, c1 + 1), (r2 + 1, c2 + 1)).api)
+
+
 def _write(book, blocks: list[R.Block], locs: dict[str, TableLoc], sheets) -> None:
+    roles = _palette_roles(sheets[S.DETAILS_SHEET]) if S.DETAILS_SHEET in sheets else frozenset()
     for block in blocks:
         sheet = sheets[block.sheet]
         top, left, width = block.top + 1, block.left + 1, block.columns
+        area = None
         if block.clear_to_end:
             last = max(sheet.used_range.last_cell.row, top + len(block.rows))
             area = sheet.range((top, left), (last, left + width - 1))
             # free 计算明细 blocks lose their old formats too (values only on this path)
             area.clear() if block.sheet == S.DETAILS_SHEET else area.clear_contents()   # 项目自评 keeps its merges
+            if block.sheet == S.DETAILS_SHEET:         # … and take the palette's, values written over them
+                _format_areas(sheet, block, roles)
         if block.rows:
-            sheet.range((top, left)).resize(len(block.rows), width).value = _matrix(block)
+            sheet.range((top, left)).resize(len(block.rows), width).value = _matrix(_unstyled(block, roles))
         if block.print_area:
             sheet.page_setup.print_area = block.print_area
+        if area is not None and (block.heights is not None or block.breaks is not None):
+            _print_layout(sheet, area)
     findings = locs.get(S.FINDINGS.name.lower())
     if findings is not None:
         block = next(b for b in blocks if b.sheet == S.FINDINGS_SHEET)

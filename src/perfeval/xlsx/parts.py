@@ -1,7 +1,8 @@
 """Write cell values into a package without round-tripping it through a library.
 
-Only the ``<sheetData>`` of the sheets being written is edited, as text: rows and
-cells outside the written ranges keep their exact bytes, cell styles (``s``) are kept,
+Only the ``<sheetData>`` of the sheets being written (and their manual page breaks,
+``<rowBreaks>``) is edited, as text: rows and cells outside the written ranges keep
+their exact bytes, cell styles (``s``) are kept,
 strings are written inline (``sharedStrings.xml`` is never touched).  Every other part
 of the package is copied byte for byte.  The new file is written next to the original
 and moved over it atomically; on any failure the original stays as it was.
@@ -142,11 +143,47 @@ class SheetEditor:
         entry[2][col] = self._cell(cell_name(row, col), value, s)
         self.written.add((row, col))
 
+    def set_height(self, row: int, points: float | None) -> None:
+        """Give a row a fixed height in points, or (None) the sheet's default height back."""
+        entry = self.rows.get(row + 1)
+        if entry is None and points is None:
+            return
+        entry = self._entry(row)
+        attrs = {k: v for k, v in entry[1].items() if k not in ("ht", "customHeight")}
+        if points is not None:
+            attrs["ht"], attrs["customHeight"] = _number_text(Decimal(str(points))), "1"
+        entry[1] = attrs
+
+    def rows_from(self, first: int) -> list[int]:
+        """The rows (0-based) the part has from ``first`` down."""
+        return [number - 1 for number in sorted(self.rows) if number - 1 >= first]
+
+    def set_row_breaks(self, rows) -> None:
+        """Replace the sheet's manual page breaks by breaks before ``rows`` (0-based: each the first row
+        of a page; none: no manual break).  The ``rowBreaks`` element sits where the schema orders it."""
+        p = self.prefix
+        q = re.escape(p)
+        start, end = self.span
+        tail = self.text[end:]
+        tail = re.sub(rf"<{q}rowBreaks\b{_HEAD}/>|<{q}rowBreaks\b{_HEAD}>.*?</{q}rowBreaks\s*>", "", tail, flags=re.S)
+        rows = sorted(set(r for r in rows if r > 0))
+        if rows:
+            brks = "".join(f'<{p}brk id="{r}" max="16383" man="1"/>' for r in rows)
+            xml = f'<{p}rowBreaks count="{len(rows)}" manualBreakCount="{len(rows)}">{brks}</{p}rowBreaks>'
+            later = [m.start() for m in (re.search(rf"<{q}{t}\b", tail) for t in _AFTER_ROW_BREAKS) if m]
+            closing = re.search(rf"</{q}worksheet\s*>", tail)
+            if closing is None:
+                raise WorkbookError(f"“{self.part}”没有结束标记，文件可能已损坏（原文件未修改）")
+            at = min(later + [closing.start()])
+            tail = tail[:at] + xml + tail[at:]
+        self.text = self.text[:end] + tail
+
     def _has_formula(self, cell_xml: str) -> bool:
         return f"<{self.prefix}f" in cell_xml
 
-    def clear(self, first_row: int, last_row: int | None, first_col: int, last_col: int) -> None:
-        """Empty the cells in the range (keeping their style)."""
+    def clear(self, first_row: int, last_row: int | None, first_col: int, last_col: int, *,
+              keep_style: bool = True) -> None:
+        """Empty the cells in the range, keeping their style (or, ``keep_style=False``, dropping it)."""
         for number, entry in self.rows.items():
             r = number - 1
             if r < first_row or (last_row is not None and r > last_row):
@@ -155,7 +192,7 @@ class SheetEditor:
                 old = entry[2][c]
                 if self._has_formula(old):
                     self.removed_formula = True
-                s = _attrs(old).get("s")
+                s = _attrs(old).get("s") if keep_style else None
                 entry[2][c] = self._cell(cell_name(r, c), None, s)
                 entry[3] = True
 
@@ -183,6 +220,12 @@ class SheetEditor:
                 pending, length = [], 0
         pending += [f"</{p}sheetData>", self.text[end:]]
         yield "".join(pending).encode("utf-8")
+
+
+# The worksheet elements that come after rowBreaks (ECMA-376 CT_Worksheet order).
+_AFTER_ROW_BREAKS = ("colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing",
+                     "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
+                     "webPublishItems", "tableParts", "extLst")
 
 
 def _row_number(text: str | None, default: int) -> int:

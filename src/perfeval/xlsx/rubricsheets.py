@@ -35,6 +35,7 @@ def rubric_sheet(wb, fm, rubric, project) -> None:
     ws.set_column(1, 1, 8)
     ws.set_column(2, 2, 100)
     ws.write_string(0, 0, rubric.title, fm.title)
+    ws.set_row(0, R.TITLE_HEIGHT)
     ws.write_string(1, 0, f"评分标准：{rubric.id}（{rubric.year}年，满分{R.fmt_num(rubric.total)}分）　　校验码：{rubric.checksum}",
                     fm.plain)
     row = _readback(ws, fm, rubric, 3)

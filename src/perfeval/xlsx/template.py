@@ -26,8 +26,9 @@ from ..scoring.ruletypes import item_maxima, tables_read
 from .validation import answer_validation, kind_validation
 
 FIXED_DATE = datetime(2024, 1, 1)
-LIST_VALIDATION_ROWS = 2000
-LONG_INFO_ROWS = ("organization", "functions", "tasks", "goal")     # paragraphs: taller rows     # validation reaches this far below a list table's header
+LIST_VALIDATION_ROWS = 2000     # validation reaches this far below a list table's header
+LONG_INFO_ROWS = ("organization", "functions", "tasks", "goal")     # paragraphs: taller rows
+TITLE_HEIGHT = R.TITLE_HEIGHT   # points: the row of a sheet's 16-point title
 INPUT_FILL = "#FFF2CC"
 MONEY_FORMAT = "#,##0.00####"
 
@@ -41,6 +42,12 @@ COVER_TEXT = (
     "6. 下一年度：perfeval new 下一年度文件名.xlsm --from 本文件，基本信息、项目和指标目标值自动带入。",
     "评分参数默认取自本县评分标准，本县规定不同时在“本县取值”中填写；输出工作表由程序写入，请勿手工修改。",
 )
+
+
+COVER_LAST_NOTE = "收到本工作簿只为查看结果的人无需安装任何软件：结果均为普通数值。"
+COVER_WIDTHS = (22, 60, 14, 14)         # 使用说明 A:D; the texts are merged over all four
+COVER_WIDTHS_LAST = len(COVER_WIDTHS) - 1
+COVER_STATE_HEIGHT = 30.0               # points: the 计算状态 summary may take two lines
 
 
 class _Formats:
@@ -57,12 +64,13 @@ class _Formats:
         self.input_pct = wb.add_format(dict(border, bg_color=INPUT_FILL, num_format="0.0##%"))
         self.input_num = wb.add_format(dict(border, bg_color=INPUT_FILL))
         self.input_date = wb.add_format(dict(border, bg_color=INPUT_FILL, num_format="yyyy-mm-dd"))
-        self.output = wb.add_format(dict(border, bg_color="#EDEDED", font_color="#404040"))
+        self.output = wb.add_format(dict(border, bg_color="#EDEDED", font_color="#404040", text_wrap=True))
         self.output_pct = wb.add_format(dict(border, bg_color="#EDEDED", font_color="#404040", num_format="0.0##%"))
         self.text = wb.add_format(dict(border, text_wrap=True, valign="top"))
         self.plain = wb.add_format(base)
         self.small = wb.add_format(dict(base, font_color="#808080", font_size=8))
         self.status_value = wb.add_format(dict(border, bold=True, bg_color="#E2EFDA"))
+        self.status_text = wb.add_format(dict(border, bold=True, bg_color="#E2EFDA", text_wrap=True))
         self.stale = wb.add_format(dict(base, bold=True, font_color="#C00000"))
         self.head = wb.add_format(dict(border, bold=True, align="center", text_wrap=True, bg_color="#D9E1F2"))
         self.center = wb.add_format(dict(border, align="center", text_wrap=True))
@@ -75,12 +83,14 @@ class _Formats:
         self.error = wb.add_format({"bg_color": "#FF9999", "font_color": "#9C0006", "bold": True})
         self.money = wb.add_format(dict(border, num_format=MONEY_FORMAT))
         self.pct = wb.add_format(dict(border, num_format="0.00%"))
+        numbers = {role: dict(border, num_format=code, align="right", valign="top") for role, code in R.ROLE_FORMATS.items()}
         self.palette = {
             "title": wb.add_format(dict(base, bold=True, font_size=11, font_color="#1F3864")),
-            "header": self.head, "text": self.text, "number": wb.add_format(dict(border)),
+            "header": self.head, "text": self.text, "number": wb.add_format(numbers["number"]),
             "note": wb.add_format(dict(base, italic=True, font_color="#595959")),
             "good": wb.add_format(dict(border, font_color="#375623")),
             "bad": wb.add_format(dict(border, font_color="#C00000", bold=True)),
+            "pct": wb.add_format(numbers["pct"]), "count": wb.add_format(numbers["count"]),
         }
 
 
@@ -120,12 +130,27 @@ def _list_table(ws, fm: _Formats, table: L.Table, raw: RawTable | None) -> None:
     for i, rec in enumerate(records):
         for j, col in enumerate(table.columns):
             _write(ws, r0 + 1 + i, c0 + j, rec[j], _cell_format(fm, col.kind), fm)
+        _fit_row(ws, r0 + 1 + i, zip(rec, table.columns))
+    _fit_header(ws, table)
     ws.add_table(r0, c0, r0 + len(records), c0 + len(table.columns) - 1, {
         "name": table.name, "style": "Table Style Light 1",
         "columns": [{"header": c.header, "header_format": fm.head} for c in table.columns]})
     for j, col in enumerate(table.columns):
         ws.set_column(c0 + j, c0 + j, col.width)
         kind_validation(ws, col.kind, col.choices, r0 + 1, c0 + j, r0 + LIST_VALIDATION_ROWS, col.help)
+
+
+def _fit_row(ws, row: int, cells, minimum: float | None = None) -> None:
+    """The row as tall as the longest of its wrapped texts (``cells``: (value, Column) pairs) needs;
+    a row of one-line texts keeps the default height, so Excel still fits it to what a clerk types."""
+    height = R.fitted_height([(v, c.width) for v, c in cells if isinstance(v, str)], minimum=minimum)
+    if height:
+        ws.set_row(row, height)
+
+
+def _fit_header(ws, table: L.Table) -> None:
+    """The header row as tall as its longest wrapped header needs."""
+    _fit_row(ws, table.origin[0], ((c.header, c) for c in table.columns))
 
 
 def _records(table: L.Table, raw: RawTable | None) -> list[list[object]]:
@@ -136,14 +161,18 @@ def _records(table: L.Table, raw: RawTable | None) -> list[list[object]]:
     return [[row[i] if i is not None and i < len(row) else None for i in cols] for row in raw.rows]
 
 
-def _kv_table(ws, fm: _Formats, table: L.Table, rows: list[tuple[str, object, object, object]]) -> None:
-    """rows: (label, value, value format, remark) — value and remark columns are inputs."""
+def _kv_table(ws, fm: _Formats, table: L.Table, rows: list[tuple[str, object, object, object]],
+              minimum: dict[int, float] | None = None) -> None:
+    """rows: (label, value, value format, remark) — value and remark columns are inputs; ``minimum``:
+    the least height of some rows (by index), for paragraphs still to be written."""
     r0, c0 = table.origin
     for i, (label, value, value_format, remark) in enumerate(rows):
         _write(ws, r0 + 1 + i, c0, label, fm.label)
         _write(ws, r0 + 1 + i, c0 + 1, value, value_format, fm)
         if len(table.columns) > 2:
             _write(ws, r0 + 1 + i, c0 + 2, remark, fm.input)
+        _fit_row(ws, r0 + 1 + i, zip((label, value, remark), table.columns), (minimum or {}).get(i))
+    _fit_header(ws, table)
     ws.add_table(r0, c0, r0 + len(rows), c0 + len(table.columns) - 1, {
         "name": table.name, "style": "Table Style Light 1",
         "columns": [{"header": c.header, "header_format": fm.head} for c in table.columns]})
@@ -177,23 +206,39 @@ def unscored_note(table: L.Table, rubric, read: set) -> str:
 
 def _sheet_header(ws, fm: _Formats, table: L.Table, note: str = "") -> None:
     ws.write_string(0, table.origin[1], table.title, fm.title)
+    ws.set_row(0, TITLE_HEIGHT)
     if table.help or note:
-        ws.write_string(1, table.origin[1], "　".join(t for t in (table.help, note) if t), fm.help)
+        _help_row(ws, fm, 1, table, "　".join(t for t in (table.help, note) if t))
     ws.freeze_panes(table.origin[0] + 1, 0)
+
+
+def _help_row(ws, fm: _Formats, row: int, table: L.Table, text: str) -> None:
+    """A help text above a table: merged over the table's columns and wrapped there, its row as tall as
+    the text needs (never spilling over the header row below it)."""
+    c0 = table.origin[1]
+    if len(table.columns) > 1:
+        ws.merge_range(row, c0, row, c0 + len(table.columns) - 1, text, fm.help)
+    else:
+        ws.write_string(row, c0, text, fm.help)
+    ws.set_row(row, R.fitted_height([(text, _width(table))]))
 
 
 def _width(table: L.Table) -> float:
     return sum(c.width for c in table.columns)
 
 
-def _print_setup(ws, header_row: int | None, *, landscape: bool = True) -> None:
-    """A4, one page wide, the table's header row (if any) repeated on every page, centred."""
+def _print_setup(ws, header_row: int | None, *, landscape: bool = True, scale: int | None = None) -> None:
+    """A4, one page wide (fitted, or at the fixed ``scale`` that fits), the table's header row (if any)
+    repeated on every page, centred."""
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    if scale:
+        ws.set_print_scale(scale)
+    else:
+        ws.fit_to_pages(1, 0)
     if header_row is not None:
         ws.repeat_rows(header_row)
     ws.center_horizontally()
@@ -241,20 +286,18 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric, 
         if ws is None:
             ws = sheets[table.sheet] = wb.add_worksheet(table.sheet)
             ws.set_tab_color("#FFC000")
-            _print_setup(ws, table.origin[0], landscape=_width(table) > 90)
-            if table is L.INFO:
-                ws.fit_to_pages(1, 1)        # fixed rows (basic information and report text): one page
+            _print_setup(ws, None if table is L.INFO else table.origin[0], landscape=_width(table) > 90)
+            if table is L.INFO:              # basic information on one page, the report texts on the next
+                ws.set_h_pagebreaks([L.REPORT_TEXT.origin[0] - 2])
         raw = tables.get(table.name)
         if table is L.REPORT_TEXT:
             ws.write_string(table.origin[0] - 2, 0, table.title, fm.subtitle)
-            ws.merge_range(table.origin[0] - 1, 0, table.origin[0] - 1, len(table.columns) - 1, table.help, fm.help)
-            ws.set_row(table.origin[0] - 1, R.row_height(30))
-            for i in range(len(table.rows)):                     # room for a paragraph or two
-                ws.set_row(table.origin[0] + 1 + i, R.row_height(66))
+            _help_row(ws, fm, table.origin[0] - 1, table, table.help)
         elif table.sheet == L.MONITORING.sheet and table is L.VIOLATIONS:
             ws.write_string(1, table.origin[1], table.title + _short_note(table, read), fm.subtitle)
         elif table.sheet == L.MONITORING.sheet:
             ws.write_string(0, 0, "问题清单", fm.title)
+            ws.set_row(0, TITLE_HEIGHT)
             ws.write_string(1, 0, table.title + _short_note(table, read), fm.subtitle)
         else:
             _sheet_header(ws, fm, table, unscored_note(table, rubric, read))
@@ -270,7 +313,9 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric, 
             if not rows:               # this county's form reads no such rows: the table says so (sheet hidden)
                 rows = [("（本评分标准不需要填写此表）", None, fm.input, None)]
                 ws.hide()
-            _kv_table(ws, fm, table, rows)
+            _kv_table(ws, fm, table, rows, _least_heights(table))
+            if table.name == L.QUALITATIVE.name and table.rows:
+                _keep_item_groups(ws, table, rubric)
             maxima = item_maxima(rubric) if table.name == L.QUALITATIVE.name else {}
             for i, row in enumerate(table.rows):
                 line = table.origin[0] + 1 + i
@@ -278,10 +323,30 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric, 
                     answer_validation(ws, rubric.item(row.key), maxima.get(row.key), line, table.origin[1] + 1, row.help)
                     continue
                 kind_validation(ws, row.kind, row.choices, line, table.origin[1] + 1, line, row.help)
-                if table is L.INFO and row.key in LONG_INFO_ROWS:
-                    ws.set_row(line, R.row_height(33))
         else:
             _list_table(ws, fm, table, raw)
+
+
+def _keep_item_groups(ws, table: L.Table, rubric) -> None:
+    """定性评价: manual page breaks so that the items of one group of the form (整改反馈 …) print on one page."""
+    heights = [R.fitted_height([(row.label, table.columns[0].width)]) or 15.0 for row in table.rows]
+    widths = [c.width for c in table.columns]
+    header = R.fitted_height((c.header, c.width) for c in table.columns) or 15.0
+    above = TITLE_HEIGHT + (R.fitted_height([(table.help, _width(table))]) or 15.0) + header
+    breaks = R.page_breaks(heights, R.item_groups(rubric), R.page_capacity(widths, _width(table) > 90),
+                           above=above, repeat=header)
+    if breaks:
+        ws.set_h_pagebreaks([table.origin[0] + 1 + b for b in breaks])
+
+
+def _least_heights(table: L.Table) -> dict[int, float]:
+    """Rows of a key-value table kept taller than their text needs: room for the paragraphs a clerk
+    writes into 基本信息 and the 自评报告文字 (a fixed height, which Excel does not change as one types)."""
+    if table is L.REPORT_TEXT:
+        return {i: R.row_height(66) for i in range(len(table.rows))}
+    if table is L.INFO:
+        return {i: R.row_height(33) for i, row in enumerate(table.rows) if row.key in LONG_INFO_ROWS}
+    return {}
 
 
 def _short_note(table: L.Table, read: set) -> str:
@@ -315,6 +380,8 @@ def _parameters_table(ws, fm: _Formats, raw: RawTable | None, rubric, project) -
         _write(ws, row, c0 + 1, rec["默认值"], fm.output_pct if ratio else fm.output)
         _write(ws, row, c0 + 2, override, fm.input_pct if ratio else (fm.input_num if label in kinds else fm.input))
         _write(ws, row, c0 + 3, rec["说明"], fm.text)
+        _fit_row(ws, row, zip((label, rec["默认值"], override, rec["说明"]), table.columns))
+    _fit_header(ws, table)
     ws.add_table(r0, c0, r0 + len(records), c0 + len(table.columns) - 1, {
         "name": table.name, "style": "Table Style Light 1",
         "columns": [{"header": c.header, "header_format": fm.head} for c in table.columns]})
@@ -333,10 +400,10 @@ def _parameters_table(ws, fm: _Formats, raw: RawTable | None, rubric, project) -
 def _cover(wb, fm: _Formats):
     ws = wb.add_worksheet(S.COVER_SHEET)
     ws.set_tab_color("#70AD47")
-    ws.set_column(0, 0, 22)
-    ws.set_column(1, 1, 60)
-    ws.set_column(2, 3, 14)
+    for c, width in enumerate(COVER_WIDTHS):
+        ws.set_column(c, c, width)
     ws.write_string(0, 0, "部门整体支出绩效自评工作簿", fm.title)
+    ws.set_row(0, TITLE_HEIGHT)
     ws.write_string(1, 0, "perfeval 生成；请在黄色单元格中填写，点击“重新计算”得到打分表。", fm.plain)
     ws.write_string(2, 0, "计算状态", fm.subtitle)
     ws.set_landscape()
@@ -350,8 +417,9 @@ def _cover(wb, fm: _Formats):
             ws.write_formula(r, c, "=" + R.stale_formula(), fm.stale, "尚未计算")
         elif s.key == "current":
             ws.write_formula(r, c, "=" + R.fingerprint_formula(), fm.small, 0)
-        elif s.key == "state":
-            ws.write_string(r, c, "尚未计算", fm.status_value)
+        elif s.key == "state":                # the summary: over B:D, wrapped, room for two lines
+            ws.merge_range(r, c, r, COVER_WIDTHS_LAST, "尚未计算", fm.status_text)
+            ws.set_row(r, R.row_height(COVER_STATE_HEIGHT))
         else:
             ws.write_blank(r, c, None, fm.small if small else fm.status_value)
     first = max(s.cell[0] for s in S.COVER_STATUS) + 2
@@ -360,11 +428,10 @@ def _cover(wb, fm: _Formats):
             ws.write_string(first, 0, text, fm.subtitle)
             continue
         ws.merge_range(first + i, 0, first + i, 3, text, fm.plain_wrap)    # A:D, wrapped: the page shows all of it
-        lines = R.text_lines(text, 22 + 60 + 14 + 14, 10)
-        if lines > 1:
-            ws.set_row(first + i, R.row_height(14 * lines + 2))
-    ws.write_string(first + len(COVER_TEXT) + 1, 0,
-                    "收到本工作簿只为查看结果的人无需安装任何软件：结果均为普通数值。", fm.help)
+        ws.set_row(first + i, R.fitted_height([(text, sum(COVER_WIDTHS))]))
+    last = first + len(COVER_TEXT) + 1
+    ws.merge_range(last, 0, last, 3, COVER_LAST_NOTE, fm.help)
+    ws.set_row(last, R.fitted_height([(COVER_LAST_NOTE, sum(COVER_WIDTHS))]))
     return ws
 
 
@@ -374,6 +441,7 @@ def _score_sheet(wb, fm: _Formats, rubric):
     ws.set_tab_color("#4472C4")
     last_col = len(s.columns) - 1
     ws.merge_range(s.title_row, 0, s.title_row, last_col, "县级部门整体绩效自评打分表", fm.title)
+    ws.set_row(s.title_row, TITLE_HEIGHT)
     ws.merge_range(s.title_row + 1, 0, s.title_row + 1, last_col, "（尚未计算）", fm.plain)
     h1, h2 = s.header_rows
     grouped = {c for _, a, b in s.group_headers for c in range(a, b + 1)}
@@ -386,6 +454,8 @@ def _score_sheet(wb, fm: _Formats, rubric):
             ws.merge_range(h1, c, h2, c, name, fm.head)
     for c, width in enumerate(s.widths):
         ws.set_column(c, c, width)
+    if R.score_header_height(s) > 15:
+        ws.set_row(h2, R.score_header_height(s))
     params = default_params(rubric)
     static = R.score_rows(params)
     first = s.first_line_row
@@ -394,7 +464,7 @@ def _score_sheet(wb, fm: _Formats, rubric):
     merged = form.merges([tuple(row[:s.levels]) for row in static])
     inside = form.covered(merged)
     for i, row in enumerate(static):
-        ws.set_row(first + i, R.row_height(_row_height(row, s)))
+        ws.set_row(first + i, R.score_row_height(row, s))
         for c, value in enumerate(row + [None] * (len(s.columns) - len(row))):
             if (i, c) not in inside:
                 _write(ws, first + i, c, value, col_fmt[c])
@@ -409,7 +479,7 @@ def _score_sheet(wb, fm: _Formats, rubric):
     for r in (total, grade):
         for c in range(s.levels, len(s.columns)):
             ws.write_blank(r, c, None, fm.total_text if c == last_col else fm.total)
-    ws.set_row(total, R.row_height(30))
+    ws.set_row(total, R.score_total_height(None))
     last_line = first + len(static) - 1
     status = R.cell_name(first, s.col("状态")).rstrip("0123456789")
     whole = f"{R.cell_name(first, 0)}:{R.cell_name(last_line, last_col)}"
@@ -427,18 +497,12 @@ def _score_sheet(wb, fm: _Formats, rubric):
     ws.center_horizontally()
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     ws.print_area(0, 0, grade, last_col)
+    heights = [R.score_row_height(row, s) for row in static] + [R.score_total_height(None), 15.0]
+    breaks = R.score_breaks(rubric, heights)
+    if breaks:                                     # each recalculation plans them again for its row heights
+        ws.set_h_pagebreaks([first + b for b in breaks])
     ws.protect()
     return ws
-
-
-SCORE_ROW_MIN = 50      # points: room for a four-line 扣分原因 written at recalculation (the 执行进度 one)
-
-
-def _row_height(row: list, s) -> float:
-    """A line's row height from its static texts (indicator cells are merged and wrap anyway)."""
-    texts = [(row[s.col("指标解释")], s.widths[s.col("指标解释")]), (row[s.col("计分标准")], s.widths[s.col("计分标准")])]
-    lines = max(R.text_lines(text, width, 9) for text, width in texts)
-    return max(SCORE_ROW_MIN, min(120, 12.5 * lines + 6))
 
 
 def _target_series_name(rubric) -> str:
@@ -480,6 +544,7 @@ def _details_sheet(wb, fm: _Formats, rubric):
     ws.write_string(d.chart_title_row, 0, "执行进度（累计，按月）", fm.palette["title"])
     for c, h in enumerate(d.chart_columns):
         ws.write_string(d.chart_header_row, c, h, fm.head)
+    ws.set_row(d.chart_header_row, R.details_header_height())
     col_fmt = [fm.center, fm.money, fm.money, fm.pct, fm.pct]
     for i in range(12):
         for c, f in enumerate(col_fmt):
@@ -502,8 +567,12 @@ def _details_sheet(wb, fm: _Formats, rubric):
     chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1, "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom"})
     chart.show_blanks_as("gap")
-    ws.insert_chart(0, 6, chart, {"x_scale": 1.3, "y_scale": 0.95})
-    _print_setup(ws, None, landscape=False)      # portrait: the blocks of the 14 lines run long, not wide
+    beside = len(d.chart_columns)                 # the chart fills the columns right of its data, A4 wide
+    room = sum(R.column_pixels(w) for w in d.widths[beside:]) - 10
+    ws.insert_chart(0, beside, chart, {"x_offset": 5, "y_offset": 4, "x_scale": room / 480,
+                                       "y_scale": (20 * (d.chart_first_row + 12) - 8) / 288})
+    _print_setup(ws, None, landscape=d.landscape, scale=R.print_scale(d.widths, d.landscape))   # the same pages everywhere
+    ws.print_area(0, 0, d.blocks_first_row, d.width - 1)    # each recalculation sets it to the rows written
     ws.protect()
     return ws
 
@@ -513,7 +582,8 @@ def _findings_sheet(wb, fm: _Formats):
     ws = wb.add_worksheet(t.sheet)
     ws.set_tab_color("#C00000")
     ws.write_string(0, 0, t.title, fm.title)
-    ws.write_string(1, 0, "每次重新计算时更新；点击“单元格”可跳转到问题所在位置。", fm.help)
+    ws.set_row(0, TITLE_HEIGHT)
+    _help_row(ws, fm, 1, t, "每次重新计算时更新；点击“单元格”可跳转到问题所在位置。")
     r0, c0 = t.origin
     for j, value in enumerate(["提示", "", "", "尚未计算"]):
         ws.write_string(r0 + 1, c0 + j, value, fm.text)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from .. import layout as L
@@ -110,13 +109,8 @@ def _palette(editors: dict[str, SheetEditor]) -> dict[str, str | None]:
 
 def _style(block: R.Block, value: object, palette: dict[str, str | None]) -> str | None:
     """None keeps the cell's own (template) style; the free 计算明细 blocks use the palette."""
-    if isinstance(value, R.Styled):
-        return palette.get(value.role)
-    if block.sheet in (S.DETAILS_SHEET, S.PROJECT_SHEET) and block.clear_to_end:
-        if value is None:
-            return None
-        return palette.get("number" if isinstance(value, (int, float, Decimal)) else "text")
-    return None
+    role = R.cell_role(block, value)
+    return palette.get(role) if role else None
 
 
 def recalc(path: str | Path, *, now: datetime | None = None, out: str | Path | None = None,
@@ -153,11 +147,20 @@ def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: boo
     palette = _palette(editors)
     for block in blocks:
         ed = editors[block.sheet]
-        if block.clear_to_end:
-            ed.clear(block.top, None, block.left, block.left + block.columns - 1)
+        if block.clear_to_end:                    # a block that sets its rows' heights styles all its cells
+            ed.clear(block.top, None, block.left, block.left + block.columns - 1, keep_style=block.heights is None)
         for i, row in enumerate(block.rows):
             for j, value in enumerate(row):
-                ed.set(block.top + i, block.left + j, value, _style(block, value, palette))
+                style = _style(block, value, palette)
+                if isinstance(value, R.Styled) and style is None:
+                    value = R.unstyled(value)            # an older template's palette lacks the role
+                ed.set(block.top + i, block.left + j, value, style)
+        if block.heights is not None:             # the block's rows, and (a block to the end) every row below
+            below = ed.rows_from(block.top + len(block.rows)) if block.clear_to_end else []
+            for r in sorted(set(below) | {block.top + i for i in range(len(block.rows))}):
+                ed.set_height(r, block.heights.get(r - block.top))
+        if block.breaks is not None:
+            ed.set_row_breaks(block.breaks)
     parts: dict[str, object] = {pkg.sheets[s]: ed for s, ed in editors.items()}
     findings_table = pkg.tables.get(S.FINDINGS.name.lower())
     if findings_table is not None:
