@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import layout as L
 from .scoring.inputs import normalize_label
@@ -106,7 +107,7 @@ def cell_of(tables: dict[str, TableLoc], loc: Loc) -> tuple[str, str] | None:
     r1, c1, _, _ = table.bounds
     col = c1
     if loc.column:
-        index = {normalize_label(h): c1 + i for i, h in reversed(list(enumerate(table.headers)))}
+        index = _column_index(tuple(table.headers), c1)
         col = index.get(normalize_label(loc.column), c1)
         if normalize_label(loc.column) not in index:          # an older header of the same column
             declared = L.TABLES_BY_NAME.get(loc.table or "")
@@ -115,6 +116,13 @@ def cell_of(tables: dict[str, TableLoc], loc: Loc) -> tuple[str, str] | None:
                         if normalize_label(a) in index), c1)
     row = r1 if loc.row is None else table.body[0] + loc.row
     return table.sheet, cell_name(row, col)
+
+
+@lru_cache(maxsize=64)
+def _column_index(headers: tuple, first_col: int) -> dict[str, int]:
+    """A table's normalised header → its column (the first of equal headers): built once per table, not on
+    each of the thousands of cells the reasons and findings point at."""
+    return {normalize_label(h): first_col + i for i, h in reversed(list(enumerate(headers)))}
 
 
 def headerless_message(table: str, sheet: str) -> str:
