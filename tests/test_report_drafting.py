@@ -135,3 +135,36 @@ def test_the_attached_form_is_landscape_in_the_official_layout(tmp_path):
     sizes = {p.style.font.size.pt for row in form.rows for c in row.cells for p in c.paragraphs}
     assert sizes == {9.0}                                                   # every cell's style, empty ones too
     assert all(r.font.size is None for row in form.rows for c in row.cells for p in c.paragraphs for r in p.runs)
+
+
+def test_the_reports_merge_writes_what_python_docx_merge_writes():
+    """report/docx.merge is python-docx's _Cell.merge without its table-wide search: the same XML for the
+    attached 打分表's merges (horizontal, vertical, both) and a project form's, content included."""
+    import docx
+    from docx.shared import Cm
+    from perfeval.report.attachments import score_table, _project_merges
+    from perfeval.report.docx import merge
+    from perfeval.scoring.rubric import form
+    table, merges, widths = score_table(score_tables(hongqi()))
+    cases = [(table, merges, widths), ([[f"{r}-{c}" for c in range(9)] for r in range(12)], _project_merges(2, 12, 9), None),
+             ([["a", "b", "c"], ["d", "e", "f"]], [form.Merge(0, 0, 1, 2, "")], [1, 2, 3])]
+    for rows, spans, cm in cases:
+        xml = []
+        for fast in (False, True):
+            doc = docx.Document()
+            t = doc.add_table(rows=len(rows), cols=len(rows[0]))
+            grid = t._cells
+            ncols = len(rows[0])
+            for k, cell in enumerate(grid):
+                cell.text = str(rows[k // ncols][k % ncols])
+                if cm:
+                    cell.width = Cm(cm[k % ncols])
+            tcs = [c._tc for c in grid]
+            for m in spans:
+                if fast:
+                    merge(tcs, ncols, m)
+                else:
+                    grid[m.first_row * ncols + m.first_col].merge(grid[m.last_row * ncols + m.last_col])
+            xml.append(t._tbl.xml)
+        assert xml[0] == xml[1]
+        assert "gridSpan" in xml[1] and "vMerge" in xml[1]
