@@ -137,34 +137,74 @@ def test_the_attached_form_is_landscape_in_the_official_layout(tmp_path):
     assert all(r.font.size is None for row in form.rows for c in row.cells for p in c.paragraphs for r in p.runs)
 
 
-def test_the_reports_merge_writes_what_python_docx_merge_writes():
-    """report/docx.merge is python-docx's _Cell.merge without its table-wide search: the same XML for the
-    attached 打分表's merges (horizontal, vertical, both) and a project form's, content included."""
-    import docx
+def _python_docx_table(doc, rows, widths, spans, heads, size):
+    """The reference: the table as python-docx's object model builds it (cell.text, paragraph style,
+    alignment, bold, cell widths, _Cell.merge, row properties) — what report/docx.py did before."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import Cm
-    from perfeval.report.attachments import score_table, _project_merges
-    from perfeval.report.docx import merge
+    from perfeval.report.docx import _cell_style
+    ncols = len(rows[0])
+    t = doc.add_table(rows=len(rows), cols=ncols)
+    t.style = "Table Grid"
+    style = _cell_style(doc, size).style_id
+    grid = t._cells
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            cell = grid[i * ncols + j]
+            if value == "":
+                cell._tc.p_lst[0].style = style
+                continue
+            cell.text = str(value)
+            for p in cell.paragraphs:
+                p._p.style = style
+                if i < heads:
+                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    for r in p.runs:
+                        r.bold = True
+    if widths:
+        t.autofit = False
+        for column, width in zip(t.columns, widths):
+            column.width = Cm(width)
+        for k, cell in enumerate(grid):
+            cell.width = Cm(widths[k % ncols])
+    for m in spans:
+        grid[m.first_row * ncols + m.first_col].merge(grid[m.last_row * ncols + m.last_col])
+    for i, row in enumerate(t.rows):
+        props = row._tr.get_or_add_trPr()
+        props.append(OxmlElement("w:cantSplit"))
+        if i < heads:
+            repeat = OxmlElement("w:tblHeader")
+            repeat.set(qn("w:val"), "true")
+            props.append(repeat)
+    return t
+
+
+def _tree(e):
+    return (e.tag, tuple(sorted(e.attrib.items())), (e.text or ""), tuple(_tree(c) for c in e))
+
+
+def test_the_reports_tables_are_what_python_docxs_object_model_builds():
+    """report/docx.table_rows writes each table's rows once as XML: the same elements and attributes as
+    python-docx's object model gives — merges (across, down, both, with text in covered cells), header
+    rows, widths, line breaks, tabs, outer spaces and markup in the text."""
+    import docx
+    from perfeval.report.attachments import _project_merges, score_table
+    from perfeval.report.docx import add_table
     from perfeval.scoring.rubric import form
     table, merges, widths = score_table(score_tables(hongqi()))
-    cases = [(table, merges, widths), ([[f"{r}-{c}" for c in range(9)] for r in range(12)], _project_merges(2, 12, 9), None),
-             ([["a", "b", "c"], ["d", "e", "f"]], [form.Merge(0, 0, 1, 2, "")], [1, 2, 3])]
-    for rows, spans, cm in cases:
-        xml = []
-        for fast in (False, True):
-            doc = docx.Document()
-            t = doc.add_table(rows=len(rows), cols=len(rows[0]))
-            grid = t._cells
-            ncols = len(rows[0])
-            for k, cell in enumerate(grid):
-                cell.text = str(rows[k // ncols][k % ncols])
-                if cm:
-                    cell.width = Cm(cm[k % ncols])
-            tcs = [c._tc for c in grid]
-            for m in spans:
-                if fast:
-                    merge(tcs, ncols, m)
-                else:
-                    grid[m.first_row * ncols + m.first_col].merge(grid[m.last_row * ncols + m.last_col])
-            xml.append(t._tbl.xml)
-        assert xml[0] == xml[1]
-        assert "gridSpan" in xml[1] and "vMerge" in xml[1]
+    text = [[f"{r}-{c}" if (r + c) % 3 else "" for c in range(9)] for r in range(12)]
+    text[3][4] = " a <b> & \n c\td "
+    cases = [(table, merges, widths, 2, 9), (text, _project_merges(2, 12, 9), None, 1, 10.5),
+             ([["a", "b", "c"], ["d", "", "f"]], [form.Merge(0, 0, 1, 2, "")], [1, 2, 3], 1, 10.5),
+             ([["x", "y"], ["", "z"]], [form.Merge(0, 1, 1, 1, "")], None, 0, 10.5)]
+    written = ""
+    for rows, spans, cm, heads, size in cases:
+        old, new = docx.Document(), docx.Document()
+        ref = _python_docx_table(old, rows, cm, spans, heads, size)
+        made = add_table(new, rows, cm, spans, heads, size)
+        assert _tree(made._tbl) == _tree(ref._tbl)
+        written += made._tbl.xml
+    assert all(part in written for part in ("gridSpan", 'w:vMerge w:val="restart"', "<w:vMerge/>", "<w:br/>", "<w:tab/>",
+                                             "&lt;b&gt; &amp;", "tblHeader"))

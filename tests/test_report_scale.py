@@ -31,4 +31,4 @@ def test_each_table_of_a_700_project_report_is_walked_once(tmp_path, monkeypatch
     from docx import Document
     rows = sum(len(t.rows) for t in Document(str(path)).tables)
     assert rows > 700                                   # the projects are in it
-    assert walks and max(walks.values()) == 1, walks
+    assert max(walks.values(), default=0) <= 1, walks          # (the tables' rows are now written as XML)

@@ -8,6 +8,12 @@ from pathlib import Path
 
 from .draft import BODY_FONTS, HEADING_FONT, TEXT_WIDTH_CM, Draft
 
+_ESCAPE = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
+
+
+def escape(text: str) -> str:
+    return text.translate(_ESCAPE)
+
 
 def _set_font(run_or_style, names: tuple[str, ...] | str, size: float | None = None, bold: bool | None = None) -> None:
     from docx.oxml.ns import qn
@@ -43,25 +49,95 @@ def _font_table(doc) -> None:
     part._blob = xml.encode("utf-8")
 
 
-def merge(tcs: list, ncols: int, m) -> None:
-    """Merge one rectangle of a table's cells (``tcs``: its ``w:tc`` elements row by row, taken before any
-    merge), as python-docx's ``_Cell.merge`` does — each row's first cell spans the columns (gridSpan,
-    the widths added, the others' content moved to the top-left cell and the others removed), and the
-    rows are joined by vMerge restart/continue — without its search of the whole table on each step
-    (76 merges were a third of the report's time).  tests/test_report_drafting.py compares the XML."""
-    top = tcs[m.first_row * ncols + m.first_col]
-    span = m.last_col - m.first_col + 1
-    for r in range(m.first_row, m.last_row + 1):
-        lead = tcs[r * ncols + m.first_col]
-        lead._move_content_to(top)
-        for c in range(m.first_col + 1, m.last_col + 1):
-            tc = tcs[r * ncols + c]
-            tc._move_content_to(top)
-            lead._add_width_of(tc)
-            tc.getparent().remove(tc)
-        if span > 1:
-            lead.grid_span = span
-        lead.vMerge = None if m.last_row == m.first_row else ("restart" if lead is top else "continue")
+def _runs(text: str, bold: bool) -> str:
+    """A cell paragraph's runs as python-docx's ``run.text`` writes them: a line break for "\\n", a tab for
+    "\\t", xml:space="preserve" only where the text has outer spaces; markup escaped."""
+    if not text:
+        return ""
+    parts = []
+    for k, line in enumerate(text.split("\n")):
+        if k:
+            parts.append("<w:br/>")
+        for m, piece in enumerate(line.split("\t")):
+            if m:
+                parts.append("<w:tab/>")
+            if piece:
+                space = ' xml:space="preserve"' if piece != piece.strip() else ""
+                parts.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return f"<w:r>{'<w:rPr><w:b/></w:rPr>' if bold else ''}{''.join(parts)}</w:r>"
+
+
+REPEAT = '<w:tblHeader w:val="true"/>'
+
+
+def table_rows(content: list, twips: list[int], merges, heads: int, style: str) -> str:
+    """Every row of a table as WordprocessingML, built once: what python-docx's cell.text, cell.width,
+    _Cell.merge, the paragraph style, alignment and bold and the row properties give (a row never splits;
+    the first ``heads`` rows repeat on every page, centred and bold) — without its object model, whose
+    merge searched the whole table on every step and whose setters made every cell several lookups.
+    A merged region's other cells' text moves into its first cell, as python-docx moves it.
+    tests/test_report_drafting.py compares the result with python-docx's own on the report's tables."""
+    ncols = len(content[0])
+    top_of: dict = {}                       # (row, col) → its region's top-left corner, for every cell inside one
+    region: dict = {}                       # top-left corner → (columns spanned, rows spanned)
+    for m in merges:
+        region[(m.first_row, m.first_col)] = (m.last_col - m.first_col + 1, m.last_row - m.first_row + 1)
+        for r in range(m.first_row, m.last_row + 1):
+            for c in range(m.first_col, m.last_col + 1):
+                top_of[(r, c)] = (m.first_row, m.first_col)
+    moved: dict = {}                        # top-left corner → the other cells' texts, in python-docx's order
+    for (r, c), corner in sorted(top_of.items()):
+        if (r, c) != corner and str(content[r][c]):
+            moved.setdefault(corner, []).append((str(content[r][c]), r < heads))     # with its own row's look
+
+    def paragraph(text: str, bold: bool, centre: bool) -> str:
+        jc = '<w:jc w:val="center"/>' if centre else ""
+        return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{jc}</w:pPr>{_runs(text, bold)}</w:p>'
+
+    out = []
+    for i, row in enumerate(content):
+        head = i < heads
+        cells = ["<w:trPr><w:cantSplit/>" + (REPEAT if head else "") + "</w:trPr>"]
+        for j in range(ncols):
+            corner = top_of.get((i, j))
+            if corner is not None and corner[1] != j:
+                continue                                        # inside a span: the row's first cell holds it
+            span, height = region[corner] if corner else (1, 1)
+            width = sum(twips[j:j + span])
+            props = f'<w:tcW w:type="dxa" w:w="{width}"/>' + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
+            value = str(row[j])
+            if corner is not None and height > 1:
+                props += '<w:vMerge w:val="restart"/>' if corner == (i, j) else '<w:vMerge/>'   # continue: its default
+            if corner is not None and corner != (i, j):         # a lower row of a region: its text went up
+                body = "<w:p/>" if value else paragraph("", head, False)
+            else:
+                texts = ([(value, head)] if value or not moved.get((i, j)) else []) + moved.get((i, j), [])
+                body = "".join(paragraph(t, bold and bool(t), bold and bool(t)) for t, bold in texts)
+            cells.append(f"<w:tc><w:tcPr>{props}</w:tcPr>{body}</w:tc>")
+        out.append(f"<w:tr>{''.join(cells)}</w:tr>")
+    return "".join(out)
+
+
+def add_table(doc, content: list, widths: list[float] | None, merges, heads: int, size: float):
+    """A table at the document's end: "Table Grid", fixed column widths (cm) when given, its rows from
+    ``table_rows`` in one parse."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.shared import Cm
+    ncols = len(content[0])
+    table = doc.add_table(rows=0, cols=ncols)
+    table.style = "Table Grid"
+    if widths:
+        table.autofit = False
+        for column, width in zip(table.columns, widths):
+            column.width = Cm(width)                 # the grid (LibreOffice, WPS) …
+    twips = [Cm(w).twips for w in widths[:ncols]] if widths else \
+        [g.w.twips for g in table._tbl.tblGrid.gridCol_lst]           # … and every cell (Word)
+    style = _cell_style(doc, size).style_id
+    rows = parse_xml(f"<w:tbl {nsdecls('w')}>{table_rows(content, twips, merges, heads, style)}</w:tbl>")
+    for tr in list(rows):
+        table._tbl.append(tr)
+    return table
 
 
 def _cell_style(doc, size: float):
@@ -130,45 +206,8 @@ def to_docx(d: Draft, path: Path) -> None:
             break_before = True                      # that could spill onto a page of its own)
             continue
         if kind == "table":
-            table = doc.add_table(rows=len(content), cols=len(content[0]))
-            table.style = "Table Grid"
-            ncols = len(content[0])
-            heads = d.head_rows.get(index, 1)
-            size = d.font_pt.get(index, 10.5)
-            style = _cell_style(doc, size).style_id     # set as the id: python-docx's style setter
-                                                         # searches every style on each call
-            grid = table._cells                      # once: python-docx's table.cell(i, j) and row.cells walk the
-            for i, row in enumerate(content):        # whole table on every call (a report quadratic in rows)
-                for j, value in enumerate(row):
-                    cell = grid[i * ncols + j]
-                    if value == "":                  # left empty: a merged cell then keeps one paragraph, in the
-                        cell._tc.p_lst[0].style = style      # table's size (a 16 pt mark would heighten the row)
-                        continue
-                    cell.text = str(value)
-                    for p in cell.paragraphs:           # the font and size come from the style
-                        p._p.style = style
-                        if i < heads:
-                            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                            for r in p.runs:
-                                r.bold = True
-            widths = d.widths.get(index)
-            if widths:
-                table.autofit = False
-                for column, width in zip(table.columns, widths):
-                    column.width = Cm(width)         # the grid (LibreOffice, WPS) …
-                for i in range(len(content)):        # … and every cell (Word)
-                    for j, w in enumerate(widths[:ncols]):
-                        grid[i * ncols + j].width = Cm(w)
-            tcs = [cell._tc for cell in grid]
-            for m in d.merges.get(index, ()):        # disjoint regions: the grid's cells stay valid corners
-                merge(tcs, ncols, m)
-            for i, row in enumerate(table.rows):
-                props = row._tr.get_or_add_trPr()
-                props.append(OxmlElement("w:cantSplit"))     # a row never splits across pages
-                if i < heads:                                  # the header rows repeat on every page
-                    repeat = OxmlElement("w:tblHeader")
-                    repeat.set(qn("w:val"), "true")
-                    props.append(repeat)
+            add_table(doc, content, d.widths.get(index), d.merges.get(index, ()), d.head_rows.get(index, 1),
+                      d.font_pt.get(index, 10.5))
             continue
         p = doc.add_paragraph()
         if break_before:
