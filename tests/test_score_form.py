@@ -11,6 +11,7 @@ import pytest
 from fake_xlwings import FakeBook
 from perfeval import render as R
 from perfeval.excel import adapter as excel
+from perfeval.scoring.params import default_params
 from perfeval.scoring.rubric import canonical_json, load_rubric, parse_rubric, read_rubric
 from perfeval.scoring.rubric.form import Merge, covered, form_rows, level_count, merges
 from perfeval.xlsx.package import WorkbookError
@@ -77,6 +78,24 @@ def test_merged_ranges_never_overlap():
             cells = {(r, c) for r in range(m.first_row, m.last_row + 1) for c in range(m.first_col, m.last_col + 1)}
             assert not cells & seen, path.name
             seen |= cells
+
+
+def test_rows_grow_to_show_long_indicator_cells(tmp_path):
+    """A line's row is as tall as its own indicator cell's wrapped text needs, and the lines a merged group
+    label spans are together as tall as the label (what they lack is added to the last of them)."""
+    long_group = "一个名称很长很长很长很长很长很长的二级指标需要在合并的单元格里换成好几行才能显示完整"
+    long_line = "一个名称很长很长的三级指标需要在它自己的单元格里换成好几行显示"
+    r = _rubric([("A", None, "甲", 30), ("A1", "A", long_group, 20), ("A2", "A", "丙", 10)],
+                [("x", "A1", "一", 10), ("y", "A1", "二", 10), ("z", "A2", long_line, 10)])
+    s = R.score_sheet(r)
+    rows = R.score_rows(default_params(r))
+    heights = R.score_heights(r, rows)
+    plain = [R.score_row_height(row, s) for row in rows]
+    label = R.fitted_height([(rows[0][1], s.widths[1])])
+    assert label > plain[0] + plain[1] and heights[0] + heights[1] >= label and heights[0] == plain[0]
+    assert heights[2] >= R.fitted_height([(long_line, s.widths[2])]) > plain[2]
+    ws = openpyxl.load_workbook(new_template(tmp_path / "t.xlsm", rubric=r))["打分表"]
+    assert [ws.row_dimensions[s.first_line_row + 1 + i].height for i in range(3)] == heights
 
 
 # ------------------------------------------------------------------ the sheet

@@ -11,6 +11,7 @@ area and its manual page breaks: the print layout, planned here for A4 (``fit_sc
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -322,6 +323,30 @@ def score_row_height(row: list, s: S.ScoreSheet) -> float:
     return row_height(max(SCORE_ROW_MIN, min(SCORE_ROW_MAX, 12.5 * lines + 6)))
 
 
+def score_heights(rubric, rows: list[list]) -> list[float]:
+    """The row heights (points) of the 打分表's lines (``rows``: their cells, indicator cells first): each
+    line's ``score_row_height``, raised so that every indicator cell's wrapped 10-point text fits — a cell
+    on one line in that line's row, a cell merged down several lines in those rows together (what they lack
+    added to the last of them)."""
+    s = score_sheet(rubric)
+    heights = [score_row_height(row, s) for row in rows]
+    cells = [tuple(str(v or "") for v in row[:s.levels]) for row in rows]
+    merged = {(m.first_row, m.first_col): m for m in form.merges(cells)}
+    inside = form.covered(list(merged.values()))
+    spans = []
+    for i, row in enumerate(cells):
+        for c, text in enumerate(row):
+            if text and (i, c) not in inside:
+                m = merged.get((i, c), form.Merge(i, c, i, c, text))
+                spans.append((m.last_row - m.first_row, m))
+    for _, m in sorted(spans):                         # single lines first: a merge over them sees their heights
+        needed = fitted_height([(m.text, sum(s.widths[m.first_col:m.last_col + 1]))])
+        short = (needed or 0) - sum(heights[m.first_row:m.last_row + 1])
+        if short > 0:
+            heights[m.last_row] = 0.75 * math.ceil((heights[m.last_row] + short) / 0.75 - 1e-9)   # whole pixels
+    return heights
+
+
 def score_total_height(summary_text: str | None, s: S.ScoreSheet = S.SCORE) -> float:
     """The 打分表's total row: room for the summary in 扣分原因 (bold 10 points), two lines at least."""
     return fitted_height([(summary_text, s.widths[-1])], minimum=30.0)
@@ -330,7 +355,18 @@ def score_total_height(summary_text: str | None, s: S.ScoreSheet = S.SCORE) -> f
 def score_header_height(s: S.ScoreSheet) -> float:
     """The second header row (评价方式 and 评价属性's narrow columns) as tall as their headers wrap."""
     grouped = [c for _, a, b in s.group_headers for c in range(a, b + 1)]
-    return fitted_height([(s.columns[c], s.widths[c]) for c in grouped]) or 15.0
+    return fitted_height([(header_break(s.columns[c], s.widths[c]), s.widths[c]) for c in grouped]) or 15.0
+
+
+def header_break(text: str, width: float, points: float = 10) -> str:
+    """A header that does not fit on one line of its column broken in the middle (整体评价 → 整体 / 评价)
+    when each half fits a line: LibreOffice's wider columns would otherwise hold three characters on the
+    first line and leave one alone on the second."""
+    half = (len(text) + 1) // 2
+    if "\n" in text or cell_lines(text, width, points) <= 1 or \
+            max(cell_lines(text[:half], width, points), cell_lines(text[half:], width, points)) > 1:
+        return text
+    return text[:half] + "\n" + text[half:]
 
 
 def score_groups(rubric) -> list[Group]:
@@ -404,7 +440,7 @@ def score_blocks(result: Result, params: Params, cell_of: CellOf | None) -> list
            f"评分标准：{result.rubric_id}（满分{fmt_num(result.max_total)}分，校验码 {result.rubric.checksum}）" \
            + (f"　　{result.reading}" if result.reading else "")
     width = len(s.columns)
-    heights = [score_row_height(row, s) for row in rows] + [score_total_height(total_row[-1], s), 15.0]
+    heights = score_heights(result.rubric, rows) + [score_total_height(total_row[-1], s), 15.0]
     return [Block(S.SCORE_SHEET, s.title_row + 1, 0, [[head] + [None] * (width - 1)], width=width),
             Block(S.SCORE_SHEET, s.first_line_row, 0, rows + [total_row, grade_row], width=width,
                   heights={i: h for i, h in enumerate(heights) if h != 15.0},

@@ -79,6 +79,11 @@ STALE_MESSAGE = "输入已修改，请重新计算"
 
 LEVEL_HEADERS = ("一级指标", "二级指标", "三级指标", "四级指标")
 LEVEL_WIDTHS = (10, 11, 12, 12)
+# 指标解释, 计分标准, 扣分原因: the wide texts, narrower on a form with four indicator columns, so that every
+# form, fitted one A4 landscape page wide, prints at 80% or more in Excel (``render.fit_scales``: 81%; the
+# rows grow instead, ``render.score_heights``)
+TEXT_WIDTHS = {3: (20, 36, 36), 4: (18, 30, 31)}
+MARK_WIDTH = 5          # 整体评价 … 定量评价: a "√" under a header wrapped to two lines of two characters
 
 
 class ScoreSheet(NamedTuple):
@@ -108,7 +113,8 @@ class ScoreSheet(NamedTuple):
 
     @property
     def widths(self) -> tuple[float, ...]:
-        return LEVEL_WIDTHS[:self.levels] + (6, 24, 40, 6, 6, 6, 6, 8, 7, 8, 46)
+        explanation, criteria, reasons = TEXT_WIDTHS[max(3, self.levels)]
+        return LEVEL_WIDTHS[:self.levels] + (6, explanation, criteria) + (MARK_WIDTH,) * 4 + (8, 7, 8, reasons)
 
     def col(self, header: str) -> int:
         return self.columns.index(header)

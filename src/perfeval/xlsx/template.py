@@ -448,7 +448,7 @@ def _score_sheet(wb, fm: _Formats, rubric):
     for name, a, b in s.group_headers:
         ws.merge_range(h1, a, h1, b, name, fm.head)
         for c in range(a, b + 1):
-            ws.write_string(h2, c, s.columns[c], fm.head)
+            ws.write_string(h2, c, R.header_break(s.columns[c], s.widths[c]), fm.head)
     for c, name in enumerate(s.columns):
         if c not in grouped:
             ws.merge_range(h1, c, h2, c, name, fm.head)
@@ -463,8 +463,9 @@ def _score_sheet(wb, fm: _Formats, rubric):
         [fm.score, fm.score, fm.center, fm.wrap_top]
     merged = form.merges([tuple(row[:s.levels]) for row in static])
     inside = form.covered(merged)
+    heights = R.score_heights(rubric, static) + [R.score_total_height(None, s), 15.0]
     for i, row in enumerate(static):
-        ws.set_row(first + i, R.score_row_height(row, s))
+        ws.set_row(first + i, heights[i])
         for c, value in enumerate(row + [None] * (len(s.columns) - len(row))):
             if (i, c) not in inside:
                 _write(ws, first + i, c, value, col_fmt[c])
@@ -479,7 +480,7 @@ def _score_sheet(wb, fm: _Formats, rubric):
     for r in (total, grade):
         for c in range(s.levels, len(s.columns)):
             ws.write_blank(r, c, None, fm.total_text if c == last_col else fm.total)
-    ws.set_row(total, R.score_total_height(None))
+    ws.set_row(total, heights[len(static)])
     last_line = first + len(static) - 1
     status = R.cell_name(first, s.col("状态")).rstrip("0123456789")
     whole = f"{R.cell_name(first, 0)}:{R.cell_name(last_line, last_col)}"
@@ -497,7 +498,6 @@ def _score_sheet(wb, fm: _Formats, rubric):
     ws.center_horizontally()
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     ws.print_area(0, 0, grade, last_col)
-    heights = [R.score_row_height(row, s) for row in static] + [R.score_total_height(None), 15.0]
     breaks = R.score_breaks(rubric, heights)
     if breaks:                                     # each recalculation plans them again for its row heights
         ws.set_h_pagebreaks([first + b for b in breaks])
@@ -641,7 +641,9 @@ def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_pr
     if button_macro:
         button = {"macro": button_macro, "caption": "重新计算", "width": 140, "height": 40}
         cover.insert_button(2, 3, button)
-        score.insert_button(0, R.score_sheet(rubric).col("扣分原因"), dict(button, x_offset=200, height=30))
+        reasons = R.score_sheet(rubric).widths[-1]           # 扣分原因: the button at its right end, inside it
+        score.insert_button(0, R.score_sheet(rubric).col("扣分原因"),
+                            dict(button, x_offset=max(0, R.column_pixels(reasons) - button["width"] - 10), height=30))
     if report_macro:
         cover.insert_button(2, 3, {"macro": report_macro, "caption": "生成自评报告", "width": 140, "height": 40,
                                    "x_offset": 150})
