@@ -59,7 +59,7 @@ def test_every_visible_sheet_prints_on_a4_one_page_wide():
     """Fitted one page wide (any number of pages tall), or — 计算明细 — at a fixed scale that fits it."""
     import openpyxl
     from pathlib import Path
-    from perfeval import render as R, sheets as S
+    from perfeval import printing as P, sheets as S
     book = Path(__file__).resolve().parents[1] / "workbook_templates" / "红旗镇2023自评.xlsm"
     for ws in openpyxl.load_workbook(book).worksheets:
         if ws.sheet_state != "visible":
@@ -67,7 +67,7 @@ def test_every_visible_sheet_prints_on_a4_one_page_wide():
         assert ws.page_setup.paperSize == 9, ws.title
         if ws.title == S.DETAILS_SHEET:
             assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
-            assert ws.page_setup.scale == R.print_scale(S.DETAILS.widths, S.DETAILS.landscape), ws.title
+            assert ws.page_setup.scale == P.print_scale(S.DETAILS.widths, S.DETAILS.landscape), ws.title
             continue
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (1, None), ws.title
         assert ws.page_setup.fitToHeight == 0, ws.title

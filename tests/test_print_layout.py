@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 
 from perfeval import layout as L
+from perfeval import printing as P
 from perfeval import render as R
 from perfeval import sheets as S
 from perfeval.scoring.rubric import load_rubric, read_rubric, shipped_ids
@@ -111,7 +112,7 @@ def test_every_wrapped_text_fits_its_row(opened, book):
             if not c.alignment.wrap_text:
                 continue
             size = c.font.sz or 11
-            lines = R.cell_lines(c.value, width, size)
+            lines = P.cell_lines(c.value, width, size)
             if lines > 1 and height < lines * size * 1.3:
                 short.append(f"{ws.title}!{c.coordinate} {lines}行 {height}pt：{c.value[:20]}")
     assert not short, short
@@ -140,7 +141,7 @@ def test_the_cover_shows_every_note(opened, book):
     assert any(t.endswith("结果均为普通数值。") for t in texts)
     for c, width, height in text_cells(ws):
         if c.value.endswith("结果均为普通数值。"):
-            assert width >= 100 and height >= R.cell_lines(c.value, width, 10) * 13, (width, height)
+            assert width >= 100 and height >= P.cell_lines(c.value, width, 10) * 13, (width, height)
 
 
 # ------------------------------------------------------------------ group labels never leave "）" alone
@@ -167,11 +168,11 @@ def test_group_labels_break_before_their_bracket():
                 width = sum(s.widths[col:s.levels]) if col == end else s.widths[col]
                 checked += 1
                 if "\n" not in text:
-                    assert R.cell_lines(text, width) == 1, (rubric.id, text)
+                    assert P.cell_lines(text, width) == 1, (rubric.id, text)
                 else:
                     head, tail = text.rsplit("\n", 1)
-                    assert tail.startswith("（") and R.cell_lines(tail, width) == 1, (rubric.id, text)
-                    assert R.cell_lines(head + tail, width) > 1, (rubric.id, text)   # broken only when needed
+                    assert tail.startswith("（") and P.cell_lines(tail, width) == 1, (rubric.id, text)
+                    assert P.cell_lines(head + tail, width) > 1, (rubric.id, text)   # broken only when needed
     assert checked > 20
 
 
@@ -180,14 +181,14 @@ def test_no_wrapped_label_on_any_sheet_leaves_its_bracket_alone(opened, book):
     for ws in visible(opened[book]):
         for c, width, _ in text_cells(ws):
             if c.alignment.wrap_text and LABEL.search(c.value) and "\n（" not in c.value:
-                assert R.cell_lines(c.value, width, c.font.sz or 11) == 1, (ws.title, c.coordinate, c.value)
+                assert P.cell_lines(c.value, width, c.font.sz or 11) == 1, (ws.title, c.coordinate, c.value)
 
 
 def test_label_break_unit():
-    assert R.label_break("目标管理（40分）", 11) == "目标管理\n（40分）"
-    assert R.label_break("目标管理（40分）", 30) == "目标管理（40分）"
-    assert R.label_break("扣分项（10分）", 33) == "扣分项（10分）"          # spans three columns: one line
-    assert R.label_break("（10分）", 3) == "（10分）"
+    assert P.label_break("目标管理（40分）", 11) == "目标管理\n（40分）"
+    assert P.label_break("目标管理（40分）", 30) == "目标管理（40分）"
+    assert P.label_break("扣分项（10分）", 33) == "扣分项（10分）"          # spans three columns: one line
+    assert P.label_break("（10分）", 3) == "（10分）"
 
 
 # ------------------------------------------------------------------ 计算明细: 8 points or more, formatted numbers
@@ -202,7 +203,7 @@ def test_details_print_at_8_points_or_more(opened):
         scale = ws.page_setup.scale
         widths = column_widths(ws)
         printed = [width_of(ws, widths, c) for c in range(1, S.DETAILS.width + 1)]
-        assert min(R.fit_scales(printed, True)) * 100 >= scale            # the columns fit at that scale
+        assert min(P.fit_scales(printed, True)) * 100 >= scale            # the columns fit at that scale
         fonts = {ws.cell(i + 1, R.PALETTE_COLUMN + 1).font.sz for i in range(len(R.PALETTE_ROLES))}
         assert min(fonts) * scale / 100 >= 8, (book, scale, fonts)
         area = ws.print_area.replace("$", "").split("!")[-1]
@@ -213,7 +214,7 @@ def test_the_old_details_layout_would_print_too_small():
     """The guard above is no formality: the earlier columns (portrait) fitted a page wide print at about 5 points
     in LibreOffice, 6.6 in Excel."""
     old = (26, 16, 16, 14, 14, 16, 16, 40)
-    assert 10 * min(R.fit_scales(old, False)) < 6 < 8 <= 10 * min(R.fit_scales(S.DETAILS.widths, S.DETAILS.landscape))
+    assert 10 * min(P.fit_scales(old, False)) < 6 < 8 <= 10 * min(P.fit_scales(S.DETAILS.widths, S.DETAILS.landscape))
 
 
 # ------------------------------------------------------------------ 打分表: 80% or more in Excel
@@ -243,7 +244,7 @@ def test_score_sheet_prints_at_80_percent_or_more_in_excel(opened, book, rubric)
     widths = printed_widths(ws)
     assert len(widths) == len(s.columns) == s.levels + 14 - 3, widths       # every column, none hidden
     assert all(w > 0 for w in widths)
-    excel, libreoffice = R.fit_scales(widths, landscape=True)
+    excel, libreoffice = P.fit_scales(widths, landscape=True)
     assert excel >= SCORE_SCALE_MIN, (book, round(100 * excel, 1), widths)
     assert 10 * excel >= 8 and libreoffice > 0.6
 
@@ -252,8 +253,8 @@ def test_the_old_score_sheet_columns_printed_below_80_percent():
     """The guard above is no formality: the earlier columns (三级: 指标解释 24, 计分标准 40, 扣分原因 46, the
     marks 6 each) printed at about 72% in Excel, 68% with a 四级指标 column."""
     old = (10, 11, 12, 6, 24, 40, 6, 6, 6, 6, 8, 7, 8, 46)
-    assert R.fit_scales(old, True)[0] < 0.73 and R.fit_scales(old[:3] + (12,) + old[3:], True)[0] < 0.69
-    assert R.fit_scales(S.SCORE.widths, True)[0] >= SCORE_SCALE_MIN
+    assert P.fit_scales(old, True)[0] < 0.73 and P.fit_scales(old[:3] + (12,) + old[3:], True)[0] < 0.69
+    assert P.fit_scales(S.SCORE.widths, True)[0] >= SCORE_SCALE_MIN
 
 
 def _detail_tables(ws):
@@ -310,7 +311,7 @@ def test_details_titles_and_notes_never_run_past_the_printed_width():
     long = "扣分依据：" + "某项目预算执行率偏低，" * 12
     rows = R._text_rows(long, "note")
     assert len(rows) > 1 and "".join(r[0].value for r in rows) == long
-    assert all(R.text_lines(r[0].value, sum(S.DETAILS.widths) - R.CELL_PADDING, 10) == 1 for r in rows)
+    assert all(P.text_lines(r[0].value, sum(S.DETAILS.widths) - P.CELL_PADDING, 10) == 1 for r in rows)
 
 
 # ------------------------------------------------------------------ groups kept on one page
@@ -321,14 +322,14 @@ def _pages(breaks, n):
 
 
 def test_page_breaks_keep_groups_whole_when_they_fit():
-    G = R.Group
+    G = P.Group
     heights = [10] * 10
-    assert R.page_breaks(heights, [G(0, 2), G(3, 5), G(6, 8)], 65) == [6]
-    assert R.page_breaks(heights, [G(0, 2), G(3, 5), G(6, 8)], 100) == []
+    assert P.page_breaks(heights, [G(0, 2), G(3, 5), G(6, 8)], 65) == [6]
+    assert P.page_breaks(heights, [G(0, 2), G(3, 5), G(6, 8)], 100) == []
     # a group taller than a page starts a page and breaks between its parts
-    assert R.page_breaks(heights, [G(0, 1), G(2, 9, (G(2, 5), G(6, 9)))], 45) == [2, 6]
+    assert P.page_breaks(heights, [G(0, 1), G(2, 9, (G(2, 5), G(6, 9)))], 45) == [2, 6]
     # rows above the first group (a title) and header rows repeated on every page count
-    assert R.page_breaks(heights, [G(0, 2), G(3, 5)], 65, above=30, repeat=20) == [3]
+    assert P.page_breaks(heights, [G(0, 2), G(3, 5)], 65, above=30, repeat=20) == [3]
 
 
 def _score_rows(ws, first: int, n: int) -> list[float]:
@@ -350,7 +351,7 @@ def test_score_sheet_breaks_between_groups_and_each_page_fits(opened, book, rubr
     assert breaks, "this 打分表 needs two pages at Excel's scale"
     assert set(breaks) <= starts, (breaks, sorted(starts))
     heights = [height_of(ws, s.first_line_row + 1 + i) for i in range(len(r.lines) + 2)]
-    capacity = R.page_capacity(s.widths, True)
+    capacity = P.page_capacity(s.widths, True)
     header = height_of(ws, s.header_rows[0] + 1) + height_of(ws, s.header_rows[1] + 1)
     above = height_of(ws, 1) + height_of(ws, 2)
     for n, (a, b) in enumerate(_pages(breaks, len(heights))):
@@ -371,7 +372,7 @@ def test_details_breaks_only_before_a_block(opened, book):
         title = ws.cell(b + 1, 1)
         assert title.font.b and re.match(r"\d+\. |执行进度测算", title.value or ""), (b, title.value)
     last = int(re.search(r"(\d+)$", ws.print_area).group(1))
-    capacity = R.page_capacity(S.DETAILS.widths, True, ws.page_setup.scale)
+    capacity = P.page_capacity(S.DETAILS.widths, True, ws.page_setup.scale)
     for a, b in _pages(breaks, last):
         assert sum(height_of(ws, r + 1) for r in range(a, b)) <= capacity, (a, b)
 
@@ -502,9 +503,9 @@ def test_libreoffice_prints_each_group_of_the_score_sheet_on_one_page(printed, o
     ws = opened["wudu"][S.SCORE_SHEET]
     heights = [height_of(ws, s.first_line_row + 1 + i) for i in range(len(rubric.lines))]
     header = height_of(ws, s.header_rows[0] + 1) + height_of(ws, s.header_rows[1] + 1)
-    capacity = R.page_capacity(s.widths, True) - header
+    capacity = P.page_capacity(s.widths, True) - header
 
-    def pages_holding(group: R.Group) -> list[int]:
+    def pages_holding(group: P.Group) -> list[int]:
         names = {rubric.lines[i].name for i in range(group.first, group.last + 1)}
         return [n for n, text in enumerate(pages) if all(name in text for name in names)]
 
@@ -563,7 +564,7 @@ def test_a_long_qualitative_sheet_breaks_between_groups(tmp_path):
     assert [(g.first, g.last) for g in groups] == [(0, 11), (12, 23), (24, 35), (36, 47)]
     assert breaks and set(breaks) <= {g.first for g in groups} | {p.first for g in groups for p in g.parts}
     widths = [c.width for c in L.QUALITATIVE.columns]
-    capacity = R.page_capacity(widths, True)
+    capacity = P.page_capacity(widths, True)
     heights = [height_of(ws, first + 1 + i) for i in range(48)]
     for g in groups:
         if sum(heights[g.first:g.last + 1]) + 15 <= capacity:

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from fake_xlwings import FakeBook
+from perfeval import printing as P
 from perfeval import render as R
 from perfeval.excel import adapter as excel
 from perfeval.scoring.params import default_params
@@ -91,9 +92,9 @@ def test_rows_grow_to_show_long_indicator_cells(tmp_path):
     rows = R.score_rows(default_params(r))
     heights = R.score_heights(r, rows)
     plain = [R.score_row_height(row, s) for row in rows]
-    label = R.fitted_height([(rows[0][1], s.widths[1])])
+    label = P.fitted_height([(rows[0][1], s.widths[1])])
     assert label > plain[0] + plain[1] and heights[0] + heights[1] >= label and heights[0] == plain[0]
-    assert heights[2] >= R.fitted_height([(long_line, s.widths[2])]) > plain[2]
+    assert heights[2] >= P.fitted_height([(long_line, s.widths[2])]) > plain[2]
     ws = openpyxl.load_workbook(new_template(tmp_path / "t.xlsm", rubric=r))["打分表"]
     assert [ws.row_dimensions[s.first_line_row + 1 + i].height for i in range(3)] == heights
 

@@ -80,7 +80,7 @@ STALE_MESSAGE = "输入已修改，请重新计算"
 LEVEL_HEADERS = ("一级指标", "二级指标", "三级指标", "四级指标")
 LEVEL_WIDTHS = (10, 11, 12, 12)
 # 指标解释, 计分标准, 扣分原因: the wide texts, narrower on a form with four indicator columns, so that every
-# form, fitted one A4 landscape page wide, prints at 80% or more in Excel (``render.fit_scales``: 81%; the
+# form, fitted one A4 landscape page wide, prints at 80% or more in Excel (``printing.fit_scales``: 81%; the
 # rows grow instead, ``render.score_heights``)
 TEXT_WIDTHS = {3: (20, 36, 36), 4: (18, 30, 31)}
 MARK_WIDTH = 5          # 整体评价 … 定量评价: a "√" under a header wrapped to two lines of two characters
@@ -127,7 +127,7 @@ class DetailsSheet(NamedTuple):
     """计算明细: a fixed chart-data block (month × cumulative rate) and the chart beside it, then free
     blocks (one per line, each kept on one printed page).  Printed landscape, columns A to ``width``:
     their widths add up to what fits an A4 page at 100% in Excel and at 86% in LibreOffice
-    (see ``render.fit_scales``)."""
+    (see ``printing.fit_scales``)."""
     chart_title_row: int = 0
     chart_header_row: int = 1
     chart_first_row: int = 2         # 12 month rows follow

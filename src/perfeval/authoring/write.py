@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from .. import render as R
+from .. import printing as P
 from . import declare as D
 from .convert import rule_type_names, to_rows
 from .guide import guide_rows
@@ -17,7 +17,7 @@ LINE_HEIGHT = 13.5        # points per wrapped line at 10 pt
 
 def _height(cells: list[tuple[object, float]]) -> float | None:
     """A row's height for its wrapped texts (None: the default height will do)."""
-    from ..render import text_lines
+    from ..printing import text_lines
     lines = max([text_lines(v, w, 10) for v, w in cells if isinstance(v, str)] + [1])
     return LINE_HEIGHT * lines + 3 if lines > 1 else None          # drop-downs reach this far below the last row, for lines the author adds
 
@@ -77,10 +77,10 @@ def _guide(wb, fm) -> None:
         elif kind == "pair":
             ws.write_string(r, 0, first, fm["label"])
             ws.write_string(r, 1, second, fm["text"])
-            ws.set_row(r, R.row_height(_height([(first, 16), (second, 90)])))
+            ws.set_row(r, P.row_height(_height([(first, 16), (second, 90)])))
         elif first:
             ws.merge_range(r, 0, r, 1, first, fm["plain"])
-            ws.set_row(r, R.row_height(_height([(first, 106)])))
+            ws.set_row(r, P.row_height(_height([(first, 106)])))
     ws.set_tab_color("#70AD47")
 
 
@@ -109,7 +109,7 @@ def _sheet(wb, fm, sheet: D.Sheet, rows: list[dict]) -> None:
     span = 3 if sheet.keyvalue else len(sheet.fields)
     width = 112 if sheet.keyvalue else sum(f.width for f in sheet.fields)
     ws.merge_range(1, 0, 1, span - 1, sheet.help, fm["help"])
-    ws.set_row(1, R.row_height(_height([(sheet.help, width)])))
+    ws.set_row(1, P.row_height(_height([(sheet.help, width)])))
     top = 3
     if sheet.keyvalue:
         headers = ["项目", "值", "说明"]
@@ -123,7 +123,7 @@ def _sheet(wb, fm, sheet: D.Sheet, rows: list[dict]) -> None:
             _write(ws, r, 1, values.get(field.key), fm)
             note = ("必填。" if field.required else "") + field.help
             ws.write_string(r, 2, note, fm["help"])
-            ws.set_row(r, R.row_height(_height([(values.get(field.key), 40), (note, 60)])))
+            ws.set_row(r, P.row_height(_height([(values.get(field.key), 40), (note, 60)])))
             choices = _choices(field)
             if choices:
                 ws.data_validation(r, 1, r, 1, {"validate": "list", "source": choices})
@@ -137,7 +137,7 @@ def _sheet(wb, fm, sheet: D.Sheet, rows: list[dict]) -> None:
     for i, row in enumerate(body):
         for c, field in enumerate(sheet.fields):
             _write(ws, top + 1 + i, c, row.get(field.key), fm)
-        ws.set_row(top + 1 + i, R.row_height(_height([(row.get(f.key), f.width) for f in sheet.fields])))
+        ws.set_row(top + 1 + i, P.row_height(_height([(row.get(f.key), f.width) for f in sheet.fields])))
     last = top + len(body)
     ws.add_table(top, 0, last, len(sheet.fields) - 1, {"name": sheet.table, "style": "Table Style Light 9",
                                                       "columns": [{"header": f.header} for f in sheet.fields]})

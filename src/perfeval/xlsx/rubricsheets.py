@@ -4,6 +4,7 @@ project rubric's — as 校验码 and canonical JSON in cells of a very hidden, 
 from __future__ import annotations
 
 from .. import layout as L
+from .. import printing as P
 from .. import render as R
 from .. import sheets as S
 from ..scoring.rubric import PROJECT_PART, embed_rows
@@ -59,7 +60,7 @@ def _readback(ws, fm, rubric, head: int) -> int:
         ws.write_string(head + 1 + i, 0, spec.label, fm.text)
         _write(ws, head + 1 + i, 1, -spec.points if spec.deduction else spec.points, fm.center)
         ws.write_string(head + 1 + i, 2, text, fm.text)
-        lines = max(R.text_lines(text, 100, 10), R.text_lines(spec.label, 24, 10))
+        lines = max(P.text_lines(text, 100, 10), P.text_lines(spec.label, 24, 10))
         if lines > 1:
-            ws.set_row(head + 1 + i, R.row_height(14 * lines + 2))
+            ws.set_row(head + 1 + i, P.row_height(14 * lines + 2))
     return head + 1 + len(rows)

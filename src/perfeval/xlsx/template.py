@@ -15,6 +15,7 @@ import xlsxwriter
 from .. import layout as L
 
 from .. import sheets as S
+from .. import printing as P
 from .. import render as R
 from ..scoring.cells import Percent, SerialDate
 from ..scoring.inputs import RawTable, normalize_label, rubric_table
@@ -143,7 +144,7 @@ def _list_table(ws, fm: _Formats, table: L.Table, raw: RawTable | None) -> None:
 def _fit_row(ws, row: int, cells, minimum: float | None = None) -> None:
     """The row as tall as the longest of its wrapped texts (``cells``: (value, Column) pairs) needs;
     a row of one-line texts keeps the default height, so Excel still fits it to what a clerk types."""
-    height = R.fitted_height([(v, c.width) for v, c in cells if isinstance(v, str)], minimum=minimum)
+    height = P.fitted_height([(v, c.width) for v, c in cells if isinstance(v, str)], minimum=minimum)
     if height:
         ws.set_row(row, height)
 
@@ -220,7 +221,7 @@ def _help_row(ws, fm: _Formats, row: int, table: L.Table, text: str) -> None:
         ws.merge_range(row, c0, row, c0 + len(table.columns) - 1, text, fm.help)
     else:
         ws.write_string(row, c0, text, fm.help)
-    ws.set_row(row, R.fitted_height([(text, _width(table))]))
+    ws.set_row(row, P.fitted_height([(text, _width(table))]))
 
 
 def _width(table: L.Table) -> float:
@@ -329,11 +330,11 @@ def _input_sheets(wb, fm: _Formats, tables: dict[str, RawTable] | None, rubric, 
 
 def _keep_item_groups(ws, table: L.Table, rubric) -> None:
     """定性评价: manual page breaks so that the items of one group of the form (整改反馈 …) print on one page."""
-    heights = [R.fitted_height([(row.label, table.columns[0].width)]) or 15.0 for row in table.rows]
+    heights = [P.fitted_height([(row.label, table.columns[0].width)]) or 15.0 for row in table.rows]
     widths = [c.width for c in table.columns]
-    header = R.fitted_height((c.header, c.width) for c in table.columns) or 15.0
-    above = TITLE_HEIGHT + (R.fitted_height([(table.help, _width(table))]) or 15.0) + header
-    breaks = R.page_breaks(heights, R.item_groups(rubric), R.page_capacity(widths, _width(table) > 90),
+    header = P.fitted_height((c.header, c.width) for c in table.columns) or 15.0
+    above = TITLE_HEIGHT + (P.fitted_height([(table.help, _width(table))]) or 15.0) + header
+    breaks = P.page_breaks(heights, R.item_groups(rubric), P.page_capacity(widths, _width(table) > 90),
                            above=above, repeat=header)
     if breaks:
         ws.set_h_pagebreaks([table.origin[0] + 1 + b for b in breaks])
@@ -343,9 +344,9 @@ def _least_heights(table: L.Table) -> dict[int, float]:
     """Rows of a key-value table kept taller than their text needs: room for the paragraphs a clerk
     writes into 基本信息 and the 自评报告文字 (a fixed height, which Excel does not change as one types)."""
     if table is L.REPORT_TEXT:
-        return {i: R.row_height(66) for i in range(len(table.rows))}
+        return {i: P.row_height(66) for i in range(len(table.rows))}
     if table is L.INFO:
-        return {i: R.row_height(33) for i, row in enumerate(table.rows) if row.key in LONG_INFO_ROWS}
+        return {i: P.row_height(33) for i, row in enumerate(table.rows) if row.key in LONG_INFO_ROWS}
     return {}
 
 
@@ -419,7 +420,7 @@ def _cover(wb, fm: _Formats):
             ws.write_formula(r, c, "=" + R.fingerprint_formula(), fm.small, 0)
         elif s.key == "state":                # the summary: over B:D, wrapped, room for two lines
             ws.merge_range(r, c, r, COVER_WIDTHS_LAST, "尚未计算", fm.status_text)
-            ws.set_row(r, R.row_height(COVER_STATE_HEIGHT))
+            ws.set_row(r, P.row_height(COVER_STATE_HEIGHT))
         else:
             ws.write_blank(r, c, None, fm.small if small else fm.status_value)
     first = max(s.cell[0] for s in S.COVER_STATUS) + 2
@@ -428,10 +429,10 @@ def _cover(wb, fm: _Formats):
             ws.write_string(first, 0, text, fm.subtitle)
             continue
         ws.merge_range(first + i, 0, first + i, 3, text, fm.plain_wrap)    # A:D, wrapped: the page shows all of it
-        ws.set_row(first + i, R.fitted_height([(text, sum(COVER_WIDTHS))]))
+        ws.set_row(first + i, P.fitted_height([(text, sum(COVER_WIDTHS))]))
     last = first + len(COVER_TEXT) + 1
     ws.merge_range(last, 0, last, 3, COVER_LAST_NOTE, fm.help)
-    ws.set_row(last, R.fitted_height([(COVER_LAST_NOTE, sum(COVER_WIDTHS))]))
+    ws.set_row(last, P.fitted_height([(COVER_LAST_NOTE, sum(COVER_WIDTHS))]))
     return ws
 
 
@@ -527,7 +528,7 @@ def _project_sheet(wb, fm: _Formats):
         for r1, c1, r2, c2 in sheet.merges:
             ws.merge_range(top + r1, c1, top + r2, c2, "（尚未计算）" if page == 0 and (r1, c1) == (0, 0) else "",
                            fm.text)
-        ws.set_row(top + sheet.text_row, R.row_height(48))
+        ws.set_row(top + sheet.text_row, P.row_height(48))
     _print_setup(ws, None, landscape=False)
     ws.print_area(0, 0, 0, sheet.width - 1)         # each recalculation sets it to the forms it wrote
     ws.set_h_pagebreaks([sheet.page_rows * k for k in range(1, sheet.pages)])   # one project a page
@@ -568,10 +569,10 @@ def _details_sheet(wb, fm: _Formats, rubric):
     chart.set_legend({"position": "bottom"})
     chart.show_blanks_as("gap")
     beside = len(d.chart_columns)                 # the chart fills the columns right of its data, A4 wide
-    room = sum(R.column_pixels(w) for w in d.widths[beside:]) - 10
+    room = sum(P.column_pixels(w) for w in d.widths[beside:]) - 10
     ws.insert_chart(0, beside, chart, {"x_offset": 5, "y_offset": 4, "x_scale": room / 480,
                                        "y_scale": (20 * (d.chart_first_row + 12) - 8) / 288})
-    _print_setup(ws, None, landscape=d.landscape, scale=R.print_scale(d.widths, d.landscape))   # the same pages everywhere
+    _print_setup(ws, None, landscape=d.landscape, scale=P.print_scale(d.widths, d.landscape))   # the same pages everywhere
     ws.print_area(0, 0, d.blocks_first_row, d.width - 1)    # each recalculation sets it to the rows written
     ws.protect()
     return ws
@@ -643,7 +644,7 @@ def build(path: str | Path, tables: dict[str, RawTable] | None = None, *, vba_pr
         cover.insert_button(2, 3, button)
         reasons = R.score_sheet(rubric).widths[-1]           # 扣分原因: the button at its right end, inside it
         score.insert_button(0, R.score_sheet(rubric).col("扣分原因"),
-                            dict(button, x_offset=max(0, R.column_pixels(reasons) - button["width"] - 10), height=30))
+                            dict(button, x_offset=max(0, P.column_pixels(reasons) - button["width"] - 10), height=30))
     if report_macro:
         cover.insert_button(2, 3, {"macro": report_macro, "caption": "生成自评报告", "width": 140, "height": 40,
                                    "x_offset": 150})
