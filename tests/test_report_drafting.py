@@ -208,3 +208,56 @@ def test_the_reports_tables_are_what_python_docxs_object_model_builds():
         written += made._tbl.xml
     assert all(part in written for part in ("gridSpan", 'w:vMerge w:val="restart"', "<w:vMerge/>", "<w:br/>", "<w:tab/>",
                                              "&lt;b&gt; &amp;", "tblHeader"))
+
+
+def test_what_a_review_found_stays_fixed():
+    """A second read's reproductions: 不适用 scored 0 is a problem, never 达到要求; the county's value of a
+    line is what an answer is compared with; an indicator far over its target says so; a generic word in the
+    clerk's text does not hide a deduction; nothing to count is said as such; half-filled projects are not
+    summed as spent; a listed problem is quoted once and counted in full."""
+    from perfeval.scoring.inputs import RawTable as Raw
+    t = blank_text(hongqi())
+    answer(t, "自评情况随决算公开", "不适用")
+    d = report(t)
+    use = "".join(section(d, "（三）结果应用情况。", "四、评价结论及建议"))
+    problems = "".join(section(d, "（二）存在问题。", "（三）改进建议。"))
+    assert "“自评公开”达到要求" not in use and "不适用" in use and "（自评公开扣5分）" in problems
+    t = blank_text(hongqi())
+    t["Parameters"] = Raw("Parameters", ["参数", "本县取值"], [["问题整改分值", Decimal("3")]])
+    answer(t, "问题整改", Decimal("3"))
+    assert "整改不到位" not in "".join(section(report(t), "（三）结果应用情况。", "四、评价结论及建议"))
+    t = blank_text(hongqi())
+    next(r for r in t["Indicators"].rows if r[3] == "开展应急演练次数")[7] = "100"
+    assert "实际完成100次，超过目标30%以上" in "".join(section(report(t), "（一）部门整体履职绩效分析。", "（二）特定目标类项目绩效分析。"))
+    t = hongqi()
+    next(r for r in t["ReportText"].rows if r[0] == "存在问题")[1] = "部门整体支出绩效管理水平还有待提高。"
+    next(r for r in t["Indicators"].rows if r[3] == "开展应急演练次数")[7] = "10"
+    assert "目标实现（部门整体）扣" in "".join(section(report(t), "（二）存在问题。", "（三）改进建议。"))
+    t = blank_text(hongqi())
+    t["Indicators"].rows = [r for r in t["Indicators"].rows if not (r[0] == "部门整体" and r[2] == "数量指标")]
+    problems = "".join(section(report(t), "（二）存在问题。", "（三）改进建议。"))
+    assert "未设置部门整体数量指标" in problems and "部分部门整体数量指标未达到" not in problems
+    t = blank_text(hongqi())
+    t["Projects"].rows[0][3] = None
+    text = "".join(section(report(t), "1.整体情况。", "2.100万元以上项目。"))
+    assert "其中1个未填写预算数或实际支出；其余4个预算合计" in text and "支出完毕" not in text
+    t = blank_text(hongqi())
+    t["MonitoringIssues"] = Raw("MonitoringIssues", ["项目名称", "问题描述", "已整改处置"], [["垃圾车运营维护费", "合同未结算", "否"]])
+    t["Violations"] = Raw("Violations", ["来源", "问题描述", "整改情况", "类别"],
+                          [["审计监督", "无公函", None, None], ["部门自查", None, None, None], ["部门自查", " ", None, None]])
+    answer(t, "问题整改", Decimal("3"), "仍在整改")
+    problems = "".join(section(report(t), "（二）存在问题。", "（三）改进建议。"))
+    assert problems.count("合同未结算") == 1 and "审计监督发现“无公函”等3个问题" in problems
+
+
+def test_text_word_cannot_hold_and_carriage_returns_are_handled(tmp_path):
+    import docx
+    from perfeval.report.docx import to_docx
+    t = hongqi()
+    next(r for r in t["Info"].rows if r[0] == "单位名称")[1] = "红旗镇\uffff人民政府"
+    next(r for r in t["Indicators"].rows if r[3] == "开展应急演练次数")[8] = "上半年\r\n汛期"
+    d = report(t)
+    out = tmp_path / "r.docx"
+    to_docx(d, out)                                                 # U+FFFF dropped, not a crash
+    cells = [c.text for tb in docx.Document(str(out)).tables for row in tb.rows for c in row.cells]
+    assert "上半年\n\n汛期" in cells and not any("\uffff" in c for c in cells)   # "\r\n": two breaks, as python-docx

@@ -28,6 +28,7 @@ def make_report(book) -> Path | None:
         _alert(book, f"生成自评报告失败：{exc}\n\n请先保存工作簿（不要在“受保护的视图”中打开），再点击“生成自评报告”。")
         return None
     note = f"\n以下内容未填写，报告中标为【待填写】：{'、'.join(draft.missing)}" if draft.missing else ""
+    note += "".join(f"\n提示：{n}" for n in draft.notes)
     if draft.is_draft:
         shown = draft.problems[:8] + ([f"……共{len(draft.problems)}处，见“校验结果”"] if len(draft.problems) > 8 else [])
         note = "\n\n自评尚未完成，报告已标为草稿（不能报送）。需更正：\n" + "\n".join(shown) + note

@@ -6,13 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..xlsx.parts import escape
 from .draft import BODY_FONTS, HEADING_FONT, TEXT_WIDTH_CM, Draft
-
-_ESCAPE = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
-
-
-def escape(text: str) -> str:
-    return text.translate(_ESCAPE)
 
 
 def _set_font(run_or_style, names: tuple[str, ...] | str, size: float | None = None, bold: bool | None = None) -> None:
@@ -50,12 +45,12 @@ def _font_table(doc) -> None:
 
 
 def _runs(text: str, bold: bool) -> str:
-    """A cell paragraph's runs as python-docx's ``run.text`` writes them: a line break for "\\n", a tab for
+    """A cell paragraph's runs as python-docx's ``run.text`` writes them: a line break for "\\n" (and "\\r"), a tab for
     "\\t", xml:space="preserve" only where the text has outer spaces; markup escaped."""
     if not text:
         return ""
     parts = []
-    for k, line in enumerate(text.split("\n")):
+    for k, line in enumerate(text.replace("\r", "\n").split("\n")):     # "\r" breaks a line in python-docx too
         if k:
             parts.append("<w:br/>")
         for m, piece in enumerate(line.split("\t")):

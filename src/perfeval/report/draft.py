@@ -39,7 +39,7 @@ def phrases(rubric_id: str) -> dict:
     return {}
 
 
-_NOT_XML = str.maketrans({c: None for c in list(range(0, 9)) + [11, 12] + list(range(14, 32))})
+_NOT_XML = str.maketrans({c: None for c in list(range(0, 9)) + [11, 12] + list(range(14, 32)) + [0xFFFE, 0xFFFF]})
 
 
 def _clean(value: object) -> str:
@@ -180,10 +180,11 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
     d.add("h2", "（三）结果应用情况。")
     _given(d, words.get("results_use"))
     quoted = [line for line in result.lines if line.id in data.get("results_use", ())]
-    if quoted:
-        paragraph = N.results_use_paragraph(result, quoted, data)
-        if paragraph:
-            d.add("p", paragraph)
+    paragraph = N.results_use_paragraph(result, quoted, data) if quoted else ""
+    if paragraph:
+        d.add("p", paragraph)
+    elif not words.get("results_use"):
+        d.add("p", d.text(None, "结果应用情况"))
 
     d.add("h1", "四、评价结论及建议")
     d.add("h2", "（一）评价结论。")
@@ -200,11 +201,13 @@ def draft(result: Result, tables: dict | None = None, cell_of: CellOf | None = N
     d.add("p", "各评分项自评情况如下（计分标准按评分标准和本县取值复述）：")
     for i, line in enumerate(result.lines, 1):
         d.add("p", f"{i}. {line_paragraph(result, line)}")
-    lost = [line for line in result.lines if line.status == "deducted"]
+    lost = N.lost_lines(result)
     d.add("h2", "（二）存在问题。")              # the department's problems only: the tool's own are in the draft note
+    seen: set = set()                             # a listed problem is quoted once
     _covered(d, result, lost, words.get("problems"), data,
-             lambda line: f"{N.problem_text(result, line, data).rstrip('。')}（{line.name}扣{fmt_num(line.deduction)}分）。",
-             "本年度自评各项均得满分，未发现需要扣分的问题。", "对照自评打分表，还存在以下扣分问题：", "存在问题")
+             lambda line: f"{N.problem_text(result, line, data, seen).rstrip('。')}（{line.name}扣{fmt_num(line.deduction)}分）。",
+             "本年度自评各项均得满分，未发现需要扣分的问题。" if result.complete else
+             "自评尚未完成，存在问题待全部评分项计分后起草。", "对照自评打分表，还存在以下扣分问题：", "存在问题")
     d.add("h2", "（三）改进建议。")
     _covered(d, result, lost, words.get("suggestions"), data, lambda line: N.measure_text(result, line, data),
              "继续保持预算绩效管理的良好做法，巩固绩效目标管理和结果应用。", "针对自评扣分问题，还应做好以下工作：", "改进建议")
@@ -275,7 +278,7 @@ def _large_project_sentence(p, dept, verdicts: dict) -> str:
     if isinstance(p.spent, Decimal):
         text += f"，实际支出{fmt_cents(p.spent)}万元，预算执行率{fmt_pct(p.spent / p.budget)}" if p.budget else \
             f"，实际支出{fmt_cents(p.spent)}万元"
-    own = [ind for ind in dept.indicators if ind.target_object == p.name]
+    own = [ind for ind in dept.indicators if normalize_label(ind.target_object) == normalize_label(p.name)]
     if own:
         met = sum(1 for ind in own if verdicts.get(id(ind), (None,))[0] is True)
         text += f"；设置绩效指标{len(own)}个，达到预期值{met}个"

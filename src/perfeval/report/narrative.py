@@ -33,8 +33,12 @@ def _quoted(text: object) -> str:
 # ------------------------------------------------------------------ indicators
 
 def _figure(value: object, unit: str) -> str:
+    """A target or actual with its unit once — only after a number ("2条", "90%"; "已完成" as it is)."""
+    from ..scoring.indicators import parse_value
     text = fmt_num(value) if isinstance(value, Decimal) else ("" if value is None else str(value).strip())
-    return text if not unit or text.endswith(unit) else text + unit
+    if not unit or text.endswith(unit) or parse_value(text) is None:
+        return text
+    return text + unit
 
 
 def indicators_paragraph(dept, verdicts: dict, department: bool, managed=None) -> str:
@@ -60,14 +64,16 @@ def indicators_paragraph(dept, verdicts: dict, department: bool, managed=None) -
     else:
         text += f"达到预期值{len(met)}个" + (f"，未达到{len(short)}个" if short else "")
     done = [f"{_name(i, department)}{_figure(i.actual, i.unit)}（目标{_target(i)}）" for i in met
-            if i.actual not in (None, "")][:8]
+            if i.actual not in (None, "")]
     if done:
-        text += "：" + "，".join(done)
+        text += "：" + "，".join(done[:8]) + ("等" if len(done) > 8 else "")
     text += "。"
     for ind in short:
         actual = _figure(ind.actual, ind.unit) if ind.actual not in (None, "") else "未填报"
         reason = _quoted(ind.reason) if ind.reason and str(ind.reason).strip() else ""
-        text += (f"{_name(ind, department)}目标{_target(ind)}，实际完成{actual}，未达到预期"
+        verdict = verdicts.get(id(ind), (None, ""))[1]
+        how = "未达到预期" if verdict in ("", "未达到") else verdict       # 超过目标30%以上, 目标值无法识别 …
+        text += (f"{_name(ind, department)}目标{_target(ind)}，实际完成{actual}，{how}"
                  + (f"，原因是{reason}。" if reason else "，偏差原因未说明。"))
     return text
 
@@ -87,6 +93,8 @@ def _target(ind) -> str:
     direction = normalize_direction(ind.direction or "") or ""
     direction = "" if direction in ("定性", "=") else direction
     target = signed(_figure(ind.target, ind.unit))
+    if not target:
+        return "未填写"
     return target if target[:1] in "≥≤<>=" else direction + target
 
 
@@ -130,7 +138,8 @@ def execution_paragraph(dept, result, year) -> str:
 def public_expense_sentence(dept) -> str:
     """公用经费 (办公费、印刷费 …) budget against actual, where the table gives both."""
     rows = [e for e in dept.public_expenses if isinstance(e.budget, Decimal) and isinstance(e.actual, Decimal)]
-    if not rows:
+    partial = [e for e in dept.public_expenses if isinstance(e.budget, Decimal) != isinstance(e.actual, Decimal)]
+    if not rows or partial:                  # a row half filled: the 支出控制 line says what it makes of it
         return ""
     budget = sum((e.budget for e in rows), Decimal(0))
     actual = sum((e.actual for e in rows), Decimal(0))
@@ -162,22 +171,28 @@ def sangong_sentence(dept) -> str:
 
 def projects_paragraph(managed: list) -> str:
     """The projects under 绩效目标管理: count, budget, spending, execution and the unspent balances."""
-    budget = sum((p.budget for p in managed if isinstance(p.budget, Decimal)), Decimal(0))
-    spent = sum((p.spent for p in managed if isinstance(p.spent, Decimal)), Decimal(0))
     if not managed:
         return "本年度没有纳入绩效目标管理的项目。"
-    text = f"纳入绩效目标管理的项目{len(managed)}个，预算合计{fmt_cents(budget)}万元，实际支出{fmt_cents(spent)}万元"
+    filled = [p for p in managed if isinstance(p.budget, Decimal) and isinstance(p.spent, Decimal)]
+    budget = sum((p.budget for p in filled), Decimal(0))
+    spent = sum((p.spent for p in filled), Decimal(0))
+    text = f"纳入绩效目标管理的项目{len(managed)}个，"
+    if len(filled) < len(managed):           # the sums cover the same projects, and say so
+        text += f"其中{len(managed) - len(filled)}个未填写预算数或实际支出；其余{len(filled)}个"
+    text += f"预算合计{fmt_cents(budget)}万元，实际支出{fmt_cents(spent)}万元"
     if budget > 0:
         text += f"，预算执行率{fmt_pct(spent / budget)}"
-    left = [p for p in managed if isinstance(p.budget, Decimal) and isinstance(p.spent, Decimal)
-            and p.budget > 0 and p.spent < p.budget]
+    left = sorted((p for p in filled if p.budget > 0 and p.spent < p.budget), key=lambda p: (p.spent - p.budget) / p.budget)
+    over = [p for p in filled if p.spent > p.budget]
     if left:
-        left.sort(key=lambda p: (p.spent - p.budget) / p.budget)
         text += "；有结余的项目" + "、".join(
             f"{p.name}（结余{fmt_cents(p.budget - p.spent)}万元，结余率{fmt_pct((p.budget - p.spent) / p.budget)}）"
             for p in left[:5]) + ("等" if len(left) > 5 else "")
-    else:
-        text += "，各项目资金均已支出完毕"
+    if over:
+        text += "；实际支出超过预算的项目" + "、".join(
+            f"{p.name}（超支{fmt_cents(p.spent - p.budget)}万元）" for p in over[:5]) + ("等" if len(over) > 5 else "")
+    if filled and not left and not over and len(filled) == len(managed):
+        text += "，各项目资金均按预算支出完毕"
     return text + "。"
 
 
@@ -208,7 +223,9 @@ def short_items(result, line) -> list[str]:
     rubric, dept = result.rubric, result.department
     if dept is None:
         return []
-    rule = result.params.rule(line.spec) if result.params is not None else line.spec.rule
+    params = result.params
+    rule = params.rule(line.spec) if params is not None else line.spec.rule
+    whole = params.points(line.spec) if params is not None else line.spec.points     # the county's value
     parts = {p["item"]: Decimal(str(p["points"])) for p in rule.get("items", ()) if isinstance(p, dict)}
     out = []
     for item_id in line_items(rule):
@@ -221,7 +238,7 @@ def short_items(result, line) -> list[str]:
         elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             if item.kind == "count" and value > 0:
                 out.append(item_id)
-            elif item.kind in ("score", "number") and value < parts.get(item_id, line.spec.points):
+            elif item.kind in ("score", "number") and value < parts.get(item_id, whole):
                 out.append(item_id)
     return out
 
@@ -243,6 +260,13 @@ def done_items(result, line) -> list[str]:
     return out
 
 
+def lost_lines(result) -> list:
+    """The lines that lost points: deducted, or 不适用 scored below their maximum (not those left out of
+    the total, nor those not yet scored)."""
+    return [line for line in result.lines if not line.excluded and line.status not in ("incomplete", "error")
+            and line.deduction > 0]
+
+
 def quotes(dept, kind: str) -> list[str]:
     """The clerk's own listed problems of a 问题清单 table, as the drafted problem quotes them."""
     if kind == "violations":
@@ -255,15 +279,26 @@ def quotes(dept, kind: str) -> list[str]:
     return []
 
 
-def _quote_text(listed: list[str]) -> str:
+def _quote_text(listed: list[str], counted: object = None) -> str:
+    """The quoted problems; "共N个" when the line counted more than those with a description."""
     shown = listed[:QUOTED_AT_MOST]
-    more = f"等{len(listed)}个问题" if len(listed) > QUOTED_AT_MOST else ""
+    counted = int(counted) if isinstance(counted, (int, Decimal)) and not isinstance(counted, bool) else 0
+    total = max(counted, len(listed))
+    more = f"等{total}个问题" if total > len(shown) else ""
     return "具体是：" + "；".join(shown) + more + "。"
 
 
-def problem_text(result, line, data: dict) -> str:
+def _own_reasons(line) -> list[str]:
+    """The line's own reasons, for a shortfall its phrase does not describe: 不适用 scored 0, or nothing
+    to count ("未设置部门整体数量指标")."""
+    if line.reasons and (line.status == "na" or line.extra.get("counted") == 0):
+        return [r.text.rstrip("。") + "。" for r in line.reasons]
+    return []
+
+
+def problem_text(result, line, data: dict, seen: set | None = None) -> str:
     """A deducted line's problem: its short items' phrases (with the clerk's 说明), else the line's,
-    then the problems the clerk listed that the line counts."""
+    then the problems the clerk listed that the line counts (each quoted once in a report: ``seen``)."""
     items = data.get("items", {})
     dept = result.department
     short = short_items(result, line)
@@ -271,7 +306,7 @@ def problem_text(result, line, data: dict) -> str:
     if not said and short:
         said = [f"“{result.rubric.item(i).label}”未达到要求。" for i in short]
     if not said:
-        said = [data.get("lines", {}).get(line.id, {}).get("problem") or f"“{line.name}”未得满分。"]
+        said = _own_reasons(line) or [data.get("lines", {}).get(line.id, {}).get("problem") or f"“{line.name}”未得满分。"]
     text = "".join(said)
     if dept is not None:
         remarks = [dept.qualitative.remarks.get(i, "").strip() for i in short]
@@ -280,8 +315,11 @@ def problem_text(result, line, data: dict) -> str:
             text = text.rstrip("。") + f"（说明：{'；'.join(_quoted(r) for r in remarks)}）。"
         kind = data.get("lines", {}).get(line.id, {}).get("quote")
         listed = quotes(dept, kind) if kind else []
+        if seen is not None:
+            listed, fresh = [q for q in listed if q not in seen], listed
+            seen.update(fresh)
         if listed:
-            text += _quote_text(listed)
+            text += _quote_text(listed, line.extra.get("count"))
     return text
 
 
@@ -305,9 +343,15 @@ def results_use_paragraph(result, lines, data: dict) -> str:
             continue
         line_done = [items[i]["done"] for i in done_items(result, line) if items.get(i, {}).get("done")]
         line_short = [items[i]["problem"].rstrip("。") for i in short_items(result, line) if items.get(i, {}).get("problem")]
+        if line.status == "error":
+            continue                                     # an input error: the draft note names it
+        if line.deduction > 0 and line_done and not line_short:
+            line_done = []                               # points lost for another reason: not said as done
         if not line_done and not line_short:             # no item phrases: the line's outcome
-            if line.status == "deducted":
-                line_short = [(data.get("lines", {}).get(line.id, {}).get("problem") or f"“{line.name}”未得满分").rstrip("。")]
+            if line.deduction > 0:
+                own = _own_reasons(line)
+                line_short = [t.rstrip("。") for t in own] or [
+                    (data.get("lines", {}).get(line.id, {}).get("problem") or f"“{line.name}”未得满分").rstrip("。")]
             else:
                 line_done = [f"“{line.name}”达到要求"]
         done += line_done
