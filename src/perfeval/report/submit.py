@@ -251,7 +251,7 @@ def submit(book: str | Path, directory: str | Path | None = None, *, draft: bool
         report, draft = write_report(work, folder / docx)
         files.append(report)
     notes = [f"报告中标为【待填写】：{'、'.join(draft.missing)}"] if draft.missing else []
-    notes += [f"提示：{n}" for n in draft.notes]
+    notes += draft.notes                                   # what was drafted beside the clerk's own text
     if not result.complete:
         notes.append(f"自评未完成（{open_items(result.input_errors, result.incomplete)}）：报送文件已标为草稿，不能作为正式材料报送")
     pdfs, pdf_notes = to_pdfs(list(files), folder, exe)
