@@ -87,7 +87,8 @@ class Draft:
 
     def text(self, value: object, what: str) -> str:
         if value is None or (isinstance(value, str) and not value.strip()):
-            self.missing.append(what)
+            if what not in self.missing:                # 单位名称 is asked for by the title and the 落款
+                self.missing.append(what)
             return PLACEHOLDER
         return str(value).strip()
 
