@@ -30,6 +30,7 @@ from .scoring.numbers import fmt_money, fmt_num, fmt_pct, fmt_pct_plain, round_s
 from .scoring.results import ERROR_STATUS, STATUS_LABELS, CellOf, Result, reason_text, where
 from .scoring.params import Params, default_params, line_bounds, sheet_label
 from .scoring.rubric import DEFAULT_PROJECT_RUBRIC, form, load_rubric
+from .scoring.ruletypes import rule_items
 
 
 class Formula(NamedTuple):
@@ -260,18 +261,10 @@ def item_groups(rubric) -> list[Group]:
     """定性评价's rows (the rubric's items, in order) as page groups: consecutive items whose lines (the first
     line that reads each) share an outermost group, made of those sharing the second-level group too."""
     line_of: dict[str, object] = {}
-
-    def walk(rule: dict, spec) -> None:
-        if isinstance(rule.get("item"), str):
-            line_of.setdefault(rule["item"], spec)
-        for part in rule.get("items", ()):
-            if isinstance(part, dict) and isinstance(part.get("item"), str):
-                line_of.setdefault(part["item"], spec)
-        for option in rule.get("options", ()):
-            if isinstance(option, dict):
-                walk(option, spec)
     for spec in rubric.lines:
-        walk(spec.rule, spec)
+        for item_id, how, _ in rule_items(spec.rule):
+            if how in ("item", "part"):
+                line_of.setdefault(item_id, spec)
     keys = [tuple(g.id for g in rubric.chain(line_of[i.id])) if i.id in line_of else (i.id,) for i in rubric.items]
 
     def runs(first: int, last: int, depth: int) -> list[Group]:

@@ -199,23 +199,9 @@ def projects_paragraph(managed: list) -> str:
 # ------------------------------------------------------------------ qualitative items and problems
 
 def line_items(rule: dict) -> list[str]:
-    """The 定性评价 items a rule reads, in its order (``item``, ``items``, ``gate``, ``item:`` operands)."""
-    found: list[str] = []
-
-    def add(value):
-        if isinstance(value, str) and value not in found:
-            found.append(value)
-    add(rule.get("item"))
-    for part in rule.get("items", ()):
-        add(part.get("item") if isinstance(part, dict) else None)
-    gate = rule.get("gate")
-    for g in ([gate] if isinstance(gate, str) else gate or ()):
-        add(g)
-    for key in ("count", "metric"):
-        value = rule.get(key)
-        if isinstance(value, str) and value.startswith("item:"):
-            add(value[5:])
-    return found
+    """The 定性评价 items a rule reads, each once, in its order (``scoring.ruletypes.rule_items``)."""
+    from ..scoring.ruletypes import rule_items
+    return list(dict.fromkeys(item_id for item_id, _, _ in rule_items(rule)))
 
 
 def short_items(result, line) -> list[str]:
@@ -243,15 +229,13 @@ def short_items(result, line) -> list[str]:
     return out
 
 
-def done_items(result, line) -> list[str]:
-    """The items of a line answered 是 or given their full score."""
+def done_items(result, line, short: list[str]) -> list[str]:
+    """The items of a line answered 是 or given their full score (``short``: its ``short_items``)."""
     dept = result.department
     if dept is None:
         return []
-    rule = line.spec.rule
-    short = set(short_items(result, line))
     out = []
-    for item_id in line_items(rule):
+    for item_id in line_items(line.spec.rule):
         value = dept.qualitative.get(item_id)
         if item_id in short or value is None or isinstance(value, Invalid):
             continue
@@ -288,6 +272,14 @@ def _quote_text(listed: list[str], counted: object = None) -> str:
     return "具体是：" + "；".join(shown) + more + "。"
 
 
+def _line_phrase(data: dict, line, key: str) -> str:
+    """A line's ``problem`` or ``measure`` from the phrases beside its rubric, else one from its name."""
+    found = data.get("lines", {}).get(line.id, {}).get(key)
+    if found:
+        return found
+    return f"“{line.name}”未得满分。" if key == "problem" else f"对照“{line.name}”的计分标准逐项整改，争取下一年度得满分。"
+
+
 def _own_reasons(line) -> list[str]:
     """The line's own reasons, for a shortfall its phrase does not describe: 不适用 scored 0, or nothing
     to count ("未设置部门整体数量指标")."""
@@ -306,7 +298,7 @@ def problem_text(result, line, data: dict, seen: set | None = None) -> str:
     if not said and short:
         said = [f"“{result.rubric.item(i).label}”未达到要求。" for i in short]
     if not said:
-        said = _own_reasons(line) or [data.get("lines", {}).get(line.id, {}).get("problem") or f"“{line.name}”未得满分。"]
+        said = _own_reasons(line) or [_line_phrase(data, line, "problem")]
     text = "".join(said)
     if dept is not None:
         remarks = [dept.qualitative.remarks.get(i, "").strip() for i in short]
@@ -329,8 +321,7 @@ def measure_text(result, line, data: dict) -> str:
     short = short_items(result, line)
     said = [items[i]["measure"] for i in short if items.get(i, {}).get("measure")]
     if not said:
-        said = [data.get("lines", {}).get(line.id, {}).get("measure")
-                or f"对照“{line.name}”的计分标准逐项整改，争取下一年度得满分。"]
+        said = [_line_phrase(data, line, "measure")]
     return "".join(said)
 
 
@@ -339,19 +330,17 @@ def results_use_paragraph(result, lines, data: dict) -> str:
     items = data.get("items", {})
     done, short = [], []
     for line in lines:
-        if line.excluded or line.status == "incomplete":
+        if line.excluded or line.status in ("incomplete", "error"):     # an input error: the draft note names it
             continue
-        line_done = [items[i]["done"] for i in done_items(result, line) if items.get(i, {}).get("done")]
-        line_short = [items[i]["problem"].rstrip("。") for i in short_items(result, line) if items.get(i, {}).get("problem")]
-        if line.status == "error":
-            continue                                     # an input error: the draft note names it
+        short_ids = short_items(result, line)
+        line_done = [items[i]["done"] for i in done_items(result, line, short_ids) if items.get(i, {}).get("done")]
+        line_short = [items[i]["problem"].rstrip("。") for i in short_ids if items.get(i, {}).get("problem")]
         if line.deduction > 0 and line_done and not line_short:
             line_done = []                               # points lost for another reason: not said as done
         if not line_done and not line_short:             # no item phrases: the line's outcome
             if line.deduction > 0:
                 own = _own_reasons(line)
-                line_short = [t.rstrip("。") for t in own] or [
-                    (data.get("lines", {}).get(line.id, {}).get("problem") or f"“{line.name}”未得满分").rstrip("。")]
+                line_short = [t.rstrip("。") for t in own or [_line_phrase(data, line, "problem")]]
             else:
                 line_done = [f"“{line.name}”达到要求"]
         done += line_done

@@ -275,21 +275,35 @@ def tables_read(rubric) -> set:
     return set().union(*(RULE_TYPES[spec.kind].tables(spec.rule, rubric) for spec in rubric.lines))
 
 
+def rule_items(rule: dict) -> list[tuple[str, str, object]]:
+    """The 定性评价 items a rule reads, in its order, each as (item id, how, part points): how is "item"
+    (the rule's ``item``), "part" (an ``items`` part; its points, if written), "gate" or "operand" (an
+    ``item:ID`` count or metric); a ``choose_one`` rule's options are walked in turn."""
+    out: list[tuple[str, str, object]] = []
+    if isinstance(rule.get("item"), str):
+        out.append((rule["item"], "item", None))
+    for part in rule.get("items", ()):
+        if isinstance(part, dict) and isinstance(part.get("item"), str):
+            out.append((part["item"], "part", part.get("points")))
+    gate = rule.get("gate")
+    out += [(g, "gate", None) for g in ([gate] if isinstance(gate, str) else gate or ()) if isinstance(g, str)]
+    for key in ("count", "metric"):
+        value = rule.get(key)
+        if isinstance(value, str) and value.startswith("item:"):
+            out.append((value[5:], "operand", None))
+    for option in rule.get("options", ()):
+        if isinstance(option, dict):
+            out += rule_items(option)
+    return out
+
+
 def item_maxima(rubric) -> dict:
     """The most points each 定性评价 item can give (a score item's range is 0 to this): the line's
     points for the item a rule reads, a part's points for an ``items`` part (options too)."""
     out: dict = {}
-
-    def walk(rule: dict, points) -> None:
-        if isinstance(rule.get("item"), str):
-            out[rule["item"]] = max(out.get(rule["item"], points), points)
-        for part in rule.get("items", ()):
-            if isinstance(part, dict) and isinstance(part.get("item"), str):
-                value = Decimal(str(part.get("points", points)))
-                out[part["item"]] = max(out.get(part["item"], value), value)
-        for option in rule.get("options", ()):
-            if isinstance(option, dict):
-                walk(option, points)
     for spec in rubric.lines:
-        walk(spec.rule, spec.points)
+        for item_id, how, points in rule_items(spec.rule):
+            if how in ("item", "part"):
+                value = Decimal(str(points)) if points is not None else spec.points
+                out[item_id] = max(out.get(item_id, value), value)
     return out
