@@ -229,6 +229,11 @@ def test_what_a_review_found_stays_fixed():
     t = blank_text(hongqi())
     next(r for r in t["Indicators"].rows if r[3] == "开展应急演练次数")[7] = "100"
     assert "实际完成100次，超过目标30%以上" in "".join(section(report(t), "（一）部门整体履职绩效分析。", "（二）特定目标类项目绩效分析。"))
+    next(r for r in t["Indicators"].rows if r[3] == "开展应急演练次数")[7] = "已完成"
+    d = report(t)                                          # a unit only after a number, in the prose and the table
+    table = next(c for k, c in d.blocks if k == "table" and c[0][0] == "指标")
+    assert next(r for r in table if r[0] == "开展应急演练次数")[1:3] == ("≥50次", "已完成")
+    assert "实际完成已完成，" in "".join(section(d, "（一）部门整体履职绩效分析。", "（二）特定目标类项目绩效分析。"))
     t = hongqi()
     next(r for r in t["ReportText"].rows if r[0] == "存在问题")[1] = "部门整体支出绩效管理水平还有待提高。"
     next(r for r in t["Indicators"].rows if r[3] == "开展应急演练次数")[7] = "10"

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import narrative as N
-from .attachments import attachments, cell_text
+from .attachments import attachments
 from ..scoring.indicators import normalize_direction
 from ..scoring.inputs import department_from_tables, normalize_label
 from ..scoring.numbers import fmt_cents, fmt_num, fmt_pct
@@ -258,20 +258,11 @@ def indicator_table(dept, verdicts: dict) -> list[tuple]:
         name = ind.level3 or ind.level2 or ind.level1
         if ind.target_object and ind.target_object != "部门整体":
             name = f"{ind.target_object}：{name}"
-        direction = normalize_direction(ind.direction or "") or ind.direction or ""
-        direction = "" if direction == "定性" else direction
-        target = N.signed(_with_unit(ind.target, ind.unit))
-        target = (target if target[:1] in "≥≤<>=" else direction + target) if ind.target not in (None, "") else ""
-        actual = _with_unit(ind.actual, ind.unit) if ind.actual not in (None, "") else ""
+        target = N.target_text(ind, equals=True, blank="")
+        actual = N.figure(ind.actual, ind.unit)
         reason = _clean(ind.reason).strip() if ind.reason else ("—" if achieved is not False else "")
         rows.append((name, target, actual, verdict or ("达到" if achieved else ""), reason))
     return rows
-
-
-def _with_unit(value: object, unit: str) -> str:
-    """A target or actual with its unit, once ("2条", not "2条条"; "90%", not "90%%")."""
-    text = cell_text(value)
-    return text if not unit or text.endswith(unit) else text + unit
 
 
 def _large_project_sentence(p, dept, verdicts: dict) -> str:

@@ -32,7 +32,7 @@ def _quoted(text: object) -> str:
 
 # ------------------------------------------------------------------ indicators
 
-def _figure(value: object, unit: str) -> str:
+def figure(value: object, unit: str) -> str:
     """A target or actual with its unit once — only after a number ("2条", "90%"; "已完成" as it is)."""
     from ..scoring.indicators import parse_value
     text = fmt_num(value) if isinstance(value, Decimal) else ("" if value is None else str(value).strip())
@@ -63,17 +63,17 @@ def indicators_paragraph(dept, verdicts: dict, department: bool, managed=None) -
         text += "全部达到预期值"
     else:
         text += f"达到预期值{len(met)}个" + (f"，未达到{len(short)}个" if short else "")
-    done = [f"{_name(i, department)}{_figure(i.actual, i.unit)}（目标{_target(i)}）" for i in met
+    done = [f"{_name(i, department)}{figure(i.actual, i.unit)}（目标{target_text(i)}）" for i in met
             if i.actual not in (None, "")]
     if done:
         text += "：" + "，".join(done[:8]) + ("等" if len(done) > 8 else "")
     text += "。"
     for ind in short:
-        actual = _figure(ind.actual, ind.unit) if ind.actual not in (None, "") else "未填报"
+        actual = figure(ind.actual, ind.unit) if ind.actual not in (None, "") else "未填报"
         reason = _quoted(ind.reason) if ind.reason and str(ind.reason).strip() else ""
         verdict = verdicts.get(id(ind), (None, ""))[1]
         how = "未达到预期" if verdict in ("", "未达到") else verdict       # 超过目标30%以上, 目标值无法识别 …
-        text += (f"{_name(ind, department)}目标{_target(ind)}，实际完成{actual}，{how}"
+        text += (f"{_name(ind, department)}目标{target_text(ind)}，实际完成{actual}，{how}"
                  + (f"，原因是{reason}。" if reason else "，偏差原因未说明。"))
     return text
 
@@ -88,13 +88,15 @@ def signed(text: str) -> str:
     return text.replace(">=", "≥").replace("<=", "≤").replace("＞＝", "≥").replace("＜＝", "≤")
 
 
-def _target(ind) -> str:
+def target_text(ind, equals: bool = False, blank: str = "未填写") -> str:
+    """An indicator's target as the report prints it: its direction (``=`` only with ``equals``, as the
+    绩效指标完成情况表 shows it; never 定性) before the figure, unless the target carries its own sign."""
     from ..scoring.indicators import normalize_direction
-    direction = normalize_direction(ind.direction or "") or ""
-    direction = "" if direction in ("定性", "=") else direction
-    target = signed(_figure(ind.target, ind.unit))
+    direction = normalize_direction(ind.direction or "") or ind.direction or ""
+    direction = "" if direction == "定性" or (direction == "=" and not equals) else direction
+    target = signed(figure(ind.target, ind.unit))
     if not target:
-        return "未填写"
+        return blank
     return target if target[:1] in "≥≤<>=" else direction + target
 
 
