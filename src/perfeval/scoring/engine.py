@@ -85,12 +85,22 @@ def _progress(params: Params, dept: Department):
 
 # ------------------------------------------------------------------ the per-project 自评表 (project-scope rubric)
 
-def project_view(dept: Department, project, rubric) -> Department:
+def project_view(dept: Department, project, rubric, by_object: dict | None = None) -> Department:
     """The department as a project-scope rubric sees one project: that project and its indicators
-    (指标对象 = its name) only; everything else shared, no findings of its own yet."""
-    name = project.name.strip()
+    (指标对象 = its name) only; everything else shared, no findings of its own yet.  ``by_object``:
+    :func:`by_target_object` of the department, when many projects are viewed (one pass, not one per project)."""
+    if by_object is None:
+        by_object = by_target_object(dept.indicators)
     return replace(dept, projects=[project], project=project, rubric=rubric, findings=[],
-                   indicators=[i for i in dept.indicators if (i.target_object or "").strip() == name])
+                   indicators=by_object.get(project.name.strip(), []))
+
+
+def by_target_object(items, attribute: str = "target_object") -> dict:
+    """Rows grouped by their stripped ``attribute`` (指标对象, or a goal's 项目名称), in row order."""
+    grouped: dict = {}
+    for item in items:
+        grouped.setdefault((getattr(item, attribute) or "").strip(), []).append(item)
+    return grouped
 
 
 def score_projects(dept: Department, findings: list[Finding]) -> tuple[list[ProjectResult], Params | None]:
@@ -106,8 +116,10 @@ def score_projects(dept: Department, findings: list[Finding]) -> tuple[list[Proj
     out, unweighted = [], []
     params, param_findings = resolve(rubric, dept.parameters)
     findings += [f for f in param_findings if f not in findings]
+    by_object = by_target_object(dept.indicators)
+    goals = by_target_object(dept.project_goals, "name")
     for project in dept.projects:
-        view = project_view(dept, project, rubric)
+        view = project_view(dept, project, rubric, by_object)
         if not view.indicators:
             continue
         if all(i.weight is None for i in view.indicators):
@@ -121,7 +133,7 @@ def score_projects(dept: Department, findings: list[Finding]) -> tuple[list[Proj
         if any(line.excluded for line in lines):
             total = round_score(total * top / applicable) if applicable else Decimal(0)
         own += project_checks(view, params, lines)
-        out.append(ProjectResult(project, _goal(dept, project), total, top, grade(total, params), lines,
+        out.append(ProjectResult(project, goals.get(project.name.strip(), [None])[0], total, top, grade(total, params), lines,
                                  list(dict.fromkeys(own)), rubric, view.indicators))
     if unweighted:
         names = "、".join(f"“{v.project.name}”" for v in unweighted)
@@ -129,8 +141,3 @@ def score_projects(dept: Department, findings: list[Finding]) -> tuple[list[Proj
                                       f"（在“绩效指标”的“分值”列填写各指标分值后生成）",
                                 Loc(L.INDICATORS.name, unweighted[0].indicators[0].row, L.INDICATORS.header("weight"))))
     return out, params
-
-
-def _goal(dept: Department, project):
-    name = project.name.strip()
-    return next((g for g in dept.project_goals if (g.name or "").strip() == name), None)
