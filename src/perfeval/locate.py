@@ -42,6 +42,7 @@ def cell_name(row: int, col: int) -> str:
 
 @dataclass(eq=False)
 class TableLoc:
+    """Where an Excel table is: its sheet, range, headers and part."""
     name: str
     sheet: str
     ref: str

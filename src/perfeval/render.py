@@ -50,6 +50,7 @@ PALETTE_COLUMN = 25     # hidden column Z of the 计算明细 sheet holds one st
 
 @dataclass(eq=False)
 class Block:
+    """Values to write at a sheet position, with their styling and print settings."""
     sheet: str
     top: int
     left: int

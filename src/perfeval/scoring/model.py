@@ -64,6 +64,7 @@ NOT_APPLICABLE = NotApplicable()
 
 @dataclass(eq=False)
 class ExpenseItem:
+    """One 公用经费 row: subject, budget and actual (万元)."""
     subject: str
     budget: Amount
     actual: Amount
@@ -72,6 +73,7 @@ class ExpenseItem:
 
 @dataclass(eq=False)
 class Project:
+    """One 项目支出 row."""
     name: str
     source: str = ""
     budget: Amount = None
@@ -85,6 +87,7 @@ class Project:
 
 @dataclass(eq=False)
 class ProjectGoal:
+    """One 项目绩效目标 row: a project's goal and what was achieved."""
     name: str
     authority: str = ""
     implementer: str = ""
@@ -96,6 +99,7 @@ class ProjectGoal:
 
 @dataclass(eq=False)
 class MonthlyLine:
+    """One 月度支出 row: an item's annual budget and its twelve months."""
     item: str
     annual_budget: Amount
     months: tuple[Amount, ...]   # 12 entries, month 1 first
@@ -104,6 +108,7 @@ class MonthlyLine:
 
 @dataclass(eq=False)
 class Indicator:
+    """One 绩效指标 row."""
     target_object: str
     level1: str = ""
     level2: str = ""
@@ -120,6 +125,7 @@ class Indicator:
 
 @dataclass(eq=False)
 class MonitoringIssue:
+    """One 绩效监控 problem and whether it was handled."""
     project: str
     description: str = ""
     handled: Union[bool, None, Invalid] = None
@@ -128,6 +134,7 @@ class MonitoringIssue:
 
 @dataclass(eq=False)
 class Violation:
+    """One 问题清单 row (an audit or self-check finding)."""
     source: str
     description: str = ""
     status: str = ""
@@ -137,6 +144,7 @@ class Violation:
 
 @dataclass(eq=False)
 class ThreeExpense:
+    """One 三公经费 row: prior-year and this year's budget and actual."""
     item: str
     prior_budget: Amount = None
     prior_actual: Amount = None
@@ -159,6 +167,7 @@ class KeyValues:
 
 @dataclass(eq=False)
 class Department:
+    """Everything one department-year's workbook says, converted; the engine's input."""
     missing_tables: set = field(default_factory=set)     # input tables not found in the workbook
     info: KeyValues = field(default_factory=KeyValues)
     finance: KeyValues = field(default_factory=KeyValues)

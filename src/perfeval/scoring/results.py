@@ -34,6 +34,7 @@ class Detail:
 
 @dataclass(eq=False)
 class LineResult:
+    """One rubric line scored: its points, status, reasons and detail."""
     id: str
     name: str
     max: Decimal
@@ -53,6 +54,7 @@ class LineResult:
 
 @dataclass(eq=False)
 class PlannerRow:
+    """One month of the execution planner."""
     month: int
     target: Decimal
     target_amount: Decimal
@@ -62,6 +64,7 @@ class PlannerRow:
 
 @dataclass(eq=False)
 class ProgressPoint:
+    """One checkpoint of the execution progress."""
     month: int
     spent: Decimal | None           # that month's spending (None: not yet filled)
     cumulative: Decimal | None
@@ -120,6 +123,7 @@ class ProjectResult:
 
 @dataclass(eq=False)
 class Result:
+    """A department-year scored: lines, total, grade, findings and what they were scored from."""
     unit: str
     year: int | None
     rubric_id: str

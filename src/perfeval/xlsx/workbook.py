@@ -29,6 +29,7 @@ from .parts import (SheetEditor, clean_leftovers, drop_part, file_lock, force_fu
 
 @dataclass
 class WorkbookInputs:
+    """What was read from a workbook: the package and its raw input tables."""
     package: Package
     tables: dict[str, RawTable] = field(default_factory=dict)
     below: dict[str, list] = field(default_factory=dict)      # the rows read under each list table
