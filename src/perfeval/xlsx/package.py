@@ -29,6 +29,7 @@ from defusedxml.ElementTree import fromstring as _safe_fromstring
 from defusedxml.ElementTree import iterparse as _safe_iterparse
 
 from ..locate import BadAddress, TableLoc, parse_ref
+from . import scan
 from ..cellformat import DATE, builtin_format_kind, format_kind, typed_number
 from ..scoring.cells import CellError, SerialDate, Uncalculated, Unreadable
 
@@ -70,6 +71,7 @@ def _fromstring(data: bytes) -> ET.Element:
 
 @dataclass
 class Package:
+    """An opened workbook package: its parts, sheets and tables."""
     path: str
     zf: zipfile.ZipFile
     data: bytes = b""                                              # the file as read (for raw copying)
@@ -266,14 +268,37 @@ class Package:
 
         A ``<row>`` or ``<c>`` without its ``r`` attribute takes the position after the
         previous one, as Excel reads it.  With ``sink`` each cell is handed to ``sink(row, col,
-        value)`` instead of being kept (large tables without a dict of every cell)."""
+        value)`` instead of being kept (large tables without a dict of every cell).  The plain
+        shapes are read by the scanner (``scan``); anything else by :meth:`cells_by_elements`, the
+        reference reader (a cell the scanner handed over before meeting such a shape is handed
+        over again, with the same value)."""
+        data = self.read(self.sheets[sheet])
+        region = scan.sheet_data(data) if _plain_utf8_without_dtd(data) else None
+        if region is not None:
+            out: dict[tuple[int, int], object] = {}
+            shared, formats, date1904 = self.shared_strings(), self.cell_formats(), self.date1904
+
+            def typed(t: str, s: str, text: str) -> object:
+                return _typed(t, s, text, shared, formats, date1904)
+            try:
+                scan.scan(region, rows[0] if rows else -1, rows[1] if rows else -1, typed,
+                          lambda el: _cell_value(el, shared, formats, date1904),
+                          lambda ref: _position(ref, sheet), sink or (lambda r, c, v: out.__setitem__((r, c), v)))
+                return out
+            except scan.Fallback:
+                pass
+        return self.cells_by_elements(sheet, rows, sink, data)
+
+    def cells_by_elements(self, sheet: str, rows: tuple[int, int] | None = None, sink=None,
+                          data: bytes | None = None) -> dict[tuple[int, int], object]:
+        """:meth:`cells` by ElementTree's iterparse: every shape XML allows (the reference reader)."""
         part = self.sheets[sheet]
         shared, formats, date1904 = self.shared_strings(), self.cell_formats(), self.date1904
         out: dict[tuple[int, int], object] = {}
         row_tag, cell_tag = f"{_M}row", f"{_M}c"
         row_i = -1
         try:
-            for _, el in _iterparse(self.read(part)):        # end events; a row's cells are read with it
+            for _, el in _iterparse(self.read(part) if data is None else data):   # end events; a row's cells with it
                 if el.tag != row_tag:
                     continue
                 row_i = _int(el.get("r"), row_i + 2) - 1
@@ -354,16 +379,23 @@ DAYS_1900_TO_1904 = 1462                       # serial 0 of the 1904 date syste
 
 def _cell_value(el: ET.Element, shared: list[str], formats: dict[int, str], date1904: bool = False) -> object:
     t = el.get("t", "n")
-    v = el.find(f"{_M}v")
     if t == "inlineStr":
         is_ = el.find(f"{_M}is")
         return _rich_text(is_) if is_ is not None else ""
+    v = el.find(f"{_M}v")
     if v is None or v.text is None:
         f = el.find(f"{_M}f")
         if f is not None:
             return Uncalculated((f.text or "").strip() or "（共享公式）")
         return None
-    text = v.text
+    return _typed(t, el.get("s"), v.text, shared, formats, date1904)
+
+
+def _typed(t: str, style: str | None, text: str | None, shared: list[str], formats: dict[int, str],
+           date1904: bool) -> object:
+    """A cell's value from its type ``t``, style index and value text (XML-decoded; None: no value)."""
+    if text is None:
+        return None
     if t == "s":
         try:
             index = int(text)
@@ -384,7 +416,7 @@ def _cell_value(el: ET.Element, shared: list[str], formats: dict[int, str], date
         number = float(text)
     except ValueError:
         return Unreadable(f"数值单元格的内容“{text[:20]}”不是数字")
-    kind = formats.get(_int(el.get("s"), 0))
+    kind = formats.get(_int(style, 0))
     if kind == DATE and date1904:
         number += DAYS_1900_TO_1904           # the 1904 date system: the same day as Excel shows it
     return typed_number(number, kind)
