@@ -46,6 +46,7 @@ def rubric_table(table: L.Table, rubric: Rubric) -> L.Table:
 
 @dataclass(eq=False)
 class RawTable:
+    """One input table as an adapter read it: its headers and data rows."""
     name: str
     headers: list[str]
     rows: list[list[object]] = field(default_factory=list)
@@ -213,8 +214,10 @@ class _Converter:
             self.add(INFO, f"{table.sheet}第{first + 1}行起有{raw.below}行填在表格下方（表格之外），已一并读取；"
                            f"请把表格扩展到这些行（Excel：拖动表格右下角；WPS、LibreOffice：在表格最后一行之上插入行后填写）",
                      Loc(table.name, first, table.columns[0].header))
+        spec = [(c.key, cols[c.key], c) for c in table.columns if c.key in inputs]
         for i, cells in enumerate(raw.rows):
-            picked = {k: (cells[j] if j is not None and j < len(cells) else None) for k, j in cols.items() if k in inputs}
+            n = len(cells)
+            picked = {k: (cells[j] if j is not None and j < n else None) for k, j, _ in spec}
             if all(is_blank(v) for v in picked.values()):
                 continue
             if table.row_key and is_blank(picked.get(table.row_key)):
@@ -224,9 +227,16 @@ class _Converter:
                                 f"或删除该行（该行未参与计算）", Loc(table.name, i, header))
                 continue
             out = {}
-            for col in (c for c in table.columns if c.key in inputs):
-                loc = Loc(table.name, i, col.header)
-                out[col.key] = self.convert(col.kind, picked[col.key], loc, f"{table.sheet}第{i + 1}行“{col.header}”")
+            for key, _, col in spec:
+                value = picked[key]
+                parse = col.kind.parse
+                if value is None:                # what convert makes of the commonest cells, without its Loc and wording
+                    out[key] = "" if parse == "text" else None
+                elif type(value) is str and (parse == "text" or parse == "raw") and value.strip()[:1] != "#":
+                    out[key] = value.strip() if parse == "text" else value     # not an error literal: taken as typed
+                else:
+                    out[key] = self.convert(col.kind, value, Loc(table.name, i, col.header),
+                                            f"{table.sheet}第{i + 1}行“{col.header}”")
             yield i, out
 
     def key_values(self, table: L.Table, value_key: str, *, by_label: bool = False, na: bool = False) -> KeyValues:
