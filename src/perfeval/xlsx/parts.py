@@ -97,6 +97,7 @@ class SheetEditor:
                 cells[col] = cell_xml
             self.rows[number] = [row_xml, attrs, cells, dirty]
         self.initial, self.written = self._model(), set()
+        self.pending: list[tuple] = []                   # blocks written lazily, as the part is serialised
         self.root = root_of(xml)
         unusual = placed or bool(_UNUSUAL.search(self.text))
         self.cells_checked = unusual or holds_inputs     # else (a sheet perfeval owns, plain form): well-formed only
@@ -116,9 +117,11 @@ class SheetEditor:
 
     def expected(self) -> set[tuple[int, int]]:
         """(row, col), 0-based, of every cell the serialised part must hold: those read, and those set."""
+        self._flush()
         return self.initial | self.written
 
     def style(self, row: int, col: int) -> str | None:
+        self._flush()
         entry = self.rows.get(row + 1)
         cell = entry[2].get(col) if entry else None
         return _attrs(cell).get("s") if cell else None
@@ -135,6 +138,7 @@ class SheetEditor:
         return re.sub(r"(</?)(c|v|is|t|f)\b", rf"\g<1>{self.prefix}\2", xml) if self.prefix else xml
 
     def set(self, row: int, col: int, value: object, style: str | None = None) -> None:
+        self._flush()
         entry = self._entry(row)
         old = entry[2].get(col)
         if old and self._has_formula(old) and not isinstance(value, Formula):
@@ -145,6 +149,7 @@ class SheetEditor:
 
     def set_height(self, row: int, points: float | None) -> None:
         """Give a row a fixed height in points, or (None) the sheet's default height back."""
+        self._flush()
         entry = self.rows.get(row + 1)
         if entry is None and points is None:
             return
@@ -156,6 +161,7 @@ class SheetEditor:
 
     def rows_from(self, first: int) -> list[int]:
         """The rows (0-based) the part has from ``first`` down."""
+        self._flush()
         return [number - 1 for number in sorted(self.rows) if number - 1 >= first]
 
     def set_row_breaks(self, rows) -> None:
@@ -184,6 +190,7 @@ class SheetEditor:
     def clear(self, first_row: int, last_row: int | None, first_col: int, last_col: int, *,
               keep_style: bool = True) -> None:
         """Empty the cells in the range, keeping their style (or, ``keep_style=False``, dropping it)."""
+        self._flush()
         for number, entry in self.rows.items():
             r = number - 1
             if r < first_row or (last_row is not None and r > last_row):
@@ -196,6 +203,89 @@ class SheetEditor:
                 entry[2][c] = self._cell(cell_name(r, c), None, s)
                 entry[3] = True
 
+    # ---------------------------------------------------------------- blocks
+    def write_block(self, top: int, left: int, width: int, rows: list, styled: Callable, *,
+                    clear_to_end: bool = False, heights: dict | None = None) -> None:
+        """Write ``rows`` (lists of values) from (``top``, ``left``); ``styled(value)`` gives the (value, style)
+        each is written with.  ``clear_to_end``: first empty every cell from ``top`` down in the block's
+        ``width`` columns (their style kept, or dropped when the block sets ``heights``).  ``heights``: the
+        block's row heights by row of the block; its other rows (and, to the end, every row below) get
+        the default height back.
+
+        A block to the end of a sheet in the plain form is not expanded here: its cells are rendered row
+        by row as the part is serialised (a 计算明细 of 100,000 rows never holds every cell's XML), with
+        the same bytes as writing it now; any later edit of the sheet writes it first."""
+        if clear_to_end and not self.cells_checked:
+            right = left + width - 1
+            if any(left <= c <= right and self._has_formula(xml)
+                   for number, entry in self.rows.items() if number - 1 >= top for c, xml in entry[2].items()):
+                self.removed_formula = True
+            self.pending.append((top, left, width, rows, styled, heights))
+            return
+        self._write_block_now(top, left, width, rows, styled, clear_to_end, heights)
+
+    def _write_block_now(self, top, left, width, rows, styled, clear_to_end, heights) -> None:
+        if clear_to_end:
+            self.clear(top, None, left, left + width - 1, keep_style=heights is None)
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                self.set(top + i, left + j, *styled(value))
+        if heights is not None:
+            below = self.rows_from(top + len(rows)) if clear_to_end else []
+            for r in sorted(set(below) | {top + i for i in range(len(rows))}):
+                self.set_height(r, heights.get(r - top))
+
+    def _flush(self) -> None:
+        """Write the lazy blocks now (an edit after them must see their cells)."""
+        pending, self.pending = self.pending, []
+        for top, left, width, rows, styled, heights in pending:
+            self._write_block_now(top, left, width, rows, styled, True, heights)
+
+    def _lazy_numbers(self) -> set[int]:
+        """Row numbers (1-based) the lazy blocks create."""
+        return {top + i + 1 for top, _, _, rows, _, heights in self.pending for i, row in enumerate(rows)
+                if row or (heights is not None and heights.get(i) is not None)}
+
+    def _lazy_row(self, number: int, entry: list | None) -> list | None:
+        """Row ``number``'s entry as :meth:`_write_block_now` would leave it for the lazy blocks (a copy:
+        the part can be serialised again)."""
+        r = number - 1
+        if entry is not None:
+            entry = [entry[0], dict(entry[1]), dict(entry[2]), entry[3]]
+        for top, left, width, rows, styled, heights in self.pending:
+            if r < top:
+                continue
+            right, i = left + width - 1, r - top
+            if entry is not None:                               # clear
+                for c in [c for c in entry[2] if left <= c <= right]:
+                    s = _attrs(entry[2][c]).get("s") if heights is None else None
+                    entry[2][c] = self._cell(cell_name(r, c), None, s)
+                    entry[3] = True
+            in_block = i < len(rows)
+            if in_block and rows[i]:                            # set
+                if entry is None:
+                    entry = ["", {"r": str(number)}, {}, True]
+                entry[3] = True
+                cells = entry[2]
+                for j, value in enumerate(rows[i]):
+                    value, style = styled(value)
+                    old = cells.get(left + j)
+                    if style is None and old:
+                        style = _attrs(old).get("s")
+                    cells[left + j] = self._cell(cell_name(r, left + j), value, style)
+            if heights is not None and (in_block or entry is not None):   # heights (set_height)
+                points = heights.get(i) if in_block else None
+                if entry is None and points is None:
+                    continue
+                if entry is None:
+                    entry = ["", {"r": str(number)}, {}, True]
+                entry[3] = True
+                attrs = {k: v for k, v in entry[1].items() if k not in ("ht", "customHeight")}
+                if points is not None:
+                    attrs["ht"], attrs["customHeight"] = _number_text(Decimal(str(points))), "1"
+                entry[1] = attrs
+        return entry
+
     def serialize(self) -> bytes:
         return b"".join(self.chunks())
 
@@ -205,8 +295,15 @@ class SheetEditor:
         start, end = self.span
         p = self.prefix
         pending, length = [self.text[:start], f"<{p}sheetData>"], 0
-        for number in sorted(self.rows):
-            xml, attrs, cells, dirty = self.rows[number]
+        lazy_top = min((b[0] for b in self.pending), default=None)
+        numbers = sorted(set(self.rows) | self._lazy_numbers()) if self.pending else sorted(self.rows)
+        for number in numbers:
+            entry = self.rows.get(number)
+            if lazy_top is not None and number - 1 >= lazy_top:
+                entry = self._lazy_row(number, entry)
+                if entry is None:
+                    continue
+            xml, attrs, cells, dirty = entry
             if dirty:
                 attrs = {k: v for k, v in attrs.items() if k != "spans"}
                 attrs["r"] = str(number)

@@ -108,10 +108,16 @@ def _palette(editors: dict[str, SheetEditor]) -> dict[str, str | None]:
     return {role: ed.style(i, R.PALETTE_COLUMN) for i, role in enumerate(R.PALETTE_ROLES)}
 
 
-def _style(block: R.Block, value: object, palette: dict[str, str | None]) -> str | None:
-    """None keeps the cell's own (template) style; the free 计算明细 blocks use the palette."""
-    role = R.cell_role(block, value)
-    return palette.get(role) if role else None
+def _styler(block: R.Block, palette: dict[str, str | None]):
+    """value → (value as written, style): None keeps the cell's own (template) style; the free 计算明细
+    blocks use the palette; a ``Styled`` value whose role an older template's palette lacks is written plain."""
+    def styled(value: object) -> tuple[object, str | None]:
+        role = R.cell_role(block, value)
+        style = palette.get(role) if role else None
+        if style is None and isinstance(value, R.Styled):
+            value = R.unstyled(value)
+        return value, style
+    return styled
 
 
 def recalc(path: str | Path, *, now: datetime | None = None, out: str | Path | None = None,
@@ -148,18 +154,8 @@ def _recalc(path: Path, now: datetime | None, out: str | Path | None, force: boo
     palette = _palette(editors)
     for block in blocks:
         ed = editors[block.sheet]
-        if block.clear_to_end:                    # a block that sets its rows' heights styles all its cells
-            ed.clear(block.top, None, block.left, block.left + block.columns - 1, keep_style=block.heights is None)
-        for i, row in enumerate(block.rows):
-            for j, value in enumerate(row):
-                style = _style(block, value, palette)
-                if isinstance(value, R.Styled) and style is None:
-                    value = R.unstyled(value)            # an older template's palette lacks the role
-                ed.set(block.top + i, block.left + j, value, style)
-        if block.heights is not None:             # the block's rows, and (a block to the end) every row below
-            below = ed.rows_from(block.top + len(block.rows)) if block.clear_to_end else []
-            for r in sorted(set(below) | {block.top + i for i in range(len(block.rows))}):
-                ed.set_height(r, block.heights.get(r - block.top))
+        ed.write_block(block.top, block.left, block.columns, block.rows, _styler(block, palette),
+                       clear_to_end=block.clear_to_end, heights=block.heights)
         if block.breaks is not None:
             ed.set_row_breaks(block.breaks)
     parts: dict[str, object] = {pkg.sheets[s]: ed for s, ed in editors.items()}
