@@ -60,8 +60,9 @@ def well_formed(data: bytes) -> bool:
     return True
 
 
-def sheet_data(data: bytes) -> str | None:
-    """The text inside ``<sheetData>`` when the scanner may read it, else None (ElementTree reads the part).
+def sheet_data(data: bytes) -> tuple[str, int, int] | None:
+    """The part's text and where inside it ``<sheetData>``'s content starts and ends, when the scanner may
+    read it; else None (ElementTree reads the part).
     ``data`` is UTF-8 without a DTD (checked by the caller)."""
     if b"\r" in data or not well_formed(data):
         return None
@@ -78,11 +79,10 @@ def sheet_data(data: bytes) -> str | None:
     else:
         end = text.find("</sheetData>", body_start)
         tail = end + len("</sheetData>")
-    region = text[body_start:end]
-    if (_ROW_TAG.search(text, 0, start) or _ROW_TAG.search(text, tail) or "xmlns" in region
+    if (_ROW_TAG.search(text, 0, start) or _ROW_TAG.search(text, tail) or text.find("xmlns", body_start, end) >= 0
             or not _default_namespace(text[:start])):
         return None
-    return region
+    return text, body_start, end                 # not a copy of the region: a large sheet is held once
 
 
 def _default_namespace(head: str) -> bool:
@@ -99,7 +99,7 @@ class Fallback(Exception):
     """The scanner met something it does not read: the caller reads the part with ElementTree."""
 
 
-def scan(region: str, first: int, last: int, typed, element_value, position, emit) -> None:
+def scan(region: tuple[str, int, int], first: int, last: int, typed, element_value, position, emit) -> None:
     """Hand every cell of rows ``first``..``last`` (0-based; -1, -1 for all) in ``region`` to
     ``emit(row, col, value)``.  ``typed(t, s, text)`` types a cell from its attributes and its value text,
     XML-decoded (an inline string's text comes as ``typed("str", "", text)``; each distinct one once);
@@ -111,13 +111,15 @@ def scan(region: str, first: int, last: int, typed, element_value, position, emi
     strings: dict[str, str] = {}                 # inline string as written → its text (rows repeat their labels)
     row_i, col_i, in_row, keep = -1, -1, False, True
     bounded = first >= 0
-    start, size = 0, len(region)
+    text, start, size = region
     while start < size:
-        cut = region.find("</row>", start + _CHUNK)
+        cut = text.find("</row>", start + _CHUNK, size)
         end = size if cut < 0 else cut + 6
-        chunk = region[start:end]
-        tokens = findall(chunk)
-        if sum(len(t[0]) for t in tokens) != len(chunk.rstrip()):
+        tokens = findall(text, start, end)
+        filled = end
+        while filled > start and text[filled - 1] in " \t\n":
+            filled -= 1
+        if sum(len(t[0]) for t in tokens) != filled - start:
             raise Fallback                       # something between the tokens: not a plain sheet
         start = end
         for whole, cell, letters, digits, style, kind, extra, vtext, istext, other, row, rattrs, slash in tokens:
