@@ -167,3 +167,20 @@ def test_the_shipped_index_is_up_to_date():
     from perfeval.scoring.rubric import INDEX_FILE, index_entry, read_rubric
     computed = {rid: index_entry(read_rubric(SHIPPED_DIR / f"{rid}.json")) for rid in shipped_ids()}
     assert json.loads(INDEX_FILE.read_text(encoding="utf-8")) == computed, REGENERATE_INDEX
+
+
+def test_an_embedded_copy_of_a_shipped_rubric_is_not_validated_again_and_any_other_is(monkeypatch):
+    """The click skips the schema check only for a shipped rubric's very text (its SHA-256 in the index)."""
+    from perfeval.scoring import rubric as R
+    from perfeval.scoring.rubric import schema
+    checked = []
+    monkeypatch.setattr(schema, "validate", lambda data: checked.append(data) or [])
+    shipped = R.load_rubric("ebian-2023")
+    rows = R.embed_rows(shipped)
+    rubric, problem = R.from_embedded(rows)
+    assert rubric is not None and not problem and not checked
+    edited = json.loads(shipped.canonical)
+    edited["title"] += "（改）"
+    other = R.Rubric(edited, "")
+    rubric, problem = R.from_embedded(R.embed_rows(other))
+    assert rubric is not None and not problem and len(checked) == 1
