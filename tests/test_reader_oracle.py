@@ -50,14 +50,11 @@ def scanned(pkg: Package, sheet: str, rows=None) -> dict:
         return None
     out, shared, formats = {}, pkg.shared_strings(), pkg.cell_formats()
     from perfeval.xlsx.package import _position, _typed
-    try:
-        scan.scan(region, rows[0] if rows else -1, rows[1] if rows else -1,
-                  lambda t, s, text: _typed(t, s, text, shared, formats, pkg.date1904),
-                  lambda el: _cell_value(el, shared, formats, pkg.date1904), lambda ref: _position(ref, sheet),
-                  lambda r, c, v: out.__setitem__((r, c), v))
-    except scan.Fallback:
-        return None
-    return out
+    done = scan.scan(region, rows[0] if rows else -1, rows[1] if rows else -1,
+                     lambda t, s, text: _typed(t, s, text, shared, formats, pkg.date1904),
+                     lambda el: _cell_value(el, shared, formats, pkg.date1904), lambda ref: _position(ref, sheet),
+                     lambda r, c, v: out.__setitem__((r, c), v))
+    return out if done else None
 
 
 @pytest.mark.parametrize("book", BOOKS, ids=[b.name for b in BOOKS])

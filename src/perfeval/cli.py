@@ -18,6 +18,7 @@ import click
 
 from .errors import RubricError, WorkbookError
 
+from . import commands
 from .cliguard import EXIT_UNREADABLE, _guarded, _isatty, _say, _say_utf8
 
 from .clitext import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, install as _install_chinese  # noqa: E402
@@ -159,13 +160,9 @@ def demo(directory, force):
 @main.command()
 @click.argument("book")
 @force_option("BOOK 为只读文件时也写入结果（默认拒绝）")
-@_guarded
 def recalc(book, force):
     """重新计算 BOOK，结果写回文件（输入单元格不变）。只读文件不会被修改（除非 --force）。"""
-    from . import render
-    from .xlsx.workbook import recalc as run
-    result = run(book, force=force)
-    _say(f"{Path(book).name}：{render.summary(result)}")
+    commands.recalc(book, force)
 
 
 @main.command()
@@ -175,7 +172,7 @@ def recalc(book, force):
 def score(books, as_json):
     """计算一个或多个工作簿 BOOKS 并打印结果，不写入任何文件（多个文件在同一进程内计算）。"""
     if len(books) == 1:
-        return _score_one(books[0], as_json)
+        return commands.score_one.__wrapped__(books[0], as_json)     # already guarded, as this command is
     from .summary.collect import score_one
     scored = 0
     for book in books:
@@ -200,29 +197,6 @@ def _record_json(record) -> dict:
     return {"unit": record.unit, "year": record.year, "rubric": record.rubric, "total": float(record.total),
             "max_total": float(record.max_total), "grade": record.shown_grade, "complete": record.complete,
             "lines": {k: float(v) for k, v in record.lines.items()}, "errors": record.errors, "warnings": record.warnings}
-
-
-def _score_one(book, as_json):
-    from .scoring.results import STATUS_LABELS
-    from .xlsx.workbook import score_workbook
-    result, data = score_workbook(book)
-    if as_json:
-        _say_utf8(json.dumps(result.to_json(data.cell_of), ensure_ascii=False, indent=1))
-        return
-    unit = result.unit or "（未填写单位名称）"
-    year = f"{result.year}年" if result.year else "（未填写评价年度）"
-    if result.complete:
-        _say(f"{unit} {year}  总分 {_num(result.total)}/{_num(result.max_total)}  等级 {result.grade}")
-    else:
-        _say(f"{unit} {year}  {result.completion}：已计分部分 {_num(result.total)}/{_num(result.max_total)}，不评定等级")
-    width = max((_display_width(line.name) for line in result.lines), default=0)
-    for line in result.lines:
-        status = STATUS_LABELS[line.status]
-        _say(f"  {_pad(status, 6)} {_pad(line.name, width)} {_num(line.score):>6}/{_num(line.max)}")
-        for r in line.reasons:
-            _say(f"         {r.text}")
-    counts = result.counts()
-    _say(f"校验：错误{counts['error']}个，警告{counts['warning']}个，提示{counts['info']}个")
 
 
 @main.command()
@@ -543,19 +517,7 @@ def templates(directory, check):
     click.echo("随附工作簿均为最新")
 
 
-def _display_width(text: str) -> int:
-    """Columns a text takes in a terminal: wide (CJK) characters count two."""
-    import unicodedata
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _display_width(text))
-
-
-def _num(value) -> str:
-    from .scoring.numbers import fmt_num
-    return fmt_num(value)
+_display_width, _pad, _num = commands.display_width, commands.pad, commands.num
 
 
 if __name__ == "__main__":  # pragma: no cover

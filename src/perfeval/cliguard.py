@@ -13,8 +13,6 @@ import zipfile
 import zlib
 from pathlib import Path
 
-import click
-
 from .errors import OutputLost, PerfevalError, RubricError
 
 EXIT_UNREADABLE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 1, 130, 143
@@ -37,7 +35,7 @@ def _say(text: str, err: bool = False) -> None:
         if stream is None:
             raise ValueError("closed")
         encoding = getattr(stream, "encoding", None) or "utf-8"
-        click.echo(text.encode(encoding, "replace").decode(encoding, "replace"), err=err)
+        stream.write(text.encode(encoding, "replace").decode(encoding, "replace") + "\n")
         stream.flush()
     except (OSError, UnicodeError, ValueError) as exc:
         if not err:
@@ -53,7 +51,8 @@ def _say_utf8(text: str) -> None:
             raise ValueError("closed")
         buffer = getattr(stream, "buffer", None)
         if buffer is None:
-            click.echo(text.encode("ascii", "backslashreplace").decode("ascii"))
+            stream.write(text.encode("ascii", "backslashreplace").decode("ascii") + "\n")
+            stream.flush()
         else:
             stream.flush()
             buffer.write(text.encode("utf-8") + b"\n")
@@ -91,6 +90,13 @@ def _write_log(exc: BaseException) -> str:
         return ""
 
 
+def _click_exit(exc: BaseException) -> bool:
+    """click's ``Exit`` (``ctx.exit``), which passes through the guard — found without importing click
+    (``commands`` runs without it; when it is not loaded, nothing raised one)."""
+    click = sys.modules.get("click")
+    return click is not None and isinstance(exc, click.exceptions.Exit)
+
+
 def _guarded(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -106,8 +112,6 @@ def _guarded(fn):
         except PerfevalError as exc:               # the one place the command line catches the error tree
             _say(f"错误：{exc}", err=True)
             sys.exit(EXIT_UNREADABLE)
-        except click.exceptions.Exit:
-            raise
         except KeyboardInterrupt:
             _say("已中断：文件未修改。", err=True)
             sys.exit(EXIT_INTERRUPTED)
@@ -119,6 +123,8 @@ def _guarded(fn):
                  "所在文件夹可写、磁盘有空间，然后重试（原文件未修改）", err=True)
             sys.exit(EXIT_UNREADABLE)
         except Exception as exc:  # noqa: BLE001 - a bug: one line here, the traceback in a log file
+            if _click_exit(exc):
+                raise
             log = _write_log(exc)
             where = f"详细信息已写入 {log}；" if log else ""
             _say(f"内部错误：{type(exc).__name__}: {exc}（{where}请把工作簿和此信息发给技术支持）", err=True)

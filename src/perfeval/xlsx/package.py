@@ -280,13 +280,10 @@ class Package:
 
             def typed(t: str, s: str, text: str) -> object:
                 return _typed(t, s, text, shared, formats, date1904)
-            try:
-                scan.scan(region, rows[0] if rows else -1, rows[1] if rows else -1, typed,
-                          lambda el: _cell_value(el, shared, formats, date1904),
-                          lambda ref: _position(ref, sheet), sink or (lambda r, c, v: out.__setitem__((r, c), v)))
+            if scan.scan(region, rows[0] if rows else -1, rows[1] if rows else -1, typed,
+                         lambda el: _cell_value(el, shared, formats, date1904),
+                         lambda ref: _position(ref, sheet), sink or (lambda r, c, v: out.__setitem__((r, c), v))):
                 return out
-            except scan.Fallback:
-                pass
         return self.cells_by_elements(sheet, rows, sink, data)
 
     def cells_by_elements(self, sheet: str, rows: tuple[int, int] | None = None, sink=None,

@@ -95,17 +95,14 @@ def _default_namespace(head: str) -> bool:
     return any(name == "xmlns" and (a or b) == NS for name, a, b in _ATTR.findall(root.group(2)))
 
 
-class Fallback(Exception):
-    """The scanner met something it does not read: the caller reads the part with ElementTree."""
-
-
-def scan(region: tuple[str, int, int], first: int, last: int, typed, element_value, position, emit) -> None:
+def scan(region: tuple[str, int, int], first: int, last: int, typed, element_value, position, emit) -> bool:
     """Hand every cell of rows ``first``..``last`` (0-based; -1, -1 for all) in ``region`` to
     ``emit(row, col, value)``.  ``typed(t, s, text)`` types a cell from its attributes and its value text,
     XML-decoded (an inline string's text comes as ``typed("str", "", text)``; each distinct one once);
     ``element_value(el)`` types a cell parsed by ElementTree; ``position(ref)`` turns "B7" into (6, 1)
-    or raises.  Raises :class:`Fallback` when the region is not a plain sequence of rows and cells;
-    every cell handed over before that is one the reference reader hands over too, with the same value."""
+    or raises.  False when the region is not a plain sequence of rows and cells (the caller reads the part
+    with ElementTree then); every cell handed over before that is one the reference reader hands over too,
+    with the same value."""
     from .package import _COLUMNS as columns
     findall = _TOKEN.findall
     strings: dict[str, str] = {}                 # inline string as written → its text (rows repeat their labels)
@@ -120,14 +117,17 @@ def scan(region: tuple[str, int, int], first: int, last: int, typed, element_val
         while filled > start and text[filled - 1] in " \t\n":
             filled -= 1
         if sum(len(t[0]) for t in tokens) != filled - start:
-            raise Fallback                       # something between the tokens: not a plain sheet
+            return False                       # something between the tokens: not a plain sheet
         start = end
         for whole, cell, letters, digits, style, kind, extra, vtext, istext, other, row, rattrs, slash in tokens:
             if cell:
                 if not in_row:
-                    raise Fallback
+                    return False
                 if extra or other and not other.isspace():
-                    value, r, c = _generic(whole, element_value, position, row_i, col_i)
+                    found = _generic(whole, element_value, position, row_i, col_i)
+                    if found is None:
+                        return False
+                    value, r, c = found
                 else:
                     if not letters:
                         r, c = row_i, col_i + 1
@@ -151,10 +151,10 @@ def scan(region: tuple[str, int, int], first: int, last: int, typed, element_val
                     emit(r, c, value)
             elif row:                            # a row starts (or an empty row)
                 if in_row:
-                    raise Fallback               # a row inside a row
+                    return False               # a row inside a row
                 ref = next((a or b for k, a, b in _ATTR.findall(rattrs) if k == "r"), None) if rattrs else None
                 if ref is not None and ("&" in ref or "\t" in ref or "\n" in ref):
-                    raise Fallback
+                    return False
                 try:
                     row_i = int(ref) - 1 if ref is not None else row_i + 1
                 except ValueError:
@@ -164,21 +164,21 @@ def scan(region: tuple[str, int, int], first: int, last: int, typed, element_val
                 in_row = slash != "/"
             else:                                # </row>
                 if not in_row:
-                    raise Fallback
+                    return False
                 in_row = False
-    if in_row:
-        raise Fallback
+    return not in_row
 
 
 def _generic(xml: str, element_value, position, row_i: int, col_i: int):
-    """A cell in a shape the scanner does not type itself: parsed alone by ElementTree, in the main namespace."""
+    """A cell in a shape the scanner does not type itself, parsed alone by ElementTree in the main namespace:
+    (value, row, col), or None when it cannot be parsed alone."""
     xml = xml.lstrip()
     if "<row" in xml:
-        raise Fallback
+        return None
     try:
         el = ET.fromstring(f'<x xmlns="{NS}">{xml}</x>')[0]
     except ET.ParseError:
-        raise Fallback from None
+        return None
     ref = el.get("r")
     r, c = (row_i, col_i + 1) if ref is None else position(ref)
     return element_value(el), r, c
