@@ -202,20 +202,9 @@ def _record_json(record) -> dict:
 @main.command()
 @click.argument("book")
 @click.option("-o", "--output", default=None, help="报告文件（默认：工作簿旁的 <名称>_自评报告.docx）")
-@_guarded
 def report(book, output):
     """根据工作簿 BOOK 起草部门整体支出绩效自评报告（Word）。"""
-    from .report import write_report
-    path, d = write_report(book, output)
-    _say(f"已生成自评报告：{path}")
-    if d.is_draft:
-        _say(f"警告：自评尚未完成，报告已标为草稿（不能报送）。需更正的{len(d.problems)}处：", err=True)
-        for problem in d.problems:
-            _say(f"  {problem}", err=True)
-    if d.missing:
-        _say(f"以下内容在工作簿中未填写，报告中标为【待填写】：{'、'.join(d.missing)}")
-    for note in d.notes:
-        _say(f"提示：{note}")
+    commands.report(book, output)
 
 
 @main.command()

@@ -1,5 +1,5 @@
-"""The bodies of the two commands a clerk's icon and scripts run most — ``recalc BOOK`` and ``score BOOK``
-— as plain functions, so that the console script can run them without loading the command-line library
+"""The bodies of the commands a clerk's icon and scripts run most — ``recalc BOOK``, ``score BOOK`` and
+``report BOOK`` — as plain functions, so that the console script can run them without loading the command-line library
 (``entry`` dispatches their plain forms here; ``cli`` wraps the same functions for every other form).
 Each is guarded by ``cliguard``: the same exit codes and one-line Chinese errors either way."""
 from __future__ import annotations
@@ -42,9 +42,37 @@ def score_one(book: str, as_json: bool = False) -> None:
     _say(f"校验：错误{counts['error']}个，警告{counts['warning']}个，提示{counts['info']}个")
 
 
+@_guarded
+def report(book: str, output: str | None = None) -> None:
+    from .report import write_report
+    path, d = write_report(book, output)
+    _say(f"已生成自评报告：{path}")
+    if d.is_draft:
+        _say(f"警告：自评尚未完成，报告已标为草稿（不能报送）。需更正的{len(d.problems)}处：", err=True)
+        for problem in d.problems:
+            _say(f"  {problem}", err=True)
+    if d.missing:
+        _say(f"以下内容在工作簿中未填写，报告中标为【待填写】：{'、'.join(d.missing)}")
+    for note in d.notes:
+        _say(f"提示：{note}")
+
+
 def plain(args: list[str]):
-    """The function and arguments for ``recalc BOOK [--force]`` and ``score BOOK [--json]``, in any order;
-    None for any other command line (help, other options, ``--``, a name that looks like an option)."""
+    """The function and arguments for ``recalc BOOK [--force]``, ``score BOOK [--json]`` and ``report BOOK
+    [-o OUT]``, in any order; None for any other command line (help, other options, ``--``, a name that
+    looks like an option)."""
+    if args[:1] == ["report"]:
+        rest, output = list(args[1:]), None
+        for flag in ("-o", "--output"):
+            if flag in rest:
+                at = rest.index(flag)
+                if output is not None or at + 1 >= len(rest) or rest[at + 1].startswith("-"):
+                    return None
+                output = rest[at + 1]
+                del rest[at:at + 2]
+        if len(rest) != 1 or rest[0].startswith("-") or not rest[0] or output == "":
+            return None
+        return report, (rest[0], output)
     if len(args) < 2 or len(args) > 3 or args[0] not in ("recalc", "score"):
         return None
     flag = "--force" if args[0] == "recalc" else "--json"
