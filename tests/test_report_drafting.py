@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from perfeval.report.draft import draft
 from perfeval.samples import hongqi, wudu
 from perfeval.scoring.engine import score_tables
@@ -266,3 +268,56 @@ def test_text_word_cannot_hold_and_carriage_returns_are_handled(tmp_path):
     to_docx(d, out)                                                 # U+FFFF dropped, not a crash
     cells = [c.text for tb in docx.Document(str(out)).tables for row in tb.rows for c in row.cells]
     assert "上半年\n\n汛期" in cells and not any("\uffff" in c for c in cells)   # "\r\n": two breaks, as python-docx
+
+
+def _python_docx_paragraph(doc, kind, content, break_before):
+    """A body paragraph by python-docx's object model (how report/docx wrote it before paragraph_xml)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+    from perfeval.report.docx import BODY_FONTS, HEADING_FONT, _set_font
+    p = doc.add_paragraph()
+    if break_before:
+        p.paragraph_format.page_break_before = True
+    lines = str(content).split("\n")
+    run = p.add_run(lines[0])
+    for more in lines[1:]:
+        run.add_break()
+        run.add_text(more)
+    if kind == "draft":
+        _set_font(run, HEADING_FONT, 14, bold=True)
+        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    elif kind == "title":
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _set_font(run, HEADING_FONT, 22, bold=True)
+    elif kind == "h1":
+        _set_font(run, HEADING_FONT, 16)
+        p.paragraph_format.keep_with_next = True
+    elif kind == "h2":
+        _set_font(run, ("楷体_GB2312", "楷体"), 16)
+        p.paragraph_format.keep_with_next = True
+    elif kind == "sign":
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _set_font(run, BODY_FONTS, 16)
+    else:
+        p.paragraph_format.first_line_indent = Pt(32)
+        p.paragraph_format.keep_with_next = kind == "lead"
+        _set_font(run, BODY_FONTS, 16)
+    p.paragraph_format.line_spacing = Pt(28)
+    return p._p
+
+
+@pytest.mark.parametrize("kind", ["draft", "title", "h1", "h2", "sign", "lead", "p", "other"])
+def test_the_reports_paragraphs_are_what_python_docxs_object_model_builds(kind):
+    """report/docx.paragraph_xml: the same elements and attributes as python-docx's setters give, for every
+    kind, with a page break before, line breaks, tabs, carriage returns, outer spaces, markup and empty lines."""
+    import docx
+    from perfeval.report.docx import add_paragraph
+    texts = ["部门整体支出绩效自评报告", "", " a <b> & c ", "第一行\n第二行", "a\tb\nc\td\n\n e \n", "x\ry\nz\rw", "\n"]
+    for text in texts:
+        for before in (False, True):
+            old, new = docx.Document(), docx.Document()
+            ref = _python_docx_paragraph(old, kind, text, before)
+            add_paragraph(new, kind, text, before)
+            made = new.element.body.findall(ref.tag)[-1]
+            assert _tree(made) == _tree(ref), (kind, text, before)
+            assert made.getnext() is not None and made.getnext().tag.endswith("sectPr")

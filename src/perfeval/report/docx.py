@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..xlsx.parts import escape
+from ..xlsx.parts import _INVALID_XML, escape
 from .draft import BODY_FONTS, HEADING_FONT, TEXT_WIDTH_CM, Draft
 
 
@@ -121,7 +121,7 @@ def add_table(doc, content: list, widths: list[float] | None, merges, heads: int
     from docx.shared import Cm
     ncols = len(content[0])
     table = doc.add_table(rows=0, cols=ncols)
-    table.style = "Table Grid"
+    table._tbl.tblStyle_val = _table_grid_id(doc)    # what table.style = "Table Grid" sets, looked up once
     if widths:
         table.autofit = False
         for column, width in zip(table.columns, widths):
@@ -133,6 +133,15 @@ def add_table(doc, content: list, widths: list[float] | None, merges, heads: int
     for tr in list(rows):
         table._tbl.append(tr)
     return table
+
+
+def _table_grid_id(doc) -> str:
+    """The style id of "Table Grid" (python-docx's name lookup walks every style on each table)."""
+    cached = getattr(doc, "_perfeval_table_grid", None)
+    if cached is None:
+        from docx.enum.style import WD_STYLE_TYPE
+        cached = doc._perfeval_table_grid = doc.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+    return cached
 
 
 def _cell_style(doc, size: float):
@@ -151,6 +160,50 @@ def _cell_style(doc, size: float):
     fmt = style.paragraph_format
     fmt.line_spacing, fmt.space_before, fmt.space_after, fmt.first_line_indent = 1.0, Pt(0), Pt(0), Pt(0)
     return style
+
+
+# kind → (paragraph properties, run properties) as python-docx's setters write them, in the schema's order
+_KEEP, _LINE = "<w:keepNext/>", '<w:spacing w:line="560" w:lineRule="exact"/>'
+
+
+def _fonts(name: str) -> str:
+    return f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}"/>'
+
+
+PARAGRAPHS = {
+    "draft": ("", _fonts(HEADING_FONT) + '<w:b/><w:color w:val="C00000"/><w:sz w:val="28"/>', ""),
+    "title": ("", _fonts(HEADING_FONT) + '<w:b/><w:sz w:val="44"/>', '<w:jc w:val="center"/>'),
+    "h1": (_KEEP, _fonts(HEADING_FONT) + '<w:sz w:val="32"/>', ""),
+    "h2": (_KEEP, _fonts("楷体_GB2312") + '<w:sz w:val="32"/>', ""),
+    "sign": ("", _fonts(BODY_FONTS[0]) + '<w:sz w:val="32"/>', '<w:jc w:val="right"/>'),
+    "lead": (_KEEP, _fonts(BODY_FONTS[0]) + '<w:sz w:val="32"/>', '<w:ind w:firstLine="640"/>'),
+    "p": ('<w:keepNext w:val="0"/>', _fonts(BODY_FONTS[0]) + '<w:sz w:val="32"/>', '<w:ind w:firstLine="640"/>'),
+}
+
+
+def paragraph_xml(kind: str, content: object, break_before: bool) -> str:
+    """A body paragraph as WordprocessingML, as python-docx's add_paragraph, add_run (a tab and a line break
+    for "\t" and "\r"), add_break/add_text for each further line, the run's font and the paragraph's format
+    give it — without the object model, whose every setter searched the element for its place.
+    tests/test_report_drafting.py compares the two for every kind."""
+    keep, rpr, after = PARAGRAPHS.get(kind, PARAGRAPHS["p"])
+    ppr = keep + ("<w:pageBreakBefore/>" if break_before else "") + _LINE + after
+    lines = _INVALID_XML.sub("", str(content)).split("\n")      # what XML cannot hold (Word neither)
+    first = _runs(lines[0], False)
+    inner = first[len("<w:r>"):-len("</w:r>")] if first else ""
+    for more in lines[1:]:
+        space = ' xml:space="preserve"' if more != more.strip() else ""
+        inner += f"<w:br/><w:t{space}>{escape(more).replace(chr(13), '&#13;')}</w:t>" if more else "<w:br/><w:t/>"
+    return f"<w:p><w:pPr>{ppr}</w:pPr><w:r><w:rPr>{rpr}</w:rPr>{inner}</w:r></w:p>"
+
+
+def add_paragraph(doc, kind: str, content: object, break_before: bool = False) -> None:
+    """A body paragraph at the document's end (before its last section's properties)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    xml = paragraph_xml(kind, content, break_before)
+    p = parse_xml(xml.replace("<w:p>", f"<w:p {nsdecls('w')}>", 1))
+    doc.element.body._insert_p(p)
 
 
 def to_docx(d: Draft, path: Path) -> None:
@@ -204,33 +257,6 @@ def to_docx(d: Draft, path: Path) -> None:
             add_table(doc, content, d.widths.get(index), d.merges.get(index, ()), d.head_rows.get(index, 1),
                       d.font_pt.get(index, 10.5))
             continue
-        p = doc.add_paragraph()
-        if break_before:
-            p.paragraph_format.page_break_before, break_before = True, False
-        lines = str(content).split("\n")
-        run = p.add_run(lines[0])
-        for more in lines[1:]:                       # a line break inside the paragraph (the title's two lines)
-            run.add_break()
-            run.add_text(more)
-        if kind == "draft":                          # the first line of a draft, red and bold
-            from docx.shared import RGBColor
-            _set_font(run, HEADING_FONT, 14, bold=True)
-            run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
-        elif kind == "title":
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _set_font(run, HEADING_FONT, 22, bold=True)
-        elif kind == "h1":
-            _set_font(run, HEADING_FONT, 16)
-            p.paragraph_format.keep_with_next = True     # never orphaned at a page's foot
-        elif kind == "h2":
-            _set_font(run, ("楷体_GB2312", "楷体"), 16)
-            p.paragraph_format.keep_with_next = True
-        elif kind == "sign":                         # the 落款, right-aligned under the text
-            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            _set_font(run, BODY_FONTS, 16)
-        else:                                        # "p"; a "lead" (1.整体情况。, 见下表) stays with what follows
-            p.paragraph_format.first_line_indent = Pt(32)
-            p.paragraph_format.keep_with_next = kind == "lead"
-            _set_font(run, BODY_FONTS, 16)
-        p.paragraph_format.line_spacing = Pt(28)
+        add_paragraph(doc, kind, content, break_before)
+        break_before = False
     doc.save(str(path))
