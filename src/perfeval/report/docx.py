@@ -137,10 +137,10 @@ def add_table(doc, content: list, widths: list[float] | None, merges, heads: int
 
 def _table_grid_id(doc) -> str:
     """The style id of "Table Grid" (python-docx's name lookup walks every style on each table)."""
-    cached = getattr(doc, "_perfeval_table_grid", None)
+    cached = doc.__dict__.get("_perfeval_table_grid")
     if cached is None:
         from docx.enum.style import WD_STYLE_TYPE
-        cached = doc._perfeval_table_grid = doc.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+        cached = doc.__dict__["_perfeval_table_grid"] = doc.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
     return cached
 
 
@@ -150,11 +150,10 @@ def _cell_style(doc, size: float):
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Pt
     name = f"表格文字{size:g}"
-    try:
-        return doc.styles[name]
-    except KeyError:
-        pass
-    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    made = doc.__dict__.setdefault("_perfeval_cell_styles", {})    # python-docx finds a style by name walking them all
+    if name in made:
+        return made[name]
+    style = made[name] = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = doc.styles["Normal"]
     _set_font(style, BODY_FONTS, size)
     fmt = style.paragraph_format
