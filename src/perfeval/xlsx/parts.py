@@ -41,9 +41,12 @@ class FileLocked(WorkbookError):
     pass
 
 
+_TAG_HEAD = re.compile(r"<" + _HEAD + r"/?>", re.S)
+
+
 def _attrs(tag: str) -> dict[str, str]:
     """The attributes of a tag's head, in either quoting, spaces around ``=`` allowed."""
-    head = re.match(r"<" + _HEAD + r"/?>", tag, re.S)
+    head = _TAG_HEAD.match(tag)
     return {k: a if b is None or a else b for k, a, b in _ATTR_RE.findall(head.group(0) if head else tag)}
 
 
