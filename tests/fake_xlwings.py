@@ -24,6 +24,7 @@ records every call, so tests can count Excel round trips.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from pathlib import Path
 
 import openpyxl
 
@@ -109,9 +110,27 @@ class FakeBook:
     @classmethod
     def from_file(cls, path) -> "FakeBook":
         """The workbook as Excel would show it: cached formula results, number formats,
-        tables with their header and totals rows."""
+        tables with their header and totals rows.  A file already read (the same bytes) is not read again:
+        a new book is made from what its first read gave."""
+        import hashlib
+        key = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        if key not in _READ:
+            if len(_READ) >= 16:
+                _READ.pop(next(iter(_READ)))
+            _READ[key] = cls._read(path)
         book = cls()
         book.path = path
+        for name, cells, formats, merged, protected, tables in _READ[key]:
+            sheet = FakeSheet(book, name)
+            sheet.cells, sheet.formats, sheet.merged, sheet.protected = dict(cells), dict(formats), list(merged), protected
+            sheet._tables = [FakeTable(sheet, *table) for table in tables]
+            book._sheets.append(sheet)
+        return book
+
+    @classmethod
+    def _read(cls, path) -> list[tuple]:
+        """Each sheet's name, cells, formats, merged ranges, protection and tables, read by openpyxl."""
+        book = cls()
         import openpyxl.worksheet._reader as reader
         convert = reader.from_excel
 
@@ -127,6 +146,7 @@ class FakeBook:
             wb = openpyxl.load_workbook(path, data_only=True)
         finally:
             reader.from_excel = convert
+        read = []
         for ws in wb.worksheets:
             sheet = FakeSheet(book, ws.title)
             for row in ws.iter_rows():
@@ -135,14 +155,12 @@ class FakeBook:
                         sheet.cells[(c.row, c.column)] = com_value(c.value, c.data_type if c.data_type == "e" else "")
                     if c.has_style and c.number_format != "General":
                         sheet.formats[(c.row, c.column)] = c.number_format
-            sheet.merged = [tuple(m.bounds) for m in ws.merged_cells.ranges]   # (min_col, min_row, max_col, max_row)
-            sheet.protected = bool(ws.protection.sheet)                        # as saved (output sheets are)
-            for table in ws.tables.values():
-                sheet._tables.append(FakeTable(sheet, table.displayName, table.ref,
-                                               table.headerRowCount if table.headerRowCount is not None else 1,
-                                               table.totalsRowCount or 0))
-            book._sheets.append(sheet)
-        return book
+            merged = [tuple(m.bounds) for m in ws.merged_cells.ranges]          # (min_col, min_row, max_col, max_row)
+            protected = bool(ws.protection.sheet)                             # as saved (output sheets are)
+            tables = [(table.displayName, table.ref, table.headerRowCount if table.headerRowCount is not None else 1,
+                       table.totalsRowCount or 0) for table in ws.tables.values()]
+            read.append((ws.title, sheet.cells, sheet.formats, merged, protected, tables))
+        return read
 
     def record(self, what: str) -> None:
         self.calls.append(what)
@@ -161,6 +179,9 @@ class FakeBook:
     def sheets(self):
         self.record("book.sheets")
         return _Collection(self._sheets)
+
+
+_READ: dict[str, list[tuple]] = {}       # FakeBook.from_file: what each file (by its bytes' hash) gave
 
 
 class _Collection(list):

@@ -18,7 +18,7 @@ from perfeval.scoring.rubric import canonical_json, read_rubric
 from perfeval.scoring.ruletypes import RULE_TYPES
 from perfeval.xlsx.workbook import score_workbook
 
-from wbtools import convert, needs_libreoffice
+from wbtools import libreoffice_job, needs_libreoffice
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -165,12 +165,18 @@ def test_a_file_that_is_not_a_workbook_is_unreadable(tmp_path):
     assert out.exit_code == 2 and "Traceback" not in out.output
 
 
+@libreoffice_job("xlsx:Calc MS Excel 2007 XML")
+def county_b_exported(folder):
+    book = folder / "本县.xlsx"
+    return [book], run("rubric", "export", HERE / "rubrics" / "county-b-2024.json", "-o", book).exit_code
+
+
 @needs_libreoffice
-def test_libreoffice_keeps_the_authoring_workbook(tmp_path):
-    book = tmp_path / "本县.xlsx"
+def test_libreoffice_keeps_the_authoring_workbook(libreoffice, tmp_path):
     source = HERE / "rubrics" / "county-b-2024.json"
-    assert run("rubric", "export", source, "-o", book).exit_code == 0
-    saved = convert(book, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    done = libreoffice(county_b_exported, tmp_path / "lo")
+    assert done.extra == 0                                   # the export's exit code
+    saved = done.outputs[0]
     rubric, data, findings, _ = authoring.load(saved)
     assert not findings and canonical_json(data) == canonical_json(load_json(source))
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from perfeval.cli import main
 from perfeval.samples import hongqi
-from perfeval.xlsx.workbook import fill_workbook, write_samples
-from wbtools import parts
+from perfeval.xlsx.workbook import fill_workbook
+from wbtools import parts, samples
 
 
 def line(data: dict, line_id: str) -> dict:
@@ -24,7 +24,7 @@ def line(data: dict, line_id: str) -> dict:
 @pytest.fixture(scope="module")
 def samples_dir(tmp_path_factory):
     d = tmp_path_factory.mktemp("samples")
-    write_samples(d, blank=True)
+    samples(d, blank=True)
     return d
 
 

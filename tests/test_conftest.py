@@ -1,5 +1,6 @@
 """The suite's lean merge binding (conftest.lean_merge_binding) reads every bundled workbook exactly as
-openpyxl's own binding does: the same values in every cell and the same merged ranges."""
+openpyxl's own binding does: the same values in every cell and the same merged ranges.  The VBA project
+built once a session (conftest.build_vba_project_once) is the one perfeval builds."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,3 +31,11 @@ def test_the_lean_merge_binding_reads_what_openpyxls_own_reads(path):
     own = _read(path, conftest.OPENPYXL_BIND_MERGED_CELLS)
     assert lean == own
     assert any(merges for _, merges in lean.values())       # the case it exists for: merged forms
+
+
+@pytest.mark.parametrize("sheet_count", [1, 13, 21])
+def test_the_vba_project_built_once_is_perfevals(sheet_count):
+    from perfeval.vba import project
+    assert project.build_vba_project is conftest.build_vba_project_once          # what new_template calls
+    assert project.build_vba_project(sheet_count) == conftest.BUILD_VBA_PROJECT(sheet_count)
+    assert project.build_vba_project(sheet_count) is project.build_vba_project(sheet_count)   # built once

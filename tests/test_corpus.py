@@ -3,18 +3,19 @@
 Every case: exit 0 or 2, never a traceback, at most one line on stderr; the file byte-identical
 unless the exit is 0; after exit 0, every part perfeval does not own unchanged (compared by CRC
 and size, so the test itself never inflates a bomb) and every input read back as before.  Each process runs with an address-space
-limit and a time limit.
+limit and a time limit: ``perfeval recalc`` as ``python -m perfeval`` runs it, forked from a server that imported
+perfeval once (tests/bounded.py), not an interpreter started for each case.
 """
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+
+import bounded
 
 sys.path.insert(0, str(Path(__file__).parent / "corpus"))
 from dialects import SHEET_FORMS, WORKBOOK_FORMS  # noqa: E402
@@ -28,11 +29,6 @@ OWNED = {"使用说明", "打分表", "计算明细", "校验结果", "项目自
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     return {c.name: c for c in generate(tmp_path_factory.mktemp("corpus"))}
-
-
-def _limits():
-    import resource
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
 HEAD_BYTES = 64 << 20        # a file larger than this is compared by its size, head and tail
@@ -87,8 +83,7 @@ def test_corpus_case(corpus, name):
     before = _digest(case.path)
     crcs_before = _crcs(case.path) if case.expect == (0,) else None
     inputs_before = _inputs(case.path) if case.expect == (0,) else None
-    run = subprocess.run([sys.executable, "-m", "perfeval", "recalc", str(case.path)], capture_output=True,
-                         text=True, timeout=TIME_LIMIT, preexec_fn=_limits, env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+    run = bounded.run(["recalc", str(case.path)], memory=MEMORY_LIMIT, timeout=TIME_LIMIT)
     assert run.returncode in case.expect, (run.returncode, run.stderr)
     assert "Traceback" not in run.stderr + run.stdout and "MemoryError" not in run.stderr
     assert run.stderr.count("\n") <= 1, run.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +20,7 @@ from perfeval.xlsx.package import WorkbookError
 from perfeval.xlsx.upgrade import upgrade
 from perfeval.xlsx.workbook import fill_workbook, new_template, read_inputs, recalc, score_workbook
 
-from wbtools import convert, needs_libreoffice
+from wbtools import libreoffice_job, needs_libreoffice
 
 HERE = Path(__file__).parent
 TEST_RUBRICS = sorted((HERE / "rubrics").glob("*.json"))
@@ -101,28 +100,30 @@ def test_a_damaged_embedded_rubric_is_refused(change, message, tmp_path):
     assert bad.read_bytes() == before
 
 
-@needs_libreoffice
-def test_libreoffice_keeps_the_embedded_rubric_and_the_score(tmp_path):
-    book = tmp_path / "红旗镇.xlsm"
+@libreoffice_job("xlsm:Calc MS Excel 2007 VBA XML")
+def hongqi_sample(folder):
+    book = folder / "红旗镇.xlsm"
     shutil.copy(HERE.parent / "workbook_templates" / "红旗镇2023自评.xlsm", book)
-    saved = convert(book, "xlsm:Calc MS Excel 2007 VBA XML", tmp_path / "lo")
+    return [book]
+
+
+@needs_libreoffice
+def test_libreoffice_keeps_the_embedded_rubric_and_the_score(libreoffice, tmp_path):
+    saved = libreoffice(hongqi_sample, tmp_path / "lo").outputs[0]
     result, _ = score_workbook(saved)
     assert (result.total, result.rubric_id, result.rubric.checksum) == (97, "ebian-2023", load_rubric("ebian-2023").checksum)
     assert not [f for f in result.findings if "嵌入的评分标准" in f.message]
 
 
-@needs_libreoffice
-def test_libreoffice_opens_and_saves_every_test_rubrics_workbook_with_its_score(tmp_path):
-    """Each test rubric's template, filled with its first worked example and recalculated, saved by
-    LibreOffice: the embedded rubric, its 校验码 and every line's score survive."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed; .ci/run installs it")
+@libreoffice_job("xlsm:Calc MS Excel 2007 VBA XML")
+def rubric_workbooks(folder):
+    """Each test rubric's template, filled with its first worked example and recalculated; with each
+    one's checksum and lines as recalculated."""
     books, before = [], {}
     for path in TEST_RUBRICS:
         rubric = read_rubric(path)
         example = rubric.examples[0]
-        book = tmp_path / f"{rubric.id}.xlsm"
+        book = folder / f"{rubric.id}.xlsm"
         new_template(book, rubric=rubric)
         tables = {name: t for name, t in example_tables(rubric, example).items()
                   if name in {n.lower(): n for n in example.tables}.values() or name == "Qualitative"
@@ -131,13 +132,18 @@ def test_libreoffice_opens_and_saves_every_test_rubrics_workbook_with_its_score(
         result = recalc(book)
         before[book.name] = (result.rubric.checksum, [(line.id, line.score, line.status) for line in result.lines])
         books.append(book)
-    outdir = tmp_path / "lo"
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
-                    "xlsm:Calc MS Excel 2007 VBA XML", "--outdir", str(outdir)] + [str(b) for b in books],
-                   check=True, capture_output=True, timeout=300)
-    for book in books:
-        result = recalc(outdir / book.name)                                 # the saved file takes a recalculation too
-        assert (result.rubric.checksum, [(line.id, line.score, line.status) for line in result.lines]) == before[book.name]
+    return books, before
+
+
+@needs_libreoffice
+def test_libreoffice_opens_and_saves_every_test_rubrics_workbook_with_its_score(libreoffice, tmp_path):
+    """Each test rubric's template, filled with its first worked example and recalculated, saved by
+    LibreOffice: the embedded rubric, its 校验码 and every line's score survive."""
+    done = libreoffice(rubric_workbooks, tmp_path / "lo")
+    assert len(done.outputs) == len(TEST_RUBRICS)
+    for saved in done.outputs:
+        result = recalc(saved)                                          # the saved file takes a recalculation too
+        assert (result.rubric.checksum, [(line.id, line.score, line.status) for line in result.lines]) == done.extra[saved.name]
         assert not [f for f in result.findings if "嵌入的评分标准" in f.message]
 
 

@@ -10,7 +10,7 @@ import pytest
 from perfeval.xlsx.export import macro_free_copy
 from perfeval.xlsx.package import WorkbookError
 from perfeval.xlsx.workbook import recalc, score_workbook
-from wbtools import convert, needs_libreoffice
+from wbtools import libreoffice_job, needs_libreoffice
 
 SAMPLE = Path(__file__).resolve().parents[1] / "workbook_templates" / "红旗镇2023自评.xlsm"
 
@@ -44,10 +44,18 @@ def test_copy_must_be_xlsx(recalculated, tmp_path):
         macro_free_copy(recalculated, tmp_path / "x.xlsm")
 
 
+@libreoffice_job("pdf")
+def macro_free(folder):
+    """The macro-free copy of the recalculated 红旗镇 sample."""
+    book = folder / "红旗镇.xlsm"
+    shutil.copy(SAMPLE, book)
+    recalc(book)
+    return [macro_free_copy(book, folder / "红旗镇.xlsx")]
+
+
 @needs_libreoffice
-def test_copy_opens_in_libreoffice(recalculated, tmp_path):
-    out = macro_free_copy(recalculated, tmp_path / "红旗镇.xlsx")
-    pdf = convert(out, "pdf", tmp_path / "pdf")
+def test_copy_opens_in_libreoffice(libreoffice, tmp_path):
+    pdf = libreoffice(macro_free, tmp_path / "pdf").outputs[0]
     assert pdf.stat().st_size > 10_000
 
 

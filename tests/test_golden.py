@@ -17,8 +17,9 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from perfeval import sheets as S
-from perfeval.xlsx.workbook import recalc, write_samples
+from perfeval.xlsx.workbook import recalc
 from perfeval.xlsx.package import NS, Package
+from wbtools import samples
 
 GOLDEN = Path(__file__).parent / "golden"
 M = f"{{{NS}}}"
@@ -40,7 +41,7 @@ def cell_lines(xml: bytes, shared: list[str]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory):
-    path = write_samples(tmp_path_factory.mktemp("g"))[0]
+    path = samples(tmp_path_factory.mktemp("g"))[0]
     recalc(path, now=datetime(2024, 3, 15, 10, 0, 0))
     return path
 

@@ -3,17 +3,21 @@ import subprocess
 
 import pytest
 
-from perfeval.xlsx.workbook import recalc, write_samples
-from wbtools import convert, convert_many, needs_libreoffice
+from perfeval.xlsx.workbook import recalc
+from wbtools import libreoffice_job, needs_libreoffice, samples
+
+
+@libreoffice_job("pdf")
+def template_and_sample(folder):
+    """The blank template and the recalculated 红旗镇 sample, to PDF."""
+    paths = samples(folder, blank=True)[:2]
+    recalc(paths[1])
+    return paths
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory):
-    """The blank template and the recalculated 红旗镇 sample as PDFs, from one LibreOffice start."""
-    folder = tmp_path_factory.mktemp("pdf")
-    paths = write_samples(folder, blank=True)[:2]
-    recalc(paths[1])
-    return convert_many(paths, "pdf", folder / "pdf")
+def pdfs(libreoffice, tmp_path_factory):
+    return libreoffice(template_and_sample, tmp_path_factory.mktemp("pdf")).outputs
 
 
 @needs_libreoffice
@@ -25,25 +29,29 @@ def test_template_and_sample_render_to_pdf(pdfs, index, title):
     assert title in text and "县级部门整体绩效自评打分表" in text
 
 
-@needs_libreoffice
-def test_stale_flag_computed_by_a_real_spreadsheet_engine(tmp_path):
-    """LibreOffice recalculates the cover's formulas on load: after recalc the flag is blank (its
-    fingerprint formula agrees with the one perfeval computed); after an input edit it shows the message."""
-    import csv
-    from perfeval import sheets as S
+@libreoffice_job("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false", recalc=True)
+def recalculated_and_edited(folder):
+    """The 红旗镇 sample recalculated, and a copy with an input changed after that, to CSV (the cover)."""
+    import shutil
     from perfeval.samples import hongqi
     from perfeval.xlsx.workbook import fill_workbook
-
-    import shutil
-    book = write_samples(tmp_path)[0]
+    book = samples(folder)[0]
     recalc(book)
     edited = book.with_name("edited.xlsm")
     shutil.copy(book, edited)
     t = hongqi()
     t["Projects"].rows[0][3] = 30           # an input changes after the last recalculation
     fill_workbook(edited, {"Projects": t["Projects"]})
-    outs = convert_many([book, edited], "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false",
-                        tmp_path / "csv", recalc=True)
+    return [book, edited]
+
+
+@needs_libreoffice
+def test_stale_flag_computed_by_a_real_spreadsheet_engine(libreoffice, tmp_path):
+    """LibreOffice recalculates the cover's formulas on load: after recalc the flag is blank (its
+    fingerprint formula agrees with the one perfeval computed); after an input edit it shows the message."""
+    import csv
+    from perfeval import sheets as S
+    outs = libreoffice(recalculated_and_edited, tmp_path / "csv").outputs
 
     def cover_values(out):
         rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))

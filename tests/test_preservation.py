@@ -9,9 +9,9 @@ import pytest
 from perfeval import layout as L
 
 from perfeval import sheets as S
-from perfeval.xlsx.workbook import recalc, write_samples
+from perfeval.xlsx.workbook import recalc
 from perfeval.xlsx.package import Package
-from wbtools import FIXTURES, convert, convert_many, needs_libreoffice, parts, write_values
+from wbtools import FIXTURES, libreoffice_job, needs_libreoffice, parts, samples, write_values
 
 FIXTURE_FILES = sorted(p.name for p in FIXTURES.glob("*.xls*")) or ["<missing>"]
 
@@ -40,7 +40,7 @@ def assert_only_owned_changed(before: dict, after: dict, owned: set[str]) -> Non
 
 
 def test_template_recalc_preserves_every_other_part(tmp_path):
-    path = write_samples(tmp_path, blank=True)[0]
+    path = samples(tmp_path, blank=True)[0]
     before = parts(path)
     inputs_before = _input_values(path)
     recalc(path, now=datetime(2026, 1, 1))
@@ -49,10 +49,14 @@ def test_template_recalc_preserves_every_other_part(tmp_path):
     assert "xl/vbaProject.bin" in before and parts(path)["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
 
 
+@libreoffice_job("xlsm:Calc MS Excel 2007 VBA XML")
+def sample_to_resave(folder):
+    return [samples(folder)[0]]
+
+
 @needs_libreoffice
-def test_libreoffice_resaved_sample_recalc_preserves_parts_and_inputs(tmp_path):
-    sample = write_samples(tmp_path / "src")[0]
-    resaved = convert(sample, "xlsm:Calc MS Excel 2007 VBA XML", tmp_path / "lo")
+def test_libreoffice_resaved_sample_recalc_preserves_parts_and_inputs(libreoffice, tmp_path):
+    resaved = libreoffice(sample_to_resave, tmp_path / "lo").outputs[0]
     before = parts(resaved)
     inputs_before = _input_values(resaved)
     result = recalc(resaved, now=datetime(2026, 1, 1))
@@ -82,16 +86,20 @@ def test_part_writer_on_excel_made_files(name, tmp_path):
     assert ws["A32"].data_type == "s"
 
 
-@pytest.fixture(scope="module")
-def written_and_converted(tmp_path_factory):
-    """Every Excel-made file with a value written by perfeval, converted to CSV in one LibreOffice start."""
-    folder = tmp_path_factory.mktemp("excel-made")
+@libreoffice_job("csv")
+def excel_made_written(folder):
+    """Every Excel-made file with a value written by perfeval, to CSV."""
     outs = []
     for name in FIXTURE_FILES:
         src = fixture(name)
         outs.append(folder / name)
         write_values(src, next(iter(Package.open(str(src)).sheets)), {(30, 0): "perfeval"}, out=outs[-1])
-    return dict(zip(FIXTURE_FILES, convert_many(outs, "csv", folder / "lo")))
+    return outs
+
+
+@pytest.fixture(scope="module")
+def written_and_converted(libreoffice, tmp_path_factory):
+    return dict(zip(FIXTURE_FILES, libreoffice(excel_made_written, tmp_path_factory.mktemp("excel-made")).outputs))
 
 
 @needs_libreoffice

@@ -21,9 +21,9 @@ from perfeval import render as R
 from perfeval import sheets as S
 from perfeval.scoring.rubric import load_rubric, read_rubric, shipped_ids
 from perfeval.xlsx.parts import SheetEditor
-from perfeval.xlsx.workbook import new_template, recalc, write_samples
+from perfeval.xlsx.workbook import new_template, recalc
 
-from wbtools import convert_many, needs_libreoffice, pdf_pages
+from wbtools import libreoffice_job, needs_libreoffice, pdf_pages, samples
 
 HERE = Path(__file__).parent
 NOW = datetime(2024, 3, 15, 10, 0)
@@ -33,10 +33,10 @@ NOW = datetime(2024, 3, 15, 10, 0)
 def books(tmp_path_factory):
     """The blank template and the two samples, recalculated, as written by the current code."""
     folder = tmp_path_factory.mktemp("print")
-    samples = write_samples(folder)
-    for path in samples:
+    written = samples(folder)
+    for path in written:
         recalc(path, now=NOW)
-    books = {"template": new_template(folder / "模板.xlsm"), "hongqi": samples[0], "wudu": samples[1]}
+    books = {"template": new_template(folder / "模板.xlsm"), "hongqi": written[0], "wudu": written[1]}
     for rubric in FOUR_LEVEL_RUBRICS:                   # blank templates of the test rubrics with four levels
         books[rubric] = new_template(folder / f"{rubric}.xlsm", rubric=_load(rubric))
     return books
@@ -480,16 +480,21 @@ def test_a_workbook_from_an_older_template_keeps_its_rates_as_text(tmp_path):
 
 # ------------------------------------------------------------------ printed by LibreOffice
 
-@pytest.fixture(scope="module")
-def printed(books, tmp_path_factory):
-    """五渡镇's 打分表 and 计算明细 printed on their own (every other sheet hidden), as docs/render_print.py does."""
+@libreoffice_job("pdf")
+def score_and_details(folder):
+    """五渡镇's 打分表 and 计算明细 on their own (every other sheet hidden), as docs/render_print.py prints them;
+    五渡镇 recalculated as in ``books``."""
     import sys
     sys.path.insert(0, str(HERE.parent / "docs"))
     from render_print import only_sheet
-    folder = tmp_path_factory.mktemp("lo")
-    copies = [only_sheet(books["wudu"], S.SCORE_SHEET, folder / "score.xlsm"),
-              only_sheet(books["wudu"], S.DETAILS_SHEET, folder / "details.xlsm")]
-    return dict(zip(("score", "details"), convert_many(copies, "pdf", folder / "pdf")))
+    wudu = samples(folder / "samples")[1]
+    recalc(wudu, now=NOW)
+    return [only_sheet(wudu, S.SCORE_SHEET, folder / "score.xlsm"), only_sheet(wudu, S.DETAILS_SHEET, folder / "details.xlsm")]
+
+
+@pytest.fixture(scope="module")
+def printed(libreoffice, tmp_path_factory):
+    return dict(zip(("score", "details"), libreoffice(score_and_details, tmp_path_factory.mktemp("lo")).outputs))
 
 
 @needs_libreoffice

@@ -14,7 +14,7 @@ from perfeval.cli import main
 from perfeval.report import PLACEHOLDER, write_report
 from perfeval.scoring.numbers import fmt_cents, fmt_num
 from perfeval.xlsx.workbook import score_workbook
-from wbtools import SOFFICE, needs_libreoffice
+from wbtools import SOFFICE, libreoffice_job, needs_libreoffice
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ["红旗镇2023自评.xlsm", "五渡镇2023自评.xlsm"]
@@ -157,18 +157,19 @@ def test_unreadable_workbook_is_exit_2_and_no_half_written_docx(tmp_path):
     assert not list(tmp_path.glob("*.docx")) and not list(tmp_path.glob(".~perfeval*"))
 
 
-@needs_libreoffice
-def test_report_renders_in_libreoffice(tmp_path):
-    import subprocess
+@libreoffice_job("pdf")
+def both_reports(folder):
     paths = []
     for name in SAMPLES:
-        book = tmp_path / name
+        book = folder / name
         shutil.copy(ROOT / "workbook_templates" / name, book)
         paths.append(write_report(book)[0])
-    out = tmp_path / "pdf"                                 # both reports in one LibreOffice start
-    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
-                    "pdf", "--outdir", str(out), *map(str, paths)], capture_output=True, timeout=240)
-    pdfs = [out / (path.stem + ".pdf") for path in paths]
+    return paths
+
+
+@needs_libreoffice
+def test_report_renders_in_libreoffice(libreoffice, tmp_path):
+    pdfs = libreoffice(both_reports, tmp_path / "pdf", check=False).outputs
     if not any(pdf.exists() for pdf in pdfs):
         pytest.skip("LibreOffice Writer is not installed (only Calc); .ci/run installs it")
     assert all(pdf.exists() and pdf.stat().st_size > 10_000 for pdf in pdfs)

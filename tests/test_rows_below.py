@@ -14,7 +14,7 @@ from perfeval import locate
 from perfeval.cli import main
 from perfeval.excel import adapter
 from perfeval.xlsx.workbook import read_inputs, score_workbook
-from wbtools import libreoffice_type, needs_libreoffice, write_values
+from wbtools import libreoffice_job, needs_libreoffice, write_values
 
 ROOT = Path(__file__).resolve().parents[1]
 HONGQI = ROOT / "workbook_templates" / "红旗镇2023自评.xlsm"
@@ -50,16 +50,23 @@ def test_nothing_under_a_table_changes_nothing():
     assert file_json == live_json and not [f for f in file_json["findings"] if "填在表格下方" in f["message"]]
 
 
-@needs_libreoffice
-def test_a_row_typed_under_a_table_in_libreoffice_is_read(tmp_path):
-    """As a clerk types in LibreOffice Calc (the table is not extended: its ref stays), then saves."""
-    import openpyxl
-    book = tmp_path / "typed.xlsm"
+@libreoffice_job("xlsm:Calc MS Excel 2007 VBA XML", typing=True)
+def typed_under_the_table(folder):
+    """The 红旗镇 sample, a project typed in the row under the 项目支出 table."""
+    book = folder / "typed.xlsm"
     shutil.copy(HONGQI, book)
     end = _projects_end(book) + 1                              # the first row under the table (1-based)
-    before = json.loads(CliRunner().invoke(main, ["score", str(book), "--json"]).output)
-    libreoffice_type(book, "项目支出", {f"A{end + 1}": "新增项目", f"B{end + 1}": "一般公共预算", f"C{end + 1}": "12",
-                                       f"D{end + 1}": "10", f"E{end + 1}": "是"}, tmp_path / "profile")
+    return [book], ("项目支出", {f"A{end + 1}": "新增项目", f"B{end + 1}": "一般公共预算", f"C{end + 1}": "12",
+                                f"D{end + 1}": "10", f"E{end + 1}": "是"})
+
+
+@needs_libreoffice
+def test_a_row_typed_under_a_table_in_libreoffice_is_read(libreoffice, tmp_path):
+    """As a clerk types in LibreOffice Calc (the table is not extended: its ref stays), then saves."""
+    import openpyxl
+    end = _projects_end(HONGQI) + 1                            # the first row under the table (1-based)
+    before = json.loads(CliRunner().invoke(main, ["score", str(HONGQI), "--json"]).output)
+    book = libreoffice(typed_under_the_table, tmp_path).outputs[0]
     ws = openpyxl.load_workbook(book)["项目支出"]
     assert ws.tables["Projects"].ref.endswith(str(end)) and ws[f"C{end + 1}"].value == 12   # outside the table
     after = json.loads(CliRunner().invoke(main, ["score", str(book), "--json"]).output)

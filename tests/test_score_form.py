@@ -18,7 +18,7 @@ from perfeval.scoring.rubric.form import Merge, covered, form_rows, level_count,
 from perfeval.xlsx.package import WorkbookError
 from perfeval.xlsx.workbook import new_template, recalc
 
-from wbtools import convert, needs_libreoffice, pdf_pages, write_values
+from wbtools import libreoffice_job, needs_libreoffice, pdf_pages, write_values
 
 HERE = Path(__file__).parent
 RUBRICS = HERE / "rubrics"
@@ -166,15 +166,20 @@ def test_the_button_refuses_a_score_sheet_of_another_shape(tmp_path):
     assert not [c for c in fake.calls if c == "range.value.set"]
 
 
+@libreoffice_job("pdf")
+def county_d_recalculated(folder):
+    """The 25-line template of county-d-2024, recalculated."""
+    book = new_template(folder / "d.xlsm", rubric=read_rubric(RUBRICS / "county-d-2024.json"))
+    recalc(book)
+    return [book]
+
+
 @needs_libreoffice
-def test_libreoffice_prints_it_one_page_wide_with_the_header_on_every_page(county_d, tmp_path):
+def test_libreoffice_prints_it_one_page_wide_with_the_header_on_every_page(libreoffice, tmp_path):
     import shutil
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils is not installed; .ci/run installs it")
-    book = tmp_path / "d.xlsm"
-    book.write_bytes(county_d.read_bytes())
-    recalc(book)
-    pages = pdf_pages(convert(book, "pdf", tmp_path / "pdf"))
+    pages = pdf_pages(libreoffice(county_d_recalculated, tmp_path / "pdf").outputs[0])
     first = next(i for i, text in enumerate(pages) if text.lstrip().startswith("县级部门整体绩效自评打分表"))
     sheet = [pages[first]]
     for text in pages[first + 1:]:

@@ -17,7 +17,7 @@ from perfeval.samples import hongqi
 from perfeval.summary import frame, history, run as run_summary
 from perfeval.summary.collect import find_workbooks, score_many
 from perfeval.xlsx.workbook import fill_workbook
-from wbtools import convert, needs_libreoffice
+from wbtools import libreoffice_job, needs_libreoffice
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "workbook_templates"
@@ -26,6 +26,10 @@ SHEETS = ["排名", "等级分布", "失分分析", "评分标准核对", "校�
 
 @pytest.fixture
 def county(tmp_path):
+    return inbox(tmp_path)
+
+
+def inbox(tmp_path: Path) -> Path:
     d = tmp_path / "收件箱"
     (d / "乡镇").mkdir(parents=True)
     (d / "部门").mkdir()
@@ -149,9 +153,15 @@ def test_summary_of_other_years_only(county, tmp_path):
     assert not s.scored and all("不是2021年" in why for f, why in s.unreadable if not f.endswith("坏文件.xlsx"))
 
 
+@libreoffice_job("pdf")
+def summary_of_the_inbox(folder):
+    out = folder / "汇总.xlsx"
+    summary = run("summary", inbox(folder), "-o", out, "--jobs", "1")
+    return [out], summary.exit_code
+
+
 @needs_libreoffice
-def test_summary_opens_in_libreoffice(county, tmp_path):
-    out = tmp_path / "汇总.xlsx"
-    assert run("summary", county, "-o", out, "--jobs", "1").exit_code == 0
-    pdf = convert(out, "pdf", tmp_path / "pdf")
-    assert pdf.stat().st_size > 1000
+def test_summary_opens_in_libreoffice(libreoffice, tmp_path):
+    done = libreoffice(summary_of_the_inbox, tmp_path / "pdf")
+    assert done.extra == 0                                    # the summary's exit code
+    assert done.outputs[0].stat().st_size > 1000

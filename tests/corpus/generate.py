@@ -16,6 +16,7 @@ import re
 import sys
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,16 +53,40 @@ def _replace(path: Path, changes: dict[str, bytes]) -> Path:
     return _write(path, members)
 
 
+_SPACES = b" " * (1024 * 1024)
+
+
+class _SpacesDeflater:
+    """zlib's raw deflate (level 1) of what zipfile writes, where each MiB of spaces is deflated once: a
+    full flush before and after it leaves zlib as it was, so its deflated bytes are the same every time
+    (the member inflates to the same bytes, the CRC and sizes zipfile records; 1.9 GB of bombs in 0.6 s)."""
+
+    def __init__(self):
+        self._z = zlib.compressobj(1, zlib.DEFLATED, -15)
+        self._spaces = None
+
+    def compress(self, data: bytes) -> bytes:
+        if data is not _SPACES:
+            return self._z.compress(data)
+        if self._spaces is None:
+            before = self._z.flush(zlib.Z_FULL_FLUSH)
+            self._spaces = self._z.compress(data) + self._z.flush(zlib.Z_FULL_FLUSH)
+            return before + self._spaces
+        return self._spaces
+
+    def flush(self, mode: int = zlib.Z_FINISH) -> bytes:
+        return self._z.flush(mode)
+
+
 def _bomb_member(zf: zipfile.ZipFile, name: str, head: bytes, megabytes: int, tail: bytes = b"") -> None:
     """Write ``name`` as head + megabytes of spaces + tail, streamed (never held in memory)."""
     info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
-    info._compresslevel = 1              # 3× faster than the default on spaces; still ~220:1
-    chunk = b" " * (1024 * 1024)
     with zf.open(info, "w", force_zip64=True) as out:
+        out._compressor = _SpacesDeflater()      # zipfile's own deflater, each MiB of spaces deflated once
         out.write(head)
         for _ in range(megabytes):
-            out.write(chunk)
+            out.write(_SPACES)
         out.write(tail)
 
 
