@@ -506,7 +506,7 @@ def templates(directory, check):
     click.echo("随附工作簿均为最新")
 
 
-_display_width, _pad, _num = commands.display_width, commands.pad, commands.num
+_num = commands.num
 
 
 if __name__ == "__main__":  # pragma: no cover
