@@ -162,6 +162,6 @@ def summary_of_the_inbox(folder):
 
 @needs_libreoffice
 def test_summary_opens_in_libreoffice(libreoffice, tmp_path):
-    done = libreoffice(summary_of_the_inbox, tmp_path / "pdf")
+    done = libreoffice(summary_of_the_inbox, tmp_path / "pdf", check=False)
     assert done.extra == 0                                    # the summary's exit code
-    assert done.outputs[0].stat().st_size > 1000
+    assert done.outputs[0].exists() and done.outputs[0].stat().st_size > 1000

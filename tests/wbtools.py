@@ -96,7 +96,7 @@ def pdf_pages(pdf: Path) -> list[str]:
 
 # ------------------------------------------------------------------ one LibreOffice start for the session
 #
-# LibreOffice's start-up (about 2 s) was most of each LibreOffice test.  A test module registers what it
+# LibreOffice's start-up (about 2 s) was much of each LibreOffice test.  A test module registers what it
 # has LibreOffice do as a job (``@libreoffice_job``: a function that builds the input files in a folder);
 # the session fixture ``libreoffice`` (tests/conftest.py) builds every job of the selected tests and has
 # one LibreOffice start do them all, by a Basic macro that loads each file and stores it with the filter
@@ -161,7 +161,7 @@ Sub RunJobs(specUrl As String)
 End Sub
 
 Sub LogJob(what As String)
-  Rem a line per job done: the milliseconds since LibreOffice started, and the output (libreoffice-jobs.log)
+  Rem a line per job done, in jobs.log beside the jobs: the system's milliseconds, and the output's URL
   Dim n As Integer
   n = FreeFile
   Open Environ(&quot;PERFEVAL_LO_JOBS_LOG&quot;) For Append As #n
