@@ -3,8 +3,8 @@ that could show a traceback.  From the moment this module runs, Ctrl-C — while
 still importing, while click parses the arguments, or during the command — exits 130 with one Chinese
 line; once the command has finished, Ctrl-C is ignored while Python shuts down (so a finished run never
 ends as "killed by SIGINT").  A file name that starts with "-" (taken for an option) gets a hint about
-``--``.  Imports only the standard library until the command line loads; ``recalc BOOK`` and ``score BOOK``
-in their plain forms run without it (``commands``), with the same output and exit codes."""
+``--``.  Imports only the standard library until the command line loads; ``recalc BOOK``, ``score BOOK`` and
+``report BOOK`` in their plain forms run without it (``commands``), with the same output and exit codes."""
 from __future__ import annotations
 
 import os
@@ -37,7 +37,7 @@ def run(argv: list[str] | None = None) -> None:
 def _main(argv) -> int | str | None:
     from .commands import plain
     command = plain(argv if argv is not None else sys.argv[1:])
-    if command is not None:                     # recalc/score of one book: no command-line library to load
+    if command is not None:                     # recalc/score/report of one book: no click to load
         fn, args = command
         try:
             fn(*args)

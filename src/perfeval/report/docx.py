@@ -161,7 +161,6 @@ def _cell_style(doc, size: float):
     return style
 
 
-# kind → (paragraph properties, run properties) as python-docx's setters write them, in the schema's order
 _KEEP, _LINE = "<w:keepNext/>", '<w:spacing w:line="560" w:lineRule="exact"/>'
 
 
@@ -169,6 +168,8 @@ def _fonts(name: str) -> str:
     return f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}"/>'
 
 
+# kind → (its keepNext, its run properties, what follows the line spacing: an indent or an alignment), as
+# python-docx's setters write them, in the schema's order; any other kind is a "p"
 PARAGRAPHS = {
     "draft": ("", _fonts(HEADING_FONT) + '<w:b/><w:color w:val="C00000"/><w:sz w:val="28"/>', ""),
     "title": ("", _fonts(HEADING_FONT) + '<w:b/><w:sz w:val="44"/>', '<w:jc w:val="center"/>'),

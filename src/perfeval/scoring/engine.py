@@ -88,15 +88,15 @@ def _progress(params: Params, dept: Department):
 def project_view(dept: Department, project, rubric, by_object: dict | None = None) -> Department:
     """The department as a project-scope rubric sees one project: that project and its indicators
     (指标对象 = its name) only; everything else shared, no findings of its own yet.  ``by_object``:
-    :func:`by_target_object` of the department, when many projects are viewed (one pass, not one per project)."""
+    ``grouped_by(dept.indicators, "target_object")``, when many projects are viewed (one pass, not one per project)."""
     if by_object is None:
-        by_object = by_target_object(dept.indicators)
+        by_object = grouped_by(dept.indicators, "target_object")
     return replace(dept, projects=[project], project=project, rubric=rubric, findings=[],
                    indicators=by_object.get(project.name.strip(), []))
 
 
-def by_target_object(items, attribute: str = "target_object") -> dict:
-    """Rows grouped by their stripped ``attribute`` (指标对象, or a goal's 项目名称), in row order."""
+def grouped_by(items, attribute: str) -> dict:
+    """Rows grouped by their stripped ``attribute`` (an indicator's 指标对象, a goal's 项目名称), in row order."""
     grouped: dict = {}
     for item in items:
         grouped.setdefault((getattr(item, attribute) or "").strip(), []).append(item)
@@ -116,8 +116,8 @@ def score_projects(dept: Department, findings: list[Finding]) -> tuple[list[Proj
     out, unweighted = [], []
     params, param_findings = resolve(rubric, dept.parameters)
     findings += [f for f in param_findings if f not in findings]
-    by_object = by_target_object(dept.indicators)
-    goals = by_target_object(dept.project_goals, "name")
+    by_object = grouped_by(dept.indicators, "target_object")
+    goals = grouped_by(dept.project_goals, "name")
     for project in dept.projects:
         view = project_view(dept, project, rubric, by_object)
         if not view.indicators:
